@@ -1,0 +1,323 @@
+"""The orchestrator: the annual footprint of a plan under a policy.
+
+Every line is an activity times a factor from the policy's factor set; the
+result carries the factor trail (value, unit, year, source of each factor used).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from footprint.accounting.buildings import building_use
+from footprint.accounting.business_travel import (
+    TRAVEL_CODES,
+    hub_trips,
+    same_country,
+    travel_codes,
+)
+from footprint.accounting.commute import (
+    commute_emissions_kg,
+    commute_minutes,
+    mode_factor_per_person_km,
+    travel_distance_km,
+)
+from footprint.accounting.plan import REMOTE, Plan
+from footprint.accounting.result import (
+    CAT_BUSINESS_TRAVEL,
+    CAT_COMMUTING,
+    CAT_ELECTRICITY,
+    CAT_ENERGY_UPSTREAM,
+    CAT_HEATING,
+    CAT_HOMEWORKING,
+    CAT_VIDEO,
+    SCOPE_1,
+    SCOPE_2,
+    SCOPE_3,
+    EmissionLine,
+    Footprint,
+    GroupTable,
+    SiteTable,
+)
+from footprint.accounting.stats import commute_stats
+from footprint.factors import (
+    Factor,
+    FactorSet,
+    grid_intensity,
+    hotel_night,
+    load_factor_set,
+)
+from footprint.inputs import MODES, Organisation, Policy
+
+
+class _Trail:
+    """Collects the factors used, keyed by a stable name."""
+
+    def __init__(self, factors: FactorSet):
+        self.factors = factors
+        self.used: dict[str, Factor] = {}
+
+    def value(self, key: str) -> float:
+        f = self.factors[key]
+        self.used[key] = f
+        return f.value
+
+    def add(self, name: str, factor: Factor) -> float:
+        self.used[name] = factor
+        return factor.value
+
+
+def account(org: Organisation, policy: Policy, plan: Plan, factors: FactorSet | None = None) -> Footprint:
+    """Annual footprint of ``plan`` under ``policy``, by scope and category.
+
+    Parameters
+    ----------
+    org : Organisation
+    policy : Policy
+    plan : Plan
+        Open sites and assignment (see :func:`~footprint.accounting.plan.current_plan`).
+    factors : FactorSet, optional
+        Defaults to ``load_factor_set(policy.factor_set)``.
+
+    Returns
+    -------
+    Footprint
+    """
+    fs = factors if factors is not None else load_factor_set(policy.factor_set)
+    trail = _Trail(fs)
+    notes: list[str] = []
+    lines: list[EmissionLine] = []
+    n, m = len(org.staff), len(org.sites)
+    count = org.staff.count
+    a = plan.assignment
+    remote = a == REMOTE
+    site = np.where(remote, 0, a)
+
+    # --- commuting (Scope 3 cat. 7) ------------------------------------------------
+    geo_km = np.where(remote, 0.0, org.group_distance_km(site))
+    travel_km = travel_distance_km(org, policy, geo_km)
+    minutes = np.where(remote, 0.0, commute_minutes(org, travel_km))
+    current_km = travel_distance_km(org, policy, org.group_distance_km(org.group_site))
+    for mode in {MODES[k].factor_key for k in np.unique(org.group_mode)}:
+        trail.value(mode)
+    ef = mode_factor_per_person_km(fs, policy)[org.group_mode]
+    office_days = policy.office_days_per_year
+    commute_kg = np.where(remote, 0.0, commute_emissions_kg(count, travel_km, ef, office_days))
+    pkm = np.where(remote, 0.0, count * office_days * 2.0 * travel_km)
+    for k in np.unique(org.group_mode):
+        sel = org.group_mode == k
+        mode = MODES[k]
+        lines.append(
+            EmissionLine(SCOPE_3, CAT_COMMUTING, mode.label, float(commute_kg[sel].sum()),
+                         float(pkm[sel].sum()), "person-km", (mode.factor_key,))
+        )
+    if policy.well_to_tank:
+        wtt = mode_factor_per_person_km(fs, policy, well_to_tank=True)[org.group_mode]
+        wtt_keys = [f"wtt_{MODES[k].factor_key}" for k in np.unique(org.group_mode)]
+        for key in wtt_keys:
+            if key in fs:
+                trail.value(key)
+        missing = [MODES[k].label for k in np.unique(org.group_mode) if f"wtt_{MODES[k].factor_key}" not in fs]
+        if missing:
+            notes.append(f"No well-to-tank factor in {fs.id} for: {', '.join(missing)} (counted as 0).")
+        lines.append(
+            EmissionLine(SCOPE_3, CAT_COMMUTING, "Well-to-tank of commuting fuels",
+                         float(np.where(remote, 0.0, commute_emissions_kg(count, travel_km, wtt, office_days)).sum()),
+                         float(pkm.sum()), "person-km", tuple(k for k in wtt_keys if k in fs))
+        )
+
+    # --- homeworking (Scope 3 cat. 7, optional) --------------------------------------
+    home_days = np.where(remote, policy.working_days_per_year, policy.home_days_per_year)
+    home_hours = count * home_days * policy.hours_per_day
+    if policy.include_homeworking:
+        ef_home = trail.value("homeworking")
+        home_kg = home_hours * ef_home
+        lines.append(EmissionLine(SCOPE_3, CAT_HOMEWORKING, "Homeworking (equipment and heating)",
+                                  float(home_kg.sum()), float(home_hours.sum()), "FTE-hours", ("homeworking",)))
+    else:
+        home_kg = np.zeros(n)
+
+    # --- buildings (Scopes 1, 2; T&D and WTT in Scope 3 cat. 3) ----------------------
+    site_staff = np.bincount(a[~remote], weights=count[~remote], minlength=m)
+    use = building_use(org, policy, plan.open_sites, site_staff, plan.current_estate)
+    grid = np.zeros(m)
+    td = np.zeros(m)
+    home_sites = np.array([c == fs.country for c in org.sites.country])
+    if (plan.open_sites & home_sites).any():
+        grid[home_sites] = trail.value("electricity_generation")
+        td[home_sites] = trail.value("electricity_td")
+    for c in sorted({c for c, o in zip(org.sites.country, plan.open_sites, strict=True) if o and c != fs.country}):
+        sel = np.array([x == c for x in org.sites.country])
+        grid[sel] = trail.add(f"grid_{c}", grid_intensity(c))
+        notes.append(f"Sites in {c}: grid intensity from the country table; no T&D factor applied.")
+    fuel = np.asarray(org.sites.heating_fuel)
+    gas_kwh = np.where(fuel == "gas", use.heating_kwh, 0.0)
+    district_kwh = np.where(fuel == "district", use.heating_kwh, 0.0)
+    elec_kwh = use.electricity_kwh + np.where(fuel == "electric", use.heating_kwh, 0.0)
+    ef_gas = trail.value("natural_gas") if gas_kwh.any() else 0.0
+    ef_district = trail.value("heat_steam") if district_kwh.any() else 0.0
+    scope1 = gas_kwh * ef_gas
+    scope2_elec = elec_kwh * grid
+    scope2_heat = district_kwh * ef_district
+    td_kg = elec_kwh * td
+    lines += [
+        EmissionLine(SCOPE_1, CAT_HEATING, "Natural gas (heating)", float(scope1.sum()),
+                     float(gas_kwh.sum()), "kWh", ("natural_gas",)),
+        EmissionLine(SCOPE_2, CAT_ELECTRICITY, "Electricity (location-based)", float(scope2_elec.sum()),
+                     float(elec_kwh.sum()), "kWh", ("electricity_generation",)),
+    ]
+    if district_kwh.any():
+        lines.append(EmissionLine(SCOPE_2, CAT_ELECTRICITY, "District heat", float(scope2_heat.sum()),
+                                  float(district_kwh.sum()), "kWh", ("heat_steam",)))
+    lines.append(EmissionLine(SCOPE_3, CAT_ENERGY_UPSTREAM, "Electricity T&D losses", float(td_kg.sum()),
+                              float(elec_kwh[home_sites].sum()), "kWh", ("electricity_td",)))
+    scope3_energy = td_kg.copy()
+    if policy.well_to_tank:
+        wtt_site = np.zeros(m)
+        for key, kwh, sel in (
+            ("wtt_electricity_generation", elec_kwh, home_sites),
+            ("wtt_electricity_td", elec_kwh, home_sites),
+            ("wtt_natural_gas", gas_kwh, np.ones(m, bool)),
+        ):
+            if key in fs:
+                wtt_site += np.where(sel, kwh, 0.0) * trail.value(key)
+            else:
+                notes.append(f"No {key} factor in {fs.id} (counted as 0).")
+        scope3_energy += wtt_site
+        lines.append(EmissionLine(SCOPE_3, CAT_ENERGY_UPSTREAM, "Well-to-tank of building energy",
+                                  float(wtt_site.sum()), float((elec_kwh + gas_kwh).sum()), "kWh",
+                                  ("wtt_electricity_generation", "wtt_electricity_td", "wtt_natural_gas")))
+
+    # --- business travel (Scope 3 cat. 6) and video -----------------------------------
+    bt = _business_travel(org, policy, plan, trail, notes)
+    lines += bt.lines
+
+    # --- per-site and per-group tables ------------------------------------------------
+    site_commute = np.bincount(a[~remote], weights=commute_kg[~remote], minlength=m)
+    site_home = np.bincount(a[~remote], weights=home_kg[~remote], minlength=m)
+    sites = SiteTable(
+        org.sites.site_id, org.sites.name, plan.open_sites.copy(), use.staff, use.desks, use.desks_needed,
+        org.sites.max_desks.astype(float), use.floor_area_m2, use.electricity_kwh, use.heating_kwh,
+        scope1, scope2_elec + scope2_heat, scope3_energy, site_commute, site_home,
+    )
+    if not plan.current_estate and sites.over_capacity.any():
+        over = [org.sites.site_id[j] for j in np.flatnonzero(sites.over_capacity)]
+        notes.append(f"{len(over)} hub(s) need more desks than they hold: {', '.join(over[:10])}"
+                     + (" …" if len(over) > 10 else ""))
+    groups = GroupTable(count, a.copy(), travel_km, minutes, current_km, commute_kg, home_kg)
+    over_limit, label = _over_limit(policy, travel_km, minutes)
+    stats = commute_stats(count, remote, travel_km, minutes, current_km, over_limit, label)
+    return Footprint(
+        lines=tuple(lines),
+        sites=sites,
+        groups=groups,
+        commute=stats,
+        factors_used=tuple(trail.used[k] for k in sorted(trail.used)),
+        factor_set_id=fs.id,
+        factor_set_name=fs.name,
+        factor_set_year=fs.year,
+        video_avoided_kgco2e=bt.video_avoided_kg,
+        in_person_trips=bt.in_person_trips,
+        video_meetings=bt.video_trips,
+        notes=tuple(notes),
+    )
+
+
+def _circuity(policy: Policy, network: str) -> float:
+    # DESNZ air factors already include the 8 % great-circle uplift
+    return 1.0 if network == "air" else policy.circuity(network)
+
+
+def _over_limit(policy: Policy, travel_km: np.ndarray, minutes: np.ndarray) -> tuple[np.ndarray, str]:
+    over = np.zeros(travel_km.shape, dtype=bool)
+    labels = []
+    if policy.max_commute_km is not None:
+        over |= travel_km > policy.max_commute_km
+        labels.append(f"{policy.max_commute_km:g} km")
+    if policy.max_commute_minutes is not None:
+        over |= minutes > policy.max_commute_minutes
+        labels.append(f"{policy.max_commute_minutes:g} min")
+    if not labels:
+        over = minutes > policy.commute_limit_report_minutes
+        labels.append(f"{policy.commute_limit_report_minutes:g} min")
+    return over, " or ".join(labels)
+
+
+class _BusinessTravel:
+    def __init__(self) -> None:
+        self.lines: list[EmissionLine] = []
+        self.video_avoided_kg = 0.0
+        self.in_person_trips = 0.0
+        self.video_trips = 0.0
+
+
+def _business_travel(org: Organisation, policy: Policy, plan: Plan, trail: _Trail, notes: list[str]) -> _BusinessTravel:
+    out = _BusinessTravel()
+    fs = trail.factors
+    ht = hub_trips(org, plan)
+    off = ~np.eye(len(org.sites), dtype=bool)
+    trips = np.where(off, ht.trips, 0.0)
+    v = policy.video_share
+    in_person = trips * (1.0 - v)
+    d = org.site_distance_km
+    code = travel_codes(d, same_country(org), policy.business_car_max_km, policy.business_rail_max_km)
+    rf = "_rf" if policy.radiative_forcing else ""
+    n_codes = len(TRAVEL_CODES)
+    trips_by_code = np.bincount(code.ravel(), weights=in_person.ravel(), minlength=n_codes)
+    km_matrix = 2.0 * d * np.array([_circuity(policy, c[2]) for c in TRAVEL_CODES])[code]
+    km_by_code = np.bincount(code.ravel(), weights=(in_person * km_matrix).ravel(), minlength=n_codes)
+    ef = np.zeros(n_codes)
+    wtt = np.zeros(n_codes)
+    keys: list[str] = []
+    for k, (key, _label, network) in enumerate(TRAVEL_CODES):
+        if trips_by_code[k] == 0 and network == "air" and key != "air_domestic":
+            keys.append("")
+            continue  # no such flights: keep the trail to factors actually used
+        full_key = key + rf if network == "air" else key
+        ef[k] = trail.value(full_key)
+        keys.append(full_key)
+        if policy.well_to_tank and f"wtt_{key}" in fs:
+            wtt[k] = trail.value(f"wtt_{key}")
+    per_trip = km_matrix * ef[code]  # kg CO2e per person-trip (return), by pair
+    wtt_per_trip = km_matrix * wtt[code]
+    for k, (_key, label, _network) in enumerate(TRAVEL_CODES[:2]):
+        out.lines.append(EmissionLine(SCOPE_3, CAT_BUSINESS_TRAVEL, label, float(km_by_code[k] * ef[k]),
+                                      float(km_by_code[k]), "person-km", (keys[k],)))
+    air_kg = float((km_by_code[2:] * ef[2:]).sum())
+    air_label = "Air" + (" (with radiative forcing)" if policy.radiative_forcing else " (without radiative forcing)")
+    out.lines.append(EmissionLine(SCOPE_3, CAT_BUSINESS_TRAVEL, air_label, air_kg, float(km_by_code[2:].sum()),
+                                  "person-km", tuple(k for k in keys[2:] if k)))
+    # hotel nights: one per trip beyond hotel_min_km, at the destination country's factor
+    needs_hotel = d > policy.hotel_min_km
+    nights = in_person * needs_hotel
+    hotel_kg = 0.0
+    countries = np.asarray(org.sites.country)
+    for c in sorted(set(countries.tolist())):
+        dest = countries == c
+        n_c = float(nights[:, dest].sum())
+        f = hotel_night(c)
+        if f is None:
+            if n_c > 0:
+                notes.append(f"No hotel factor for {c}: {n_c:,.0f} hotel nights counted as 0.")
+            continue
+        if n_c > 0 or c == fs.country:
+            hotel_kg += n_c * trail.add(f"hotel_night_{c}", f)
+    out.lines.append(EmissionLine(SCOPE_3, CAT_BUSINESS_TRAVEL, "Hotel nights", hotel_kg, float(nights.sum()),
+                                  "room-nights", tuple(sorted(k for k in trail.used if k.startswith("hotel_night_")))))
+    if policy.well_to_tank:
+        out.lines.append(EmissionLine(SCOPE_3, CAT_BUSINESS_TRAVEL, "Well-to-tank of business travel",
+                                      float((in_person * wtt_per_trip).sum()), float(in_person.sum()), "person-trips",
+                                      tuple(sorted(k for k in trail.used if k.startswith("wtt_") and "electricity" not in k and "gas" not in k))))
+    # video meetings in place of trips
+    ef_video = trail.value("video_call")
+    video_hours = float((np.where(off, ht.participant_hours, 0.0) * v).sum())
+    video_kg = video_hours * ef_video
+    out.lines.append(EmissionLine(SCOPE_3, CAT_VIDEO, "Video calls in place of trips", video_kg, video_hours,
+                                  "participant-hours", ("video_call",)))
+    hotel_per_trip = np.zeros_like(d)
+    if hotel_kg > 0 and nights.sum() > 0:
+        hotel_per_trip = needs_hotel * (hotel_kg / float(nights.sum()))
+    avoided = trips * v * (per_trip + wtt_per_trip + hotel_per_trip)
+    out.video_avoided_kg = float(avoided.sum()) - video_kg
+    out.in_person_trips = float(in_person.sum())
+    out.video_trips = float((trips * v).sum())
+    return out

@@ -1,0 +1,202 @@
+"""Result types of the accounting: emission lines, per-site and per-group tables."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from footprint.factors import Factor
+
+SCOPE_1, SCOPE_2, SCOPE_3 = "Scope 1", "Scope 2", "Scope 3"
+
+CAT_HEATING = "Scope 1: heating fuel"
+CAT_ELECTRICITY = "Scope 2: electricity and heat"
+CAT_ENERGY_UPSTREAM = "Scope 3 cat. 3: T&D losses and well-to-tank"
+CAT_BUSINESS_TRAVEL = "Scope 3 cat. 6: business travel"
+CAT_COMMUTING = "Scope 3 cat. 7: commuting"
+CAT_HOMEWORKING = "Scope 3 cat. 7: homeworking"
+CAT_VIDEO = "Scope 3: video meetings"
+
+#: Reporting order of the categories.
+CATEGORIES = (
+    CAT_HEATING,
+    CAT_ELECTRICITY,
+    CAT_ENERGY_UPSTREAM,
+    CAT_BUSINESS_TRAVEL,
+    CAT_COMMUTING,
+    CAT_HOMEWORKING,
+    CAT_VIDEO,
+)
+
+
+@dataclass(frozen=True)
+class EmissionLine:
+    """One line of the footprint: an activity times a factor.
+
+    Attributes
+    ----------
+    scope : str
+        ``"Scope 1"``, ``"Scope 2"`` or ``"Scope 3"``.
+    category : str
+        One of :data:`CATEGORIES`.
+    item : str
+        What is counted (e.g. ``"Car (petrol)"``).
+    kgco2e : float
+        Annual emissions. [kg CO2e/yr]
+    activity : float
+        The activity amount (km, kWh, nights, participant-hours…).
+    activity_unit : str
+        Unit of ``activity``.
+    factor_keys : tuple of str
+        Keys of the factors applied (see the result's factor trail).
+    """
+
+    scope: str
+    category: str
+    item: str
+    kgco2e: float
+    activity: float
+    activity_unit: str
+    factor_keys: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CommuteStats:
+    """Commute statistics of staff who commute (remote workers excluded).
+
+    Distances are one-way travel distances (geodesic × circuity) [km], times
+    one-way door-to-door [min], weighted by people.
+    """
+
+    mean_km: float
+    median_km: float
+    p90_km: float
+    mean_min: float
+    median_min: float
+    p90_min: float
+    staff_commuting: float
+    staff_remote: float
+    staff_over_limit: float
+    limit_label: str
+    staff_longer: float
+    staff_shorter: float
+    staff_unchanged: float
+    mean_change_km: float
+
+
+@dataclass(frozen=True, eq=False)
+class SiteTable:
+    """Per-site results (arrays over all sites, closed ones included).
+
+    ``staff`` [people], ``desks`` [desks], ``floor_area_m2`` [m²],
+    ``electricity_kwh``/``heating_kwh`` [kWh/yr], emission columns [kg CO2e/yr].
+    """
+
+    site_id: tuple[str, ...]
+    name: tuple[str, ...]
+    open: np.ndarray
+    staff: np.ndarray
+    desks: np.ndarray
+    desks_needed: np.ndarray
+    max_desks: np.ndarray
+    floor_area_m2: np.ndarray
+    electricity_kwh: np.ndarray
+    heating_kwh: np.ndarray
+    scope1_kg: np.ndarray
+    scope2_kg: np.ndarray
+    scope3_energy_kg: np.ndarray
+    commute_kg: np.ndarray
+    homeworking_kg: np.ndarray
+
+    @property
+    def over_capacity(self) -> np.ndarray:
+        """Open sites that need more desks than they can hold."""
+        return self.open & (self.desks_needed > self.max_desks)
+
+
+@dataclass(frozen=True, eq=False)
+class GroupTable:
+    """Per-staff-group results (arrays over groups).
+
+    ``site`` is the assigned site index (−1 = remote worker), ``distance_km``
+    and ``minutes`` the one-way commute (0 for remote workers),
+    ``current_distance_km`` the one-way commute today.
+    """
+
+    count: np.ndarray
+    site: np.ndarray
+    distance_km: np.ndarray
+    minutes: np.ndarray
+    current_distance_km: np.ndarray
+    commute_kg: np.ndarray
+    homeworking_kg: np.ndarray
+
+
+@dataclass(frozen=True, eq=False)
+class Footprint:
+    """The annual footprint of one plan under one policy.
+
+    Attributes
+    ----------
+    lines : tuple of EmissionLine
+    sites : SiteTable
+    groups : GroupTable
+    commute : CommuteStats
+    factors_used : tuple of Factor
+        The factor trail: every factor applied, with value, unit, year and source.
+    factor_set_id, factor_set_name : str
+    factor_set_year : int
+    video_avoided_kgco2e : float
+        Travel emissions avoided by holding meetings by video (memo). [kg CO2e/yr]
+    in_person_trips, video_meetings : float
+        Cross-site person-trips a year, and those held by video instead. [1/yr]
+    notes : tuple of str
+        Caveats found while accounting (missing factors, over-capacity hubs…).
+    """
+
+    lines: tuple[EmissionLine, ...]
+    sites: SiteTable
+    groups: GroupTable
+    commute: CommuteStats
+    factors_used: tuple[Factor, ...]
+    factor_set_id: str
+    factor_set_name: str
+    factor_set_year: int
+    video_avoided_kgco2e: float
+    in_person_trips: float
+    video_meetings: float
+    notes: tuple[str, ...] = ()
+
+    @property
+    def total_kgco2e(self) -> float:
+        """Total footprint. [kg CO2e/yr]"""
+        return float(sum(line.kgco2e for line in self.lines))
+
+    @property
+    def total_tco2e(self) -> float:
+        """Total footprint. [t CO2e/yr]"""
+        return self.total_kgco2e / 1000.0
+
+    def by_scope(self) -> dict[str, float]:
+        """Emissions by scope. [kg CO2e/yr]"""
+        out = {SCOPE_1: 0.0, SCOPE_2: 0.0, SCOPE_3: 0.0}
+        for line in self.lines:
+            out[line.scope] += line.kgco2e
+        return out
+
+    def by_category(self) -> dict[str, float]:
+        """Emissions by category, in reporting order (zero categories kept). [kg CO2e/yr]"""
+        out = dict.fromkeys(CATEGORIES, 0.0)
+        for line in self.lines:
+            out[line.category] += line.kgco2e
+        return out
+
+    @property
+    def open_site_ids(self) -> tuple[str, ...]:
+        return tuple(s for s, o in zip(self.sites.site_id, self.sites.open, strict=True) if o)
+
+    @property
+    def floor_area_m2(self) -> float:
+        """Total floor area of open sites. [m²]"""
+        return float(self.sites.floor_area_m2[self.sites.open].sum())

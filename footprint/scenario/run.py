@@ -1,0 +1,184 @@
+"""Running a scenario: organisation → plan → footprint, and its baseline."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from footprint.accounting import Footprint, Plan, account, current_plan, nearest_plan
+from footprint.accounting.plan import REMOTE, within_limit
+from footprint.errors import InfeasibleScenario, Problem, ScenarioError
+from footprint.factors import load_factor_set
+from footprint.inputs import Organisation, Policy
+from footprint.scenario.schema import HubChoice, Scenario
+
+Progress = Callable[[float, str], bool | None]
+
+
+@dataclass(frozen=True, eq=False)
+class ScenarioResult:
+    """A scenario's footprint, and its baseline's for comparison.
+
+    Attributes
+    ----------
+    scenario : Scenario
+    organisation : Organisation
+    plan : Plan
+    footprint : Footprint
+    baseline : Footprint
+        Today's estate with today's assignment, under the baseline scenario's
+        policy (or this scenario's policy when it names no baseline).
+    baseline_name : str
+    optimisation : Any or None
+        The optimiser's report when the hubs were optimised (see
+        :mod:`footprint.optimise`).
+    """
+
+    scenario: Scenario
+    organisation: Organisation
+    plan: Plan
+    footprint: Footprint
+    baseline: Footprint
+    baseline_name: str
+    optimisation: Any = None
+
+    @property
+    def change_kgco2e(self) -> float:
+        """Scenario minus baseline. [kg CO2e/yr]"""
+        return self.footprint.total_kgco2e - self.baseline.total_kgco2e
+
+
+def load_organisation(scenario: Scenario) -> Organisation:
+    """The organisation a scenario names (the demo, or the user's files)."""
+    ref = scenario.organisation
+    if ref.source == "demo":
+        from footprint.demo import demo_organisation
+
+        return demo_organisation()
+    from footprint.imports import read_organisation  # the user's own data (CSV/XLSX)
+
+    return read_organisation(
+        scenario.resolve(ref.sites),
+        scenario.resolve(ref.staff),
+        scenario.resolve(ref.collaboration) if ref.collaboration else None,
+        name=scenario.name,
+    )
+
+
+def _site_indices(org: Organisation, ids: tuple[str, ...], key: str, scenario: Scenario) -> np.ndarray:
+    index = {s: i for i, s in enumerate(org.sites.site_id)}
+    unknown = [s for s in ids if s not in index]
+    if unknown:
+        src = str(scenario.base_dir or scenario.name)
+        raise ScenarioError([
+            Problem(f"site id '{s}' is not in the organisation's sites; check the spelling", src, None, key)
+            for s in unknown
+        ])
+    return np.array([index[s] for s in ids], dtype=np.int64)
+
+
+def largest_offices(org: Organisation, count: int) -> np.ndarray:
+    """Open-site mask of the ``count`` largest offices that can be hubs, must-keep sites first."""
+    s = org.sites
+    if count < int(s.must_keep.sum()):
+        raise InfeasibleScenario([f"{int(s.must_keep.sum())} sites are must-keep but only {count} hubs are allowed"])
+    eligible = s.can_be_hub & s.is_office
+    score = np.where(s.must_keep, np.inf, np.where(eligible, s.headcount.astype(float), -np.inf))
+    order = np.argsort(-score, kind="stable")[:count]
+    if not np.all(np.isfinite(score[order]) | s.must_keep[order]):
+        raise InfeasibleScenario([f"only {int(eligible.sum())} offices can be hubs, fewer than {count}"])
+    mask = np.zeros(len(s), dtype=bool)
+    mask[order] = True
+    return mask
+
+
+def plan_for(org: Organisation, policy: Policy, hubs: HubChoice, scenario: Scenario,
+             progress: Progress | None = None) -> tuple[Plan, Any]:
+    """The plan a scenario's ``[hubs]`` table describes, and the optimiser's report if any."""
+    whole = hubs.assignment == "offices_whole"
+    if hubs.selection == "current":
+        return current_plan(org), None
+    if hubs.selection == "optimise":
+        from footprint.optimise.model import optimise_hubs
+
+        report = optimise_hubs(org, policy, hubs.count, scenario.optimiser, keep_offices_whole=whole,
+                               progress=progress)
+        return report.plan, report
+    if hubs.selection == "explicit":
+        mask = np.zeros(len(org.sites), dtype=bool)
+        mask[_site_indices(org, hubs.sites, "hubs.sites", scenario)] = True
+        label = f"{int(mask.sum())} hubs named in the scenario"
+    else:
+        mask = largest_offices(org, hubs.count)
+        label = f"the {hubs.count} largest offices as hubs"
+    if hubs.office_to_hub:
+        return _plan_from_moves(org, policy, mask, hubs, scenario, label), None
+    return nearest_plan(org, policy, mask, keep_offices_whole=whole, label=label), None
+
+
+def _plan_from_moves(org: Organisation, policy: Policy, mask: np.ndarray, hubs: HubChoice,
+                     scenario: Scenario, label: str) -> Plan:
+    offices = _site_indices(org, tuple(k for k, _ in hubs.office_to_hub), "hubs.office_to_hub", scenario)
+    targets = _site_indices(org, tuple(v for _, v in hubs.office_to_hub), "hubs.office_to_hub", scenario)
+    if not np.all(mask[targets]):
+        raise ScenarioError([Problem("office_to_hub moves staff to a site that is not a hub", str(scenario.base_dir),
+                                     None, "hubs.office_to_hub")])
+    fallback = nearest_plan(org, policy, mask, keep_offices_whole=True)
+    office_target = fallback.assignment[np.unique(org.group_site, return_index=True)[1]]
+    move = np.full(len(org.sites), -1)
+    move[np.unique(org.group_site)] = office_target
+    move[offices] = targets
+    assignment = move[org.group_site]
+    if policy.beyond_limit == "remote" and (policy.max_commute_km or policy.max_commute_minutes):
+        ok = within_limit(org, policy)[np.arange(len(assignment)), assignment]
+        assignment = np.where(ok, assignment, REMOTE)
+    return Plan(mask, assignment, False, label + " (office moves from the scenario file)")
+
+
+def run_scenario(scenario: Scenario, *, baseline: Scenario | None = None, progress: Progress | None = None,
+                 organisation: Organisation | None = None) -> ScenarioResult:
+    """Run ``scenario`` and its baseline.
+
+    Parameters
+    ----------
+    scenario : Scenario
+    baseline : Scenario, optional
+        The baseline scenario. Default: the file named by ``scenario.baseline``
+        (relative to the scenario), else the scenario's own policy on today's estate.
+    progress : callable, optional
+        ``progress(fraction, message)`` for long optimisations; return True to cancel.
+    organisation : Organisation, optional
+        Use this organisation instead of loading the one the scenario names
+        (the app passes the organisation it already holds).
+    """
+    org = organisation if organisation is not None else load_organisation(scenario)
+    factors = load_factor_set(_factor_path(scenario, scenario.policy))
+    plan, report = plan_for(org, scenario.policy, scenario.hubs, scenario, progress)
+    fp = account(org, scenario.policy, plan, factors)
+    if baseline is None and scenario.baseline:
+        from footprint.scenario.files import load_scenario
+
+        baseline = load_scenario(scenario.resolve(scenario.baseline))
+    base_policy = baseline.policy if baseline is not None else scenario.policy
+    base_factors = load_factor_set(_factor_path(baseline or scenario, base_policy))
+    if scenario.hubs.selection == "current" and base_policy == scenario.policy:
+        base_fp = fp
+    else:
+        base_fp = account(org, base_policy, current_plan(org), base_factors)
+    name = baseline.name if baseline is not None else "today's estate (same policy)"
+    return ScenarioResult(scenario, org, plan, fp, base_fp, name, report)
+
+
+def _factor_path(scenario: Scenario, policy: Policy) -> str | Path:
+    """A factor set id, or a user file resolved against the scenario's folder."""
+    fs = policy.factor_set
+    return scenario.resolve(fs) if fs.endswith(".toml") else fs
+
+
+def with_policy(scenario: Scenario, **changes: Any) -> Scenario:
+    """A copy of ``scenario`` with some policy values changed (validated)."""
+    return replace(scenario, policy=replace(scenario.policy, **changes))

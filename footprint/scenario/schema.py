@@ -1,0 +1,158 @@
+"""The scenario: what a scenario file holds, as validated frozen dataclasses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from footprint.errors import Problem
+from footprint.inputs import Policy
+
+SCHEMA_VERSION = 1
+HUB_SELECTIONS = ("current", "explicit", "largest", "optimise")
+ASSIGNMENTS = ("nearest", "offices_whole")
+OPTIMISER_METHODS = ("auto", "exact", "heuristic")
+
+
+@dataclass(frozen=True)
+class OrganisationRef:
+    """Where the organisation comes from: the built-in demo, or the user's files.
+
+    Paths are relative to the scenario file.
+    """
+
+    source: str = "demo"
+    sites: str = ""
+    staff: str = ""
+    collaboration: str = ""
+
+    def validate(self, where: str) -> list[Problem]:
+        problems = []
+        if self.source not in ("demo", "files"):
+            problems.append(Problem("must be 'demo' or 'files'", where, None, "organisation.source"))
+        if self.source == "files" and not (self.sites and self.staff):
+            problems.append(Problem("with source = 'files', give both 'sites' and 'staff' file paths",
+                                    where, None, "organisation"))
+        return problems
+
+
+@dataclass(frozen=True)
+class HubChoice:
+    """Which sites are hubs and how staff are assigned to them.
+
+    Attributes
+    ----------
+    selection : str
+        ``"current"`` (today's estate), ``"explicit"`` (the listed ``sites``),
+        ``"largest"`` (the ``count`` largest offices, must-keep sites first) or
+        ``"optimise"`` (the optimiser chooses ``count`` hubs).
+    count : int
+        Number of hubs for ``largest``/``optimise``.
+    sites : tuple of str
+        Hub site ids for ``explicit``.
+    assignment : str
+        ``"nearest"``: each staff group to its nearest hub; ``"offices_whole"``:
+        each office moves as a whole.
+    office_to_hub : tuple of (str, str)
+        Optional explicit office → hub moves (written by ``optimise --save`` so that a
+        saved scenario reproduces the optimiser's assignment exactly).
+    """
+
+    selection: str = "current"
+    count: int = 0
+    sites: tuple[str, ...] = ()
+    assignment: str = "nearest"
+    office_to_hub: tuple[tuple[str, str], ...] = ()
+
+    def validate(self, where: str) -> list[Problem]:
+        problems = []
+        if self.selection not in HUB_SELECTIONS:
+            problems.append(Problem(f"must be one of {', '.join(HUB_SELECTIONS)}", where, None, "hubs.selection"))
+        if self.assignment not in ASSIGNMENTS:
+            problems.append(Problem(f"must be one of {', '.join(ASSIGNMENTS)}", where, None, "hubs.assignment"))
+        if self.selection in ("largest", "optimise") and not (1 <= self.count <= 100_000):
+            problems.append(Problem(f"selection '{self.selection}' needs count ≥ 1 hubs", where, None, "hubs.count"))
+        if self.selection == "explicit" and not self.sites:
+            problems.append(Problem("selection 'explicit' needs a non-empty list of site ids", where, None, "hubs.sites"))
+        return problems
+
+
+@dataclass(frozen=True)
+class OptimiserSettings:
+    """How the optimiser runs (used when ``hubs.selection = "optimise"``).
+
+    Attributes
+    ----------
+    method : str
+        ``"auto"`` (heuristic, then exact within the time limit), ``"exact"`` or ``"heuristic"``.
+    time_limit_s : float
+        Wall-clock limit. [s]
+    mip_gap : float
+        Relative optimality gap at which the exact solver stops. [fraction]
+    commute_weight_kg_per_km : float
+        Weight λ on commute burden: kg CO2e-equivalent charged per person-km of
+        one-way commute per office day, on top of real emissions (0 = emissions only).
+    respect_capacity : bool
+        Hubs may not exceed their desk capacity (``max_desks``).
+    random_state : int
+        Seed of the heuristic's random starts.
+    """
+
+    method: str = "auto"
+    time_limit_s: float = 30.0
+    mip_gap: float = 0.005
+    commute_weight_kg_per_km: float = 0.0
+    respect_capacity: bool = True
+    random_state: int = 0
+
+    def validate(self, where: str) -> list[Problem]:
+        problems = []
+        if self.method not in OPTIMISER_METHODS:
+            problems.append(Problem(f"must be one of {', '.join(OPTIMISER_METHODS)}", where, None, "optimiser.method"))
+        if not (0 < self.time_limit_s <= 86_400):
+            problems.append(Problem("must be from 0 (exclusive) to 86400 [s]", where, None, "optimiser.time_limit_s"))
+        if not (0 <= self.mip_gap < 1):
+            problems.append(Problem("must be from 0 to 1 (exclusive) [fraction]", where, None, "optimiser.mip_gap"))
+        if not (0 <= self.commute_weight_kg_per_km <= 100):
+            problems.append(Problem("must be from 0 to 100 [kg CO2e per person-km]", where, None,
+                                    "optimiser.commute_weight_kg_per_km"))
+        return problems
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A scenario: an organisation, a policy, a choice of hubs, an optimiser setting.
+
+    ``base_dir`` is the folder relative paths are resolved against (the scenario
+    file's folder); it is not written to the file.
+    """
+
+    name: str
+    description: str = ""
+    baseline: str = ""
+    organisation: OrganisationRef = OrganisationRef()
+    policy: Policy = Policy()
+    hubs: HubChoice = HubChoice()
+    optimiser: OptimiserSettings = OptimiserSettings()
+    schema_version: int = SCHEMA_VERSION
+    base_dir: Path | None = field(default=None, compare=False, repr=False)
+
+    def resolve(self, relative: str) -> Path:
+        """A path named in the scenario, resolved against its folder."""
+        p = Path(relative)
+        return p if p.is_absolute() or self.base_dir is None else self.base_dir / p
+
+
+#: The keys each table of a scenario file may hold (for error messages).
+TABLE_KEYS: dict[str, tuple[str, ...]] = {
+    "organisation": tuple(f.name for f in fields(OrganisationRef)),
+    "hubs": tuple(f.name for f in fields(HubChoice)),
+    "optimiser": tuple(f.name for f in fields(OptimiserSettings)),
+    "policy": tuple(f.name for f in fields(Policy)),
+}
+TOP_KEYS = ("schema_version", "name", "description", "baseline", *TABLE_KEYS)
+
+
+def field_types(cls: type) -> dict[str, Any]:
+    return {f.name: f.type for f in fields(cls)}
