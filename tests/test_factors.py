@@ -256,12 +256,12 @@ def test_desnz_2026_natural_gas_inherits_2025_with_trail() -> None:
     assert load_factor_set("desnz-2026")["heat_steam"].set_id == "desnz-2025"
 
 
-def test_desnz_2024_has_no_wtt_and_no_heat() -> None:
+def test_desnz_2024_has_no_wtt_and_inherits_district_heat_from_2025() -> None:
     fs = load_factor_set("desnz-2024")
-    assert fs.inherits == ("common",)
+    assert fs.inherits == ("common", "desnz-2025")
     assert not [k for k in fs if k.startswith("wtt_")]
-    assert "heat_steam" not in fs
-    assert fs.get("heat_steam") is None
+    assert fs["heat_steam"].set_id == "desnz-2025" and fs["heat_steam"].year == 2025
+    assert fs["electricity_generation"].set_id == "desnz-2024"  # own values win
     assert fs["video_call"].set_id == "common"
 
 
@@ -461,8 +461,8 @@ def test_with_overrides() -> None:
     assert new.value("car_diesel") == base.value("car_diesel")
     assert base.value("car_petrol") == pytest.approx(0.16272)  # original untouched
     assert "car_petrol" in new.notes
-    added = load_factor_set("desnz-2024").with_overrides({"heat_steam": 0.2})
-    assert added["heat_steam"].unit == "kg CO2e/kWh"
+    added = load_factor_set("desnz-2024").with_overrides({"wtt_natural_gas": 0.03})
+    assert added["wtt_natural_gas"].unit == "kg CO2e/kWh"
     with pytest.raises(FactorError, match="car_petrol"):
         base.with_overrides({"car_petorl": 0.2})
     with pytest.raises(FactorError):

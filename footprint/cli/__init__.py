@@ -5,7 +5,15 @@ Exit codes: 0 success, 1 unexpected internal error, 2 bad input (file, row or
 key named on stderr), 3 infeasible scenario, 130 cancelled.
 """
 
-from footprint.cli import run as _run  # noqa: F401  (registers run, compare)
+import importlib
+
 from footprint.cli.common import main
+
+for _module in ("run", "optimise", "data"):  # each registers its commands on `main`
+    try:
+        importlib.import_module(f"footprint.cli.{_module}")
+    except ModuleNotFoundError as _e:  # a part of the product not installed in this checkout
+        if _e.name != f"footprint.cli.{_module}":
+            raise
 
 __all__ = ["main"]

@@ -82,11 +82,14 @@ def distance_km(lat1, lon1, lat2, lon2) -> np.ndarray:
     d = WGS84_A_KM * (sigma - 0.5 * f * (x + y))
     near_antipodal = sigma > np.pi - ANTIPODAL_MARGIN_RAD
     if np.any(near_antipodal):
-        d = np.array(d, copy=True)
-        la1, lo1, la2, lo2 = np.broadcast_arrays(lat1, lon1, lat2, lon2)
+        shape = np.shape(d)
+        d = np.array(d, dtype=float, ndmin=1)
+        la1, lo1, la2, lo2 = (np.atleast_1d(v) for v in np.broadcast_arrays(lat1, lon1, lat2, lon2))
         geod = Geodesic.WGS84
-        for idx in zip(*np.nonzero(near_antipodal), strict=True):
-            d[idx] = geod.Inverse(la1[idx], lo1[idx], la2[idx], lo2[idx], Geodesic.DISTANCE)["s12"] / 1000.0
+        for idx in np.argwhere(np.atleast_1d(near_antipodal)):
+            i = tuple(idx)
+            d[i] = geod.Inverse(la1[i], lo1[i], la2[i], lo2[i], Geodesic.DISTANCE)["s12"] / 1000.0
+        d = d.reshape(shape)
     return d
 
 

@@ -87,6 +87,8 @@ def largest_offices(org: Organisation, count: int) -> np.ndarray:
     if count < int(s.must_keep.sum()):
         raise InfeasibleScenario([f"{int(s.must_keep.sum())} sites are must-keep but only {count} hubs are allowed"])
     eligible = s.can_be_hub & s.is_office
+    if count > int((eligible | s.must_keep).sum()):
+        raise InfeasibleScenario([f"only {int(eligible.sum())} offices can be hubs, fewer than {count}"])
     score = np.where(s.must_keep, np.inf, np.where(eligible, s.headcount.astype(float), -np.inf))
     order = np.argsort(-score, kind="stable")[:count]
     if not np.all(np.isfinite(score[order]) | s.must_keep[order]):
