@@ -87,3 +87,11 @@ def test_hubs_30_runs_against_its_baseline():
     assert int(r.baseline.sites.open.sum()) == 320
     assert r.footprint.total_kgco2e < r.baseline.total_kgco2e
     assert r.footprint.factor_set_id == "desnz-2025"
+
+
+def test_scenario_docs_list_every_policy_key():
+    from footprint.inputs.policy import POLICY_FIELDS
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "scenario-files.md").read_text(encoding="utf-8")
+    missing = [k for k in POLICY_FIELDS if f"| `{k}` |" not in doc]
+    assert not missing, f"docs/scenario-files.md is stale; run tools/make_scenario_docs.py ({missing})"
