@@ -219,6 +219,7 @@ def account(org: Organisation, policy: Policy, plan: Plan, factors: FactorSet | 
         in_person_trips=bt.in_person_trips,
         video_meetings=bt.video_trips,
         notes=tuple(notes),
+        factor_names=tuple(sorted(trail.used)),
     )
 
 

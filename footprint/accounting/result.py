@@ -153,7 +153,14 @@ class Footprint:
         Cross-site person-trips a year, and those held by video instead. [1/yr]
     notes : tuple of str
         Caveats found while accounting (missing factors, over-capacity hubs…).
+    factor_names : tuple of str
+        The name each line's ``factor_keys`` use for each entry of ``factors_used``
+        (parallel to it; e.g. ``"grid_FR"`` for a country's grid factor).
     """
+
+    def factor_by_name(self) -> dict[str, Factor]:
+        """The factor trail keyed by the names used in ``EmissionLine.factor_keys``."""
+        return dict(zip(self.factor_names, self.factors_used, strict=True))
 
     lines: tuple[EmissionLine, ...]
     sites: SiteTable
@@ -167,6 +174,7 @@ class Footprint:
     in_person_trips: float
     video_meetings: float
     notes: tuple[str, ...] = ()
+    factor_names: tuple[str, ...] = ()
 
     @property
     def total_kgco2e(self) -> float:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from footprint.accounting import CATEGORIES, Footprint
+from footprint.accounting.uncertainty import footprint_uncertainty
 from footprint.scenario.files import scenario_to_dict
 from footprint.scenario.run import ScenarioResult
 
@@ -67,6 +68,13 @@ def result_to_dict(result: ScenarioResult) -> dict[str, Any]:
             "floor_area_m2": fp.floor_area_m2 - base.floor_area_m2,
         },
     }
+    u = footprint_uncertainty(fp, None if fp is base else base)
+    out["uncertainty"] = {
+        "method": u.method, "n_draws": u.n_draws, "seed": u.seed,
+        "total_tco2e": {"p05": u.total.p05, "p50": u.total.p50, "p95": u.total.p95},
+        "change_tco2e": None if u.change is None else {"p05": u.change.p05, "p50": u.change.p50,
+                                                       "p95": u.change.p95},
+    }
     if result.optimisation is not None and hasattr(result.optimisation, "to_dict"):
         out["optimisation"] = result.optimisation.to_dict()
     return out
@@ -99,6 +107,11 @@ def format_summary(result: ScenarioResult) -> str:
     if not same and base.total_kgco2e:
         lines.append(f"  change against baseline ({result.baseline_name}): "
                      f"{100 * (fp.total_kgco2e / base.total_kgco2e - 1):+.1f} %")
+    u = footprint_uncertainty(fp, None if same else base)
+    lines.append(f"  90 % interval of the total: {u.total.p05:,.0f} to {u.total.p95:,.0f} t CO2e"
+                 + ("" if u.change is None else
+                    f"; of the change: {u.change.p05:+,.0f} to {u.change.p95:+,.0f} t CO2e")
+                 + " (Monte Carlo on factors and activity data)")
     c, cb = fp.commute, base.commute
     lines += [
         "",
