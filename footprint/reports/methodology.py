@@ -1,0 +1,76 @@
+"""The method in words and symbols, for the PDF report (``docs/methodology.md`` is the long form).
+
+Each section is ``(title, paragraphs)``; a paragraph starting with ``"  "`` is a
+formula, set apart in the PDF.
+"""
+
+from __future__ import annotations
+
+from footprint.factors import CONFIDENCE_LEVELS
+
+SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Scope and boundaries", (
+        "The footprint follows the GHG Protocol Corporate Standard and its Scope 3 Standard. It counts the "
+        "energy of open offices (Scope 1 heating fuel; Scope 2 location-based electricity and district heat; "
+        "Scope 3 category 3 transmission and distribution losses, and well-to-tank when enabled), business "
+        "travel between sites (Scope 3 category 6), employee commuting and, optionally, homeworking (Scope 3 "
+        "category 7), and the video calls that replace trips. All results are annual, in tonnes of CO₂ "
+        "equivalent a year (t CO₂e/yr); inside the model they are kg CO₂e/yr.",
+    )),
+    ("Commuting (Scope 3 cat. 7)", (
+        "Staff are held as groups i of n_i people sharing a home cell, a current office and a commute mode. "
+        "The one-way travel distance to site j is the great-circle distance times the circuity k of the "
+        "mode's network (road, rail or bus). Each person commutes on D_office = working days × office days a "
+        "week / 5 days a year, there and back:",
+        "  E_ij = n_i · D_office · 2 · d_ij · k(mode_i) · EF(mode_i) / o(mode_i)   [kg CO₂e/yr]",
+        "EF is the factor per vehicle-km (cars, divided by the car occupancy o) or per passenger-km. One-way "
+        "time = access time + 60 · d · k / speed [min].",
+    )),
+    ("Homeworking (Scope 3 cat. 7, optional)", (
+        "Each person works from home on the remaining working days (remote workers on all of them):",
+        "  E_home = Σ_i n_i · D_home,i · h · EF_home   [kg CO₂e/yr]",
+        "with h the hours a working day and EF_home the factor per FTE-hour (equipment and heating).",
+    )),
+    ("Buildings (Scopes 1, 2 and 3 cat. 3)", (
+        "Today's offices keep their own floor area and energy intensity. A hub is sized from its staff:",
+        "  desks_j = ⌈ min(s_j, s_j · days/5 · peak) · r ⌉,   area_j = min(desks_j, max_desks_j) · a   [m²]",
+        "with s_j staff, peak the peak-day factor, r desks per peak attendee and a the floor area per desk. "
+        "Energy = area × intensity [kWh/yr]. Emissions = electricity × grid factor (Scope 2, location-based) "
+        "+ T&D losses × electricity (Scope 3 cat. 3) + heating × fuel factor (gas: Scope 1; district heat: "
+        "Scope 2; electric heating: as electricity).",
+    )),
+    ("Business travel (Scope 3 cat. 6) and video", (
+        "Cross-site meetings are person-trips T between today's offices (given, or a gravity model). Under a "
+        "plan, office a's staff work from hub h in share S[a, h], so trips between hubs are:",
+        "  H = Sᵀ · T · S",
+        "Trips within a hub need no travel. A share v is held by video; the rest travel a return distance "
+        "2 · d_hk · k by car (short), rail (medium) or air (long, with radiative forcing when chosen), plus a "
+        "hotel night beyond a set distance:",
+        "  E_travel = Σ_hk (1 − v) · H_hk · (2 · d_hk · k · EF_mode + nights_hk · EF_hotel)",
+        "  E_video = v · participant-hours · EF_video",
+        "The memo 'video saving' is the travel the video calls avoid minus the calls' own emissions.",
+    )),
+    ("Commute statistics", (
+        "Mean, median and 90th percentile one-way distance and time are weighted by people and exclude "
+        "remote workers; percentiles use the inverted empirical distribution (no interpolation). A commute "
+        "that changes by less than 1 km is unchanged.",
+    )),
+    ("Factor sets and confidence", (
+        "Every factor carries its value, unit, year, source and a confidence tag; the factor table lists "
+        "every factor this report used. Tags: "
+        + "; ".join(f"{k} = {v}" for k, v in CONFIDENCE_LEVELS.items()) + ".",
+    )),
+)
+
+ASSUMPTIONS: tuple[str, ...] = (
+    "Great-circle distances times a circuity factor stand in for routed distances (no road or rail network).",
+    "Door-to-door speeds and access times per mode are modelling assumptions giving plausible UK commute "
+    "times, not measurements.",
+    "Staff keep today's commute mode when they move to a hub.",
+    "Hub energy intensities are those of a refurbished office; closed offices emit nothing (no disposal, "
+    "no embodied carbon of refurbishment).",
+    "Electricity is location-based (grid average); market-based reporting (contracts, REGOs) is not modelled.",
+    "Today's cross-site meetings continue in number after consolidation; meetings within one hub need no travel.",
+    "Video calls are counted per participant-hour at a small, uncertain factor (see the factor table).",
+    "Staff homes are aggregated to grid cells before any calculation; exports aggregate further to 0.25° cells.",
+)
