@@ -76,7 +76,7 @@ def test_staff_at_unknown_office_is_reported_with_its_row():
         ("office_days_per_week", 6, "6 is out of range; allowed 0 to 5 [days/week]"),
         ("video_share", -0.1, "-0.1 is out of range; allowed 0 to 1 [share]"),
         ("radiative_forcing", "yes", "must be true or false, got 'yes'"),
-        ("beyond_limit", "fire", "must be one of remote, commute, got 'fire'"),
+        ("beyond_limit", "fire", "must be one of remote, commute, forbid, got 'fire'"),
         ("m2_per_desk", "12", "must be a number [m²/desk], got '12'"),
     ],
 )

@@ -107,9 +107,15 @@ def nearest_plan(
     else:
         travel = travel_distance_km(org, policy, org.staff_distance_km[:, idx])
         assignment = idx[np.argmin(travel, axis=1)]
-    if policy.beyond_limit == "remote" and (
+    if policy.beyond_limit != "commute" and (
         policy.max_commute_km is not None or policy.max_commute_minutes is not None
     ):
         ok = within_limit(org, policy)[np.arange(len(assignment)), assignment]
+        if policy.beyond_limit == "forbid" and not ok.all():
+            people = float(org.staff.count[~ok].sum())
+            raise InfeasibleScenario([
+                f"{people:,.0f} staff would commute beyond the limit to their nearest hub and the limit is hard "
+                "(beyond_limit = 'forbid'); add hubs near them, raise the limit, or let them work remotely"
+            ])
         assignment = np.where(ok, assignment, REMOTE)
     return Plan(open_sites, assignment, False, label or f"{len(idx)} hubs, staff to the nearest hub")

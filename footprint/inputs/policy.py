@@ -44,8 +44,10 @@ class Policy:
     max_commute_km: float | None = _p(None, 1, 1000, "km", "Longest acceptable one-way commute (travel distance)")
     max_commute_minutes: float | None = _p(None, 5, 600, "min", "Longest acceptable one-way commute time")
     beyond_limit: str = _p(
-        "remote", None, None, "", "Staff beyond the commute limit: become remote workers, or commute anyway",
-        ("remote", "commute"),
+        "remote", None, None, "",
+        "Staff beyond the commute limit: become remote workers (remote), commute anyway and are counted "
+        "(commute), or the limit is hard and such a plan is infeasible (forbid)",
+        ("remote", "commute", "forbid"),
     )
     business_car_max_km: float = _p(50.0, 0, 10000, "km", "Business trips shorter than this go by car")
     business_rail_max_km: float = _p(500.0, 0, 20000, "km", "…longer trips up to this go by rail, beyond by air")

@@ -107,7 +107,7 @@ def plan_for(org: Organisation, policy: Policy, hubs: HubChoice, scenario: Scena
     if hubs.selection == "optimise":
         from footprint.optimise.model import optimise_hubs
 
-        report = optimise_hubs(org, policy, hubs.count, scenario.optimiser, keep_offices_whole=whole,
+        report = optimise_hubs(org, policy, hubs.count or None, scenario.optimiser, keep_offices_whole=whole,
                                progress=progress)
         return report.plan, report
     if hubs.selection == "explicit":
@@ -135,7 +135,7 @@ def _plan_from_moves(org: Organisation, policy: Policy, mask: np.ndarray, hubs: 
     move[np.unique(org.group_site)] = office_target
     move[offices] = targets
     assignment = move[org.group_site]
-    if policy.beyond_limit == "remote" and (policy.max_commute_km or policy.max_commute_minutes):
+    if policy.beyond_limit != "commute" and (policy.max_commute_km or policy.max_commute_minutes):
         ok = within_limit(org, policy)[np.arange(len(assignment)), assignment]
         assignment = np.where(ok, assignment, REMOTE)
     return Plan(mask, assignment, False, label + " (office moves from the scenario file)")

@@ -46,7 +46,8 @@ class HubChoice:
     selection : str
         ``"current"`` (today's estate), ``"explicit"`` (the listed ``sites``),
         ``"largest"`` (the ``count`` largest offices, must-keep sites first) or
-        ``"optimise"`` (the optimiser chooses ``count`` hubs).
+        ``"optimise"`` (the optimiser chooses ``count`` hubs; 0 = a free number,
+        priced by ``optimiser.fixed_hub_tco2e``).
     count : int
         Number of hubs for ``largest``/``optimise``.
     sites : tuple of str
@@ -71,8 +72,11 @@ class HubChoice:
             problems.append(Problem(f"must be one of {', '.join(HUB_SELECTIONS)}", where, None, "hubs.selection"))
         if self.assignment not in ASSIGNMENTS:
             problems.append(Problem(f"must be one of {', '.join(ASSIGNMENTS)}", where, None, "hubs.assignment"))
-        if self.selection in ("largest", "optimise") and not (1 <= self.count <= 100_000):
-            problems.append(Problem(f"selection '{self.selection}' needs count ≥ 1 hubs", where, None, "hubs.count"))
+        if self.selection == "largest" and not (1 <= self.count <= 100_000):
+            problems.append(Problem("selection 'largest' needs count ≥ 1 hubs", where, None, "hubs.count"))
+        if self.selection == "optimise" and not (0 <= self.count <= 100_000):
+            problems.append(Problem("selection 'optimise' needs count ≥ 1 hubs, or 0 for a free number of hubs "
+                                    "(with optimiser.fixed_hub_tco2e > 0)", where, None, "hubs.count"))
         if self.selection == "explicit" and not self.sites:
             problems.append(Problem("selection 'explicit' needs a non-empty list of site ids", where, None, "hubs.sites"))
         return problems
@@ -97,6 +101,10 @@ class OptimiserSettings:
         Hubs may not exceed their desk capacity (``max_desks``).
     random_state : int
         Seed of the heuristic's random starts.
+    fixed_hub_tco2e : float
+        Fixed cost charged per open hub in the optimiser's objective (not in the
+        footprint), used when the number of hubs is free (``hubs.count = 0``):
+        a price on keeping a site open (base-load energy, management). [t CO2e/yr]
     """
 
     method: str = "auto"
@@ -105,6 +113,7 @@ class OptimiserSettings:
     commute_weight_kg_per_km: float = 0.0
     respect_capacity: bool = True
     random_state: int = 0
+    fixed_hub_tco2e: float = 0.0
 
     def validate(self, where: str) -> list[Problem]:
         problems = []
@@ -114,6 +123,8 @@ class OptimiserSettings:
             problems.append(Problem("must be from 0 (exclusive) to 86400 [s]", where, None, "optimiser.time_limit_s"))
         if not (0 <= self.mip_gap < 1):
             problems.append(Problem("must be from 0 to 1 (exclusive) [fraction]", where, None, "optimiser.mip_gap"))
+        if not (0 <= self.fixed_hub_tco2e <= 1e6):
+            problems.append(Problem("must be from 0 to 1,000,000 [t CO2e/yr]", where, None, "optimiser.fixed_hub_tco2e"))
         if not (0 <= self.commute_weight_kg_per_km <= 100):
             problems.append(Problem("must be from 0 to 100 [kg CO2e per person-km]", where, None,
                                     "optimiser.commute_weight_kg_per_km"))

@@ -1,0 +1,153 @@
+"""``optimise`` and ``sweep``: choose hubs, and trade emissions against commutes."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import click
+from tqdm import tqdm
+
+from footprint.cli.common import EXIT_INPUT, fail, main, user_errors
+from footprint.scenario import load_scenario, run_scenario, save_scenario
+from footprint.scenario.run import load_organisation
+from footprint.scenario.schema import HubChoice
+from footprint.scenario.summary import format_summary, result_to_dict
+
+
+class _Bar:
+    """A tqdm progress bar on stderr fed by the optimiser's ``progress(fraction, message)``."""
+
+    def __init__(self, desc: str, enabled: bool):
+        self.bar = tqdm(total=1000, desc=desc, disable=not enabled, leave=False,
+                        bar_format="{desc}: {percentage:3.0f}%|{bar}| {elapsed} {postfix}")
+
+    def __call__(self, fraction: float, message: str) -> bool:
+        self.bar.n = int(1000 * min(max(fraction, 0.0), 1.0))
+        self.bar.set_postfix_str(message[:60], refresh=True)
+        return False
+
+    def close(self) -> None:
+        self.bar.close()
+
+
+def _with_overrides(scenario, hubs, method, time_limit, offices_whole):
+    opt = scenario.optimiser
+    if method:
+        opt = replace(opt, method=method)
+    if time_limit:
+        opt = replace(opt, time_limit_s=time_limit)
+    count = hubs if hubs is not None else scenario.hubs.count
+    assignment = scenario.hubs.assignment if offices_whole is None else (
+        "offices_whole" if offices_whole else "nearest")
+    return replace(scenario, hubs=HubChoice(selection="optimise", count=count, assignment=assignment),
+                   optimiser=opt)
+
+
+@main.command()
+@click.argument("scenario_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--hubs", type=click.IntRange(1, 100_000), help="Number of hubs (default: the scenario's hubs.count).")
+@click.option("--method", type=click.Choice(["auto", "exact", "heuristic"]), help="Solver method.")
+@click.option("--time-limit", type=click.FloatRange(0.1, 86_400), help="Time limit [s].")
+@click.option("--offices-whole/--by-group", default=None,
+              help="Move offices as a whole, or assign staff groups individually.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.option("--save", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write a scenario file with the chosen hubs, to reload and compare.")
+@user_errors
+def optimise(scenario_file, hubs, method, time_limit, offices_whole, as_json, save) -> None:
+    """Choose hubs for SCENARIO_FILE and show the footprint against its baseline."""
+    scenario = _with_overrides(load_scenario(scenario_file), hubs, method, time_limit, offices_whole)
+    if scenario.hubs.count < 1 and scenario.optimiser.fixed_hub_tco2e <= 0:
+        fail("say how many hubs: --hubs N or hubs.count in the scenario file (or hubs.count = 0 with "
+             "optimiser.fixed_hub_tco2e > 0 for a free number)", EXIT_INPUT)
+    bar = _Bar(f"optimising {scenario.hubs.count or 'a free number of'} hubs", not as_json)
+    try:
+        result = run_scenario(scenario, progress=bar)
+    finally:
+        bar.close()
+    click.echo(json.dumps(result_to_dict(result), indent=2) if as_json else format_summary(result))
+    if save is not None:
+        report = result.optimisation
+        moves = tuple(sorted(report.office_to_hub().items())) if report.keep_offices_whole else ()
+        saved = replace(
+            scenario,
+            name=f"{scenario.name} (optimised, {report.n_hubs} hubs)",
+            description=(scenario.description + " " if scenario.description else "")
+            + f"Hubs chosen by the optimiser: {report.proven_statement}.",
+            baseline=str(Path(scenario.resolve(scenario.baseline)).resolve()) if scenario.baseline else "",
+            hubs=HubChoice(selection="explicit", sites=report.hub_ids, assignment=scenario.hubs.assignment,
+                           office_to_hub=moves),
+        )
+        save_scenario(saved, save)
+        click.echo(f"Scenario with the chosen hubs written to {save}", err=as_json)
+
+
+def _parse_range(text: str) -> list[int]:
+    """``5:100:5`` → 5, 10, …, 100; ``10,20,30`` → those."""
+    try:
+        if ":" in text:
+            parts = [int(p) for p in text.split(":")]
+            start, stop, step = (parts + [1])[:3] if len(parts) == 2 else parts
+            if step <= 0 or start < 1 or stop < start:
+                raise ValueError
+            return list(range(start, stop + 1, step))
+        values = [int(p) for p in text.split(",")]
+        if min(values) < 1:
+            raise ValueError
+        return values
+    except ValueError:
+        raise click.BadParameter("use START:STOP:STEP (e.g. 5:100:5) or a list (e.g. 10,20,30)") from None
+
+
+@main.command()
+@click.argument("scenario_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--hubs", "hubs_range", default="5:50:5", show_default=True,
+              help="Numbers of hubs: START:STOP:STEP or a comma list.")
+@click.option("--weights", help="Instead: sweep the commute weight λ [kg CO2e per person-km], e.g. 0,0.05,0.1,0.2.")
+@click.option("--method", type=click.Choice(["auto", "exact", "heuristic"]), default="heuristic", show_default=True)
+@click.option("--time-limit", type=click.FloatRange(0.1, 86_400), default=10.0, show_default=True,
+              help="Time limit per point [s].")
+@click.option("--offices-whole/--by-group", default=True, show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write the points as CSV.")
+@click.option("--json", "as_json", is_flag=True, help="Print the points as JSON.")
+@user_errors
+def sweep(scenario_file, hubs_range, weights, method, time_limit, offices_whole, out, as_json) -> None:
+    """Sweep the number of hubs (or the commute weight) and find the Pareto front and its knee."""
+    from footprint.optimise.sweep import sweep_commute_weight, sweep_hubs
+
+    scenario = load_scenario(scenario_file)
+    settings = replace(scenario.optimiser, method=method, time_limit_s=time_limit)
+    org = load_organisation(scenario)
+    bar = _Bar("sweep", not as_json)
+    try:
+        if weights:
+            try:
+                lams = [float(w) for w in weights.split(",")]
+            except ValueError:
+                raise click.BadParameter("a comma list of numbers, e.g. 0,0.05,0.1", param_hint="--weights") from None
+            n = scenario.hubs.count or 30
+            res = sweep_commute_weight(org, scenario.policy, n, lams, settings, keep_offices_whole=offices_whole,
+                                       progress=bar)
+        else:
+            res = sweep_hubs(org, scenario.policy, _parse_range(hubs_range), settings,
+                             keep_offices_whole=offices_whole, progress=bar)
+    finally:
+        bar.close()
+    if out is not None:
+        out.write_bytes(res.to_csv())
+    if as_json:
+        click.echo(json.dumps(res.to_rows(), indent=2, default=float))
+    else:
+        click.echo(f"{'hubs':>5} {'λ':>6} {'t CO2e':>10} {'mean km':>8} {'>60 min':>8} {'gap %':>7}  front")
+        for k, p in enumerate(res.points):
+            mark = "knee" if k == res.knee_index else ("*" if k in res.pareto else "")
+            if not p.feasible:
+                click.echo(f"{p.n_hubs:>5} {p.commute_weight_kg_per_km:>6g}  infeasible: {p.message}")
+                continue
+            gap = f"{100 * p.gap:.2f}" if p.gap == p.gap else "–"
+            click.echo(f"{p.n_hubs:>5} {p.commute_weight_kg_per_km:>6g} {p.total_tco2e:>10,.0f} "
+                       f"{p.mean_commute_km:>8.1f} {p.staff_over_60_min:>8,.0f} {gap:>7}  {mark}")
+        click.echo(f"{len(res.pareto)} points on the Pareto front (total t CO2e vs mean one-way commute); "
+                   f"{res.seconds:.1f} s" + (f"; CSV written to {out}" if out else ""))

@@ -1,0 +1,132 @@
+"""Cost matrices of Footprint's hub model, built from the accounting.
+
+For a unit *u* (a staff group, or a whole office) at candidate hub *j* [kg CO2e/yr]::
+
+    c_uj = Σ_{i∈u} n_i · D_office · [ 2 · d_ij · k_i · EF_i            (commuting)
+                                      + λ · d_ij · k_i ]               (commute burden, optional)
+           + Σ_{i∈u} n_i · b_j                                         (variable building energy)
+
+with ``b_j`` the building emissions per person at hub *j*: desks per person
+(office days/5 × peak factor, at most 1, × desk-sharing ratio) × m² per desk ×
+(electricity intensity × (grid + T&D) + heating intensity × heating factor).
+Staff beyond the commute limit (when the policy makes them remote) cost their
+extra homeworking instead: ``n_i · D_office · hours/day · EF_homeworking``.
+
+This is the *linear* part of the footprint. Business travel couples pairs of
+units (meetings between hubs) and is evaluated exactly afterwards.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from footprint.accounting.commute import mode_circuity, mode_factor_per_person_km
+from footprint.accounting.plan import within_limit
+from footprint.factors import FactorSet, grid_intensity
+from footprint.inputs import Organisation, Policy
+
+
+@dataclass(frozen=True, eq=False)
+class HubCosts:
+    """Per-unit costs for the candidate hubs.
+
+    Attributes
+    ----------
+    candidates : ndarray of int
+        Site indices that may become hubs (columns of the matrices).
+    cost : ndarray, shape (units, candidates)
+        Linear cost of each unit at each candidate. [kg CO2e/yr]
+    demand : ndarray, shape (units,)
+        Desks each unit needs at peak. [desks]
+    capacity : ndarray, shape (candidates,)
+        Desk capacity of each candidate. [desks]
+    remote_cost : ndarray or None, shape (units,)
+        Cost of a unit working remotely (group mode with remote workers). [kg CO2e/yr]
+    allowed : ndarray of bool or None, shape (units, candidates)
+    unit_of_group : ndarray of int, shape (n,)
+        Unit of each staff group.
+    unit_site : ndarray of int or None
+        Office of each unit (office mode).
+    """
+
+    candidates: np.ndarray
+    cost: np.ndarray
+    demand: np.ndarray
+    capacity: np.ndarray
+    remote_cost: np.ndarray | None
+    allowed: np.ndarray | None
+    unit_of_group: np.ndarray
+    unit_site: np.ndarray | None
+
+
+def building_kg_per_person(org: Organisation, policy: Policy, factors: FactorSet) -> np.ndarray:
+    """Variable building emissions per assigned person at each site. [kg CO2e/person/yr]"""
+    s = org.sites
+    grid = np.empty(len(s))
+    td = np.zeros(len(s))
+    for k, c in enumerate(s.country):
+        if c == factors.country:
+            grid[k], td[k] = factors.value("electricity_generation"), factors.value("electricity_td")
+        else:
+            grid[k] = grid_intensity(c).value
+    fuel = np.asarray(s.heating_fuel)
+    heat_factor = np.where(fuel == "gas", factors.value("natural_gas"),
+                           np.where(fuel == "electric", grid + td,
+                                    factors.value("heat_steam") if "heat_steam" in factors else 0.0))
+    desks = desks_per_person(policy)
+    return desks * policy.m2_per_desk * (
+        policy.hub_electricity_kwh_per_m2 * (grid + td) + policy.hub_heating_kwh_per_m2 * heat_factor
+    )
+
+
+def desks_per_person(policy: Policy) -> float:
+    """Desks needed per assigned person (before rounding up per hub). [desks/person]"""
+    return min(1.0, policy.office_days_per_week / 5.0 * policy.peak_factor) * policy.desk_sharing_ratio
+
+
+def hub_costs(
+    org: Organisation,
+    policy: Policy,
+    factors: FactorSet,
+    *,
+    keep_offices_whole: bool,
+    commute_weight_kg_per_km: float = 0.0,
+) -> HubCosts:
+    """Build the linear hub model's costs (see the module docstring)."""
+    s = org.sites
+    candidates = np.flatnonzero(s.can_be_hub | s.must_keep)
+    n = len(org.staff)
+    count = org.staff.count
+    od = policy.office_days_per_year
+    circ = mode_circuity(policy)[org.group_mode]
+    ef = mode_factor_per_person_km(factors, policy)[org.group_mode]
+    per_km = count * od * (2.0 * circ * ef + commute_weight_kg_per_km * circ)  # [kg/km of geodesic]
+    dist = org.home_distance_km[:, candidates][org.home_index]  # (n, c)
+    group_cost = dist * per_km[:, None] + count[:, None] * building_kg_per_person(org, policy, factors)[candidates]
+    remote = None
+    allowed = None
+    limited = policy.max_commute_km is not None or policy.max_commute_minutes is not None
+    if limited:
+        allowed = within_limit(org, policy)[:, candidates]
+        if policy.beyond_limit == "remote":
+            remote = count * od * policy.hours_per_day * factors.value("homeworking")
+        elif policy.beyond_limit == "commute":
+            allowed = None  # beyond the limit, people commute anyway (and are counted)
+    demand = count * desks_per_person(policy)
+    capacity = s.max_desks[candidates].astype(float)
+    if not keep_offices_whole:
+        return HubCosts(candidates, group_cost, demand, capacity, remote, allowed, np.arange(n), None)
+    offices, unit_of_group = np.unique(org.group_site, return_inverse=True)
+    if remote is not None and allowed is not None:
+        group_cost = np.where(allowed, group_cost, remote[:, None])
+    elif allowed is not None:  # a hard limit: an office may only go where all its staff are within it
+        group_cost = np.where(allowed, group_cost, np.inf)
+    agg = sp.csr_array((np.ones(n), (unit_of_group, np.arange(n))), shape=(offices.size, n))
+    cost = agg @ group_cost
+    cost = np.asarray(cost)
+    office_allowed = np.isfinite(cost) if allowed is not None and remote is None else None
+    cost = np.where(np.isfinite(cost), cost, 0.0)
+    return HubCosts(candidates, cost, agg @ demand, capacity, None, office_allowed, unit_of_group, offices)

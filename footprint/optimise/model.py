@@ -1,0 +1,365 @@
+"""Footprint's hub model: choose hubs and assign staff to minimise emissions.
+
+The linear part (commuting, variable building energy, an optional weight on commute
+burden, fixed costs of open hubs) is a capacitated p-median / facility-location
+problem, solved by the generic layer (:func:`footprint.optimise.solve`): exactly on
+HiGHS with a proven bound, or heuristically. The full footprint adds business
+travel, which couples pairs of units through meetings; it is evaluated exactly by
+:func:`footprint.accounting.account` and improved by a bounded swap local search
+on the full objective. The report says which objective was proven and which was
+only improved heuristically.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from footprint.accounting import REMOTE, Footprint, Plan, account
+from footprint.accounting.plan import within_limit
+from footprint.errors import InfeasibleScenario
+from footprint.factors import FactorSet, load_factor_set
+from footprint.inputs import Organisation, Policy
+from footprint.optimise.costs import HubCosts, hub_costs
+from footprint.optimise.feasibility import InfeasibleProblem
+from footprint.optimise.problem import LocationProblem
+from footprint.optimise.result import LocationResult
+from footprint.optimise.solve import solve
+
+Progress = Callable[[float, str], bool | None]
+
+#: Share of the time limit given to the local search on the full objective.
+FULL_SEARCH_SHARE = 0.2
+
+
+@dataclass(frozen=True, eq=False)
+class HubReport:
+    """What the optimiser chose, and how sure it is.
+
+    Attributes
+    ----------
+    plan : Plan
+        The hubs and the assignment (evaluate with :func:`footprint.accounting.account`).
+    solver : LocationResult
+        The linear problem's result: objective, proven bound, gap, status, method, time.
+    footprint : Footprint
+        The full footprint of ``plan``.
+    linear_objective_kg : float
+        The solver's objective in the model's terms. [kg CO2e/yr]
+    full_objective_before_kg, full_objective_kg : float
+        Full footprint (+ commute-burden weight) before and after the local search. [kg CO2e/yr]
+    improving_swaps : int
+        Hub swaps the local search accepted.
+    site_ids : tuple of str
+    n_hubs : int
+    keep_offices_whole : bool
+    seconds : float
+    group_site : ndarray of int
+        Today's office of each staff group (to map moves back to offices).
+    """
+
+    plan: Plan
+    solver: LocationResult
+    footprint: Footprint
+    linear_objective_kg: float
+    full_objective_before_kg: float
+    full_objective_kg: float
+    improving_swaps: int
+    site_ids: tuple[str, ...]
+    n_hubs: int
+    keep_offices_whole: bool
+    seconds: float
+    group_site: np.ndarray
+
+    @property
+    def hub_ids(self) -> tuple[str, ...]:
+        return tuple(self.site_ids[j] for j in np.flatnonzero(self.plan.open_sites))
+
+    def office_to_hub(self) -> dict[str, str]:
+        """Each office's hub (where most of its staff go), for saving the scenario."""
+        a = self.plan.assignment
+        placed = a != REMOTE
+        count = self.footprint.groups.count
+        out: dict[str, str] = {}
+        for office in np.unique(self.group_site):
+            sel = placed & (self.group_site == office)
+            if sel.any():
+                hubs, inverse = np.unique(a[sel], return_inverse=True)
+                out[self.site_ids[office]] = self.site_ids[hubs[np.argmax(np.bincount(inverse, count[sel]))]]
+        return out
+
+    @property
+    def proven_statement(self) -> str:
+        """Which objective is proven, in words."""
+        s = self.solver
+        if s.status == "optimal" or (np.isfinite(s.gap) and s.gap <= 1e-9):
+            proof = "proven optimal"
+        elif np.isfinite(s.gap):
+            proof = f"proven within {100 * s.gap:.2f} % of optimal (bound {s.bound / 1000:,.1f} t)"
+        else:
+            proof = "not proven (heuristic, no bound)"
+        return (f"linear objective (commuting + building energy) {s.objective / 1000:,.1f} t CO2e: {proof}, "
+                f"status {s.status}, by {s.method} in {s.seconds:.1f} s")
+
+    def summary(self) -> str:
+        """A few lines for the CLI and reports."""
+        swaps = (f"improved by {self.improving_swaps} hub swap(s) from {self.full_objective_before_kg / 1000:,.1f} t"
+                 if self.improving_swaps else "no improving swap found")
+        return "\n".join([
+            f"Optimiser: {self.n_hubs} hubs, {'offices moved whole' if self.keep_offices_whole else 'staff groups assigned individually'}",
+            f"  {self.proven_statement}",
+            f"  full footprint incl. business travel {self.full_objective_kg / 1000:,.1f} t CO2e: {swaps} "
+            "(local search on the full objective, not proven)",
+            f"  total time {self.seconds:.1f} s",
+        ])
+
+    def to_dict(self) -> dict[str, Any]:
+        s = self.solver
+        return {
+            "n_hubs": self.n_hubs,
+            "hubs": list(self.hub_ids),
+            "keep_offices_whole": self.keep_offices_whole,
+            "status": s.status,
+            "method": s.method,
+            "linear_objective_tco2e": s.objective / 1000,
+            "bound_tco2e": s.bound / 1000 if np.isfinite(s.bound) else None,
+            "gap": s.gap if np.isfinite(s.gap) else None,
+            "solver_seconds": s.seconds,
+            "full_objective_before_tco2e": self.full_objective_before_kg / 1000,
+            "full_objective_tco2e": self.full_objective_kg / 1000,
+            "improving_swaps": self.improving_swaps,
+            "seconds": self.seconds,
+            "proven": self.proven_statement,
+        }
+
+
+def infeasibility_reasons(org: Organisation, policy: Policy, n_hubs: int | None, costs: HubCosts,
+                          respect_capacity: bool) -> list[str]:
+    """Reasons, in words and before solving, why no plan can exist."""
+    s = org.sites
+    reasons = []
+    must = int(s.must_keep.sum())
+    n_cand = costs.candidates.size
+    if n_hubs is not None:
+        if must > n_hubs:
+            names = ", ".join(s.name[j] for j in np.flatnonzero(s.must_keep)[:5])
+            reasons.append(f"{must} sites are must-keep ({names}…) but only {n_hubs} hubs are allowed; "
+                           "raise the number of hubs or un-mark some sites")
+        if n_hubs > n_cand:
+            reasons.append(f"{n_hubs} hubs were asked for but only {n_cand} sites can be hubs")
+    if respect_capacity:
+        need = float(costs.demand.sum())
+        k = n_hubs if n_hubs is not None else n_cand
+        top = np.sort(costs.capacity)[::-1][:k].sum()
+        if top < need:
+            reasons.append(f"the {k} largest hubs hold {top:,.0f} desks but {need:,.0f} are needed at peak "
+                           f"({policy.office_days_per_week:g} office days, peak factor {policy.peak_factor:g}, "
+                           f"{policy.desk_sharing_ratio:g} desks per attendee); allow more hubs, share desks more, "
+                           "or raise max_desks")
+    if costs.allowed is not None and costs.remote_cost is None:
+        stranded = ~costs.allowed.any(axis=1)
+        if stranded.any():
+            people = float(org.staff.count[stranded[costs.unit_of_group]].sum())
+            if costs.unit_site is None:
+                reasons.append(f"{people:,.0f} staff live beyond the commute limit of every possible hub and "
+                               "remote working is off (beyond_limit = 'forbid'); raise the limit "
+                               "or let them work remotely (beyond_limit = 'remote')")
+            else:
+                names = ", ".join(org.sites.name[j] for j in costs.unit_site[stranded][:5])
+                reasons.append(f"{int(stranded.sum())} office(s) ({names}; {people:,.0f} staff) cannot move whole to "
+                               "any hub within every member's commute limit and remote working is off "
+                               "(beyond_limit = 'forbid'); raise the limit, assign staff individually, or let "
+                               "them work remotely (beyond_limit = 'remote')")
+    return reasons
+
+
+def optimise_hubs(
+    org: Organisation,
+    policy: Policy,
+    n_hubs: int | None,
+    settings: Any,
+    *,
+    keep_offices_whole: bool = True,
+    progress: Progress | None = None,
+    factors: FactorSet | None = None,
+    warm_start: np.ndarray | None = None,
+    costs: HubCosts | None = None,
+) -> HubReport:
+    """Choose ``n_hubs`` hubs (or a free number, with fixed costs) and assign staff.
+
+    Parameters
+    ----------
+    org, policy
+    n_hubs : int or None
+        Number of hubs; None = free (then ``settings.fixed_hub_tco2e`` must be > 0).
+    settings : OptimiserSettings
+        Method, time limit, MIP gap, commute weight, capacity, seed.
+    keep_offices_whole : bool
+        Move each office as a whole (single-source by office) or assign staff groups.
+    progress : callable, optional
+        ``progress(fraction, message)``; return True to cancel.
+    warm_start : ndarray of int, optional
+        Site indices to start from (e.g. the previous point of a sweep).
+    costs : HubCosts, optional
+        Precomputed costs (sweeps reuse them).
+
+    Raises
+    ------
+    footprint.errors.InfeasibleScenario
+        With the reasons in words, before solving where possible.
+    """
+    t0 = time.perf_counter()
+    fs = factors if factors is not None else load_factor_set(policy.factor_set)
+    lam = settings.commute_weight_kg_per_km
+    if costs is None:
+        costs = hub_costs(org, policy, fs, keep_offices_whole=keep_offices_whole, commute_weight_kg_per_km=lam)
+    fixed_kg = settings.fixed_hub_tco2e * 1000.0
+    if n_hubs is None and fixed_kg <= 0:
+        raise InfeasibleScenario(["a free number of hubs (hubs.count = 0) needs a price on each open hub "
+                                  "(optimiser.fixed_hub_tco2e > 0); otherwise every office stays open"])
+    reasons = infeasibility_reasons(org, policy, n_hubs, costs, settings.respect_capacity)
+    if reasons:
+        raise InfeasibleScenario(reasons)
+    cand_index = {int(j): k for k, j in enumerate(costs.candidates)}
+    forced = np.zeros(costs.candidates.size, dtype=bool)
+    forced[[cand_index[int(j)] for j in np.flatnonzero(org.sites.must_keep)]] = True
+    problem = LocationProblem(
+        cost=costs.cost,
+        demand=costs.demand,
+        n_sites=n_hubs,
+        fixed_cost=np.full(costs.candidates.size, fixed_kg) if fixed_kg > 0 else None,
+        capacity=costs.capacity if settings.respect_capacity else None,
+        single_source=True,
+        forced_open=forced if forced.any() else None,
+        allowed=costs.allowed,
+        unassigned_cost=costs.remote_cost,
+    )
+    search_share = 0.0 if settings.method == "heuristic" else FULL_SEARCH_SHARE
+    solve_limit = settings.time_limit_s * (1.0 - search_share)
+    ws = None
+    if warm_start is not None:
+        ws = np.array([cand_index[int(j)] for j in warm_start if int(j) in cand_index], dtype=np.int64)
+
+    def solver_progress(frac: float, msg: str) -> bool | None:
+        return progress(frac * (1.0 - search_share), msg) if progress else None
+
+    try:
+        result = solve(problem, settings.method, time_limit=solve_limit, mip_gap=settings.mip_gap,
+                       random_state=settings.random_state, warm_start=ws, progress=solver_progress)
+    except InfeasibleProblem as e:
+        raise InfeasibleScenario(e.reasons) from None
+    if result.status == "infeasible" or result.open_sites.size == 0:
+        raise InfeasibleScenario([
+            f"no feasible plan was found within the time limit of {settings.time_limit_s:g} s "
+            f"({result.message or result.method}); the capacity checks found no contradiction, so raise the "
+            "time limit, or relax capacities (more hubs, more desk sharing, larger max_desks)"
+        ])
+    open_sites = costs.candidates[result.open_sites]
+    plan = _plan(org, policy, costs, open_sites, result.assignment, keep_offices_whole)
+    fp = account(org, policy, plan, fs)
+    full_before = fp.total_kgco2e + _burden(fp, policy, lam)
+    full, swaps = full_before, 0
+    if search_share > 0 and result.status != "cancelled":
+        deadline = time.perf_counter() + max(0.5, settings.time_limit_s - (time.perf_counter() - t0))
+        plan, fp, full, swaps = _local_search(org, policy, fs, costs, plan, fp, full, lam, settings, deadline,
+                                              keep_offices_whole, progress)
+    if progress:
+        progress(1.0, "done")
+    return HubReport(plan, result, fp, result.objective, full_before, full, swaps, org.sites.site_id,
+                     int(plan.open_sites.sum()), keep_offices_whole, time.perf_counter() - t0, org.group_site)
+
+
+def _burden(fp: Footprint, policy: Policy, lam: float) -> float:
+    """Commute-burden term: λ × one-way person-km a year. [kg CO2e-equivalent/yr]"""
+    if lam == 0:
+        return 0.0
+    g = fp.groups
+    return float(lam * (g.count * g.distance_km).sum() * policy.office_days_per_year)
+
+
+def _plan(org: Organisation, policy: Policy, costs: HubCosts, open_sites: np.ndarray, unit_assignment: np.ndarray,
+          keep_offices_whole: bool) -> Plan:
+    """Turn the solver's unit assignment into a plan over staff groups."""
+    mask = np.zeros(len(org.sites), dtype=bool)
+    mask[open_sites] = True
+    site_of_unit = np.where(unit_assignment >= 0, costs.candidates[np.maximum(unit_assignment, 0)], REMOTE)
+    assignment = site_of_unit[costs.unit_of_group]
+    limited = policy.max_commute_km is not None or policy.max_commute_minutes is not None
+    if limited and policy.beyond_limit == "remote":
+        placed = assignment != REMOTE
+        ok = np.zeros(len(assignment), dtype=bool)
+        ok[placed] = within_limit(org, policy)[np.flatnonzero(placed), assignment[placed]]
+        assignment = np.where(ok, assignment, REMOTE)
+    how = "offices moved whole" if keep_offices_whole else "staff groups assigned"
+    return Plan(mask, assignment, False, f"{int(mask.sum())} optimised hubs, {how}")
+
+
+def _reassign(costs: HubCosts, open_cols: np.ndarray, respect_capacity: bool) -> np.ndarray | None:
+    """Cheapest feasible single-source assignment for a fixed hub set (greedy by regret), or None."""
+    c = costs.cost[:, open_cols]
+    if costs.allowed is not None:
+        c = np.where(costs.allowed[:, open_cols], c, np.inf)
+    if costs.remote_cost is not None:
+        c = np.concatenate([c, costs.remote_cost[:, None]], axis=1)
+    cols = np.concatenate([open_cols, [-1]]) if costs.remote_cost is not None else open_cols
+    if not respect_capacity:
+        best = np.argmin(c, axis=1)
+        return None if np.isinf(c[np.arange(len(c)), best]).any() else cols[best]
+    left = np.append(costs.capacity[open_cols], np.inf) if costs.remote_cost is not None else \
+        costs.capacity[open_cols].copy()
+    srt = np.sort(c, axis=1)
+    regret = (srt[:, 1] - srt[:, 0]) if c.shape[1] > 1 else np.zeros(len(c))
+    out = np.empty(len(c), dtype=np.int64)
+    for u in np.argsort(-np.nan_to_num(regret, posinf=1e18)):
+        for k in np.argsort(c[u]):
+            if np.isfinite(c[u, k]) and left[k] >= costs.demand[u]:
+                left[k] -= costs.demand[u]
+                out[u] = cols[k]
+                break
+        else:
+            return None
+    return out
+
+
+def _local_search(org, policy, fs, costs, plan, fp, full, lam, settings, deadline, whole, progress):
+    """Swap an open hub for a nearby closed candidate while the full objective falls."""
+    cand = costs.candidates
+    col_of_site = {int(j): k for k, j in enumerate(cand)}
+    swaps = 0
+    improved = True
+    while improved and time.perf_counter() < deadline:
+        improved = False
+        open_sites = np.flatnonzero(plan.open_sites)
+        for hub in open_sites:
+            if org.sites.must_keep[hub]:
+                continue
+            closed = np.array([j for j in cand if not plan.open_sites[j]])
+            if closed.size == 0:
+                break
+            near = closed[np.argsort(org.site_distance_km[hub, closed])[:3]]
+            for new in near:
+                if time.perf_counter() > deadline:
+                    return plan, fp, full, swaps
+                trial_sites = np.append(open_sites[open_sites != hub], new)
+                cols = np.array([col_of_site[int(j)] for j in trial_sites])
+                unit_sites = _reassign(costs, cols, settings.respect_capacity)
+                if unit_sites is None:
+                    continue
+                unit_cols = np.array([col_of_site[int(j)] if j >= 0 else -1 for j in unit_sites])
+                trial = _plan(org, policy, costs, trial_sites, unit_cols, whole)
+                trial_fp = account(org, policy, trial, fs)
+                trial_full = trial_fp.total_kgco2e + _burden(trial_fp, policy, lam)
+                if trial_full < full - 1e-6 * abs(full):
+                    plan, fp, full = trial, trial_fp, trial_full
+                    swaps += 1
+                    improved = True
+                    if progress and progress(0.9, f"local search: {swaps} improving swap(s)"):
+                        return plan, fp, full, swaps
+                    break
+            if improved:
+                break
+    return plan, fp, full, swaps

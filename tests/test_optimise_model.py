@@ -1,0 +1,134 @@
+"""Footprint's hub model on top of the solver: costs, optimality, infeasibility, sweeps, save/reload."""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from conftest import TOY_SITES
+
+from footprint.accounting import account, nearest_plan
+from footprint.errors import InfeasibleScenario
+from footprint.factors import load_factor_set
+from footprint.inputs import Organisation, Policy, Sites
+from footprint.optimise.costs import hub_costs
+from footprint.optimise.model import optimise_hubs
+from footprint.optimise.sweep import knee_point, pareto_front, sweep_hubs
+from footprint.scenario.schema import OptimiserSettings
+
+EXACT = OptimiserSettings(method="exact", time_limit_s=20, mip_gap=0.0, respect_capacity=False)
+FS = load_factor_set("desnz-2025")
+
+
+def linear_cost(org, policy, open_mask, whole):
+    c = hub_costs(org, policy, FS, keep_offices_whole=whole)
+    cols = [int(np.flatnonzero(c.candidates == j)[0]) for j in np.flatnonzero(open_mask)]
+    return float(c.cost[:, cols].min(axis=1).sum())
+
+
+def test_commuting_cost_matches_the_accounting(toy_org):
+    policy = Policy(hub_electricity_kwh_per_m2=0, hub_heating_kwh_per_m2=0)  # isolate commuting
+    mask = np.array([True, False, True])
+    plan = nearest_plan(toy_org, policy, mask)
+    fp = account(toy_org, policy, plan)
+    commuting = fp.by_category()["Scope 3 cat. 7: commuting"]
+    c = hub_costs(toy_org, policy, FS, keep_offices_whole=False)
+    assert c.cost[np.arange(4), plan.assignment].sum() == pytest.approx(commuting, rel=1e-12)
+
+
+@pytest.mark.parametrize("whole", [True, False])
+@pytest.mark.parametrize("k", [1, 2])
+def test_exact_matches_brute_force(toy_org, k, whole):
+    policy = Policy()
+    report = optimise_hubs(toy_org, policy, k, EXACT, keep_offices_whole=whole)
+    best = min(
+        linear_cost(toy_org, policy, np.isin(np.arange(3), combo), whole)
+        for combo in itertools.combinations(range(3), k)
+    )
+    assert report.solver.status == "optimal"
+    assert report.linear_objective_kg == pytest.approx(best, rel=1e-9)
+    assert report.plan.n_open == k
+    assert report.footprint.total_kgco2e == pytest.approx(account(toy_org, policy, report.plan).total_kgco2e)
+    assert "proven optimal" in report.proven_statement
+
+
+def test_must_keep_is_kept(toy_org):
+    sites = Sites.from_columns(dict(TOY_SITES, must_keep=[False, False, True]))
+    org = Organisation("toy", sites, toy_org.staff, toy_org.collaboration)
+    report = optimise_hubs(org, Policy(), 1, EXACT)
+    assert report.hub_ids == ("C",)
+
+
+def test_infeasible_in_words(toy_org):
+    sites = Sites.from_columns(dict(TOY_SITES, must_keep=[True, True, False]))
+    org = Organisation("toy", sites, toy_org.staff, toy_org.collaboration)
+    with pytest.raises(InfeasibleScenario) as e:
+        optimise_hubs(org, Policy(), 1, EXACT)
+    assert e.value.reasons[0].startswith("2 sites are must-keep (London, Reading…) but only 1 hubs are allowed")
+
+    small = Organisation("toy", Sites.from_columns(dict(TOY_SITES, max_desks=[3, 3, 3])), toy_org.staff,
+                         toy_org.collaboration)
+    with pytest.raises(InfeasibleScenario) as e:
+        optimise_hubs(small, Policy(), 2, dataclasses.replace(EXACT, respect_capacity=True))
+    # 20 staff × 3/5 × 1.2 × 0.8 desks = 11.52 desks needed; 2 largest hubs hold 6
+    assert e.value.reasons[0].startswith("the 2 largest hubs hold 6 desks but 12 are needed at peak")
+
+    far = Policy(max_commute_km=1.0, beyond_limit="forbid")
+    with pytest.raises(InfeasibleScenario) as e:
+        optimise_hubs(toy_org, far, 1, EXACT)
+    assert e.value.reasons[0].startswith("3 office(s) (London, Reading, Cambridge; 20 staff) cannot move whole")
+    with pytest.raises(InfeasibleScenario) as e:
+        optimise_hubs(toy_org, far, 1, EXACT, keep_offices_whole=False)
+    assert e.value.reasons[0].startswith("20 staff live beyond the commute limit of every possible hub")
+    # the same limit, soft: they commute anyway and are counted
+    soft = optimise_hubs(toy_org, Policy(max_commute_km=1.0, beyond_limit="commute"), 1, EXACT)
+    assert soft.footprint.commute.staff_over_limit == 20.0
+
+
+def test_commute_limit_makes_remote_workers(toy_org):
+    policy = Policy(max_commute_km=40.0, beyond_limit="remote")
+    report = optimise_hubs(toy_org, policy, 1, EXACT, keep_offices_whole=False)
+    fp = report.footprint
+    assert fp.commute.staff_remote > 0
+    assert np.all(fp.groups.distance_km[fp.groups.site >= 0] <= 40.0)
+
+
+def test_pareto_and_knee_by_hand():
+    x = np.array([10.0, 8.0, 6.0, 5.0, 9.0, 4.5])
+    y = np.array([1.0, 1.5, 2.0, 4.0, 3.0, 8.0])
+    front = pareto_front(x, y)
+    assert front.tolist() == [5, 3, 2, 1, 0]  # point 4 (9.0, 3.0) is dominated by (8.0, 1.5)
+    assert knee_point(x, y, front) == 2  # (6, 2): farthest from the chord (4.5, 8)–(10, 1)
+
+
+def test_sweep_on_the_toy(toy_org):
+    res = sweep_hubs(toy_org, Policy(), [1, 2, 3], EXACT)
+    assert [p.n_hubs for p in res.points] == [1, 2, 3]
+    assert all(p.status == "optimal" for p in res.points)
+    means = [p.mean_commute_km for p in res.points]
+    assert means[0] >= means[1] >= means[2]  # more hubs, shorter commutes
+    csv = res.to_csv().decode()
+    assert csv.splitlines()[0].startswith("n_hubs,commute_weight_kg_per_km,total_tco2e")
+
+
+def test_optimise_save_reload_reproduces(tmp_path):
+    from footprint.cli import main
+    from footprint.scenario import load_scenario, run_scenario
+
+    src = tmp_path / "s.toml"
+    src.write_text('schema_version = 1\nname = "ten"\n[hubs]\nselection = "optimise"\ncount = 10\n'
+                   'assignment = "offices_whole"\n[optimiser]\nmethod = "heuristic"\ntime_limit_s = 20.0\n'
+                   "respect_capacity = false\n")
+    out = tmp_path / "saved.toml"
+    r = CliRunner().invoke(main, ["optimise", str(src), "--json", "--save", str(out)])
+    assert r.exit_code == 0, r.output + r.stderr
+    import json
+
+    chosen = json.loads(r.stdout)
+    saved = load_scenario(out)
+    assert saved.hubs.selection == "explicit" and len(saved.hubs.sites) == 10
+    again = run_scenario(saved)
+    assert again.footprint.total_tco2e == pytest.approx(chosen["footprint"]["total_tco2e"], rel=1e-12)
