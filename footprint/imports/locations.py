@@ -1,0 +1,93 @@
+"""Locations of rows: latitude/longitude columns, or a place or postcode to geocode."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from footprint.imports.geocode import as_lookup
+from footprint.imports.rows import RowChecker
+
+#: Rough bounds of the UK, for spotting swapped coordinates. [degrees]
+UK_LAT, UK_LON = (49.0, 61.5), (-9.0, 2.5)
+
+
+def countries(chk: RowChecker, field: str, default: str) -> np.ndarray:
+    """Each row's ISO country code (``UK`` → ``GB``; empty → ``default``); flags bad codes."""
+    cells = chk.text(field)
+    if cells is None:
+        return np.full(chk.n, default, dtype=object)
+    up = cells.str.upper().replace({"UK": "GB", "": default})
+    bad = ~up.str.fullmatch(r"[A-Z]{2}").to_numpy()
+    vals = cells.to_numpy()
+    chk.flag(bad, field, lambda p: f"'{vals[p]}' is not a two-letter ISO country code; use e.g. GB, IE, FR or US")
+    return up.to_numpy(dtype=object)
+
+
+def locate(chk: RowChecker, lat_field: str, lon_field: str, place_field: str, country: np.ndarray,
+           geocoder: Any = None) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Latitude and longitude of every row [degrees] (NaN where it has a problem), and notes.
+
+    Rows with both coordinates use them (checked for range, swaps and 0, 0);
+    rows without use the place column, geocoded once per distinct place.
+    """
+    n = chk.n
+    lat = chk.number(lat_field, required=False, example="52.4862")
+    lon = chk.number(lon_field, required=False, example="-1.8904")
+    lat_txt, lon_txt = chk.text(lat_field), chk.text(lon_field)
+    has_lat = np.zeros(n, bool) if lat_txt is None else (lat_txt != "").to_numpy()
+    has_lon = np.zeros(n, bool) if lon_txt is None else (lon_txt != "").to_numpy()
+    lat_h, lon_h = chk.header(lat_field), chk.header(lon_field)
+    chk.flag(has_lat & ~has_lon, lon_field, f"is empty but '{lat_h}' is given; give both or neither")
+    chk.flag(has_lon & ~has_lat, lat_field, f"is empty but '{lon_h}' is given; give both or neither")
+    both = np.isfinite(lat) & np.isfinite(lon)
+    swapped = both & (np.abs(lat) > 90) & (np.abs(lon) <= 90)
+    uk = country == "GB"
+    swapped |= (both & uk & (lat >= UK_LON[0]) & (lat <= UK_LON[1]) & (lon >= UK_LAT[0]) & (lon <= UK_LAT[1]))
+    chk.flag(swapped, lat_field, lambda p: f"latitude {lat[p]:g} and longitude {lon[p]:g} look swapped; exchange "
+             f"the values of '{lat_h}' and '{lon_h}' in this row")
+    rest = both & ~swapped
+    chk.flag(rest & (np.abs(lat) > 90), lat_field,
+             lambda p: f"{lat[p]:g} is out of range; latitude must be from -90 to 90 degrees")
+    chk.flag(rest & (np.abs(lon) > 180), lon_field,
+             lambda p: f"{lon[p]:g} is out of range; longitude must be from -180 to 180 degrees")
+    chk.flag(rest & (lat == 0) & (lon == 0), lat_field,
+             "0, 0 is in the sea off West Africa: the location is probably missing; give the real lat/lon or "
+             "leave both empty and give a place")
+    notes: list[str] = []
+    need = ~has_lat & ~has_lon
+    places = chk.text(place_field)
+    if places is None:
+        chk.flag(need, lat_field, f"has no location; give '{lat_h}' and '{lon_h}', or add a place, address or "
+                 "postcode column")
+    elif need.any():
+        p_txt = places.to_numpy(dtype=object)
+        chk.flag(need & (p_txt == ""), place_field, f"has no location; give a town, address or postcode here, or "
+                 f"'{lat_h}' and '{lon_h}'")
+        todo = need & (p_txt != "")
+        if todo.any():
+            keys = pd.Series(p_txt[todo]) + "\x1f" + pd.Series(country[todo].astype(str))
+            codes, uniques = pd.factorize(keys, sort=False)
+            lookup = as_lookup(geocoder)
+            matches = []
+            for u in uniques:
+                q, c = u.split("\x1f", 1)
+                matches.append(lookup.lookup(q, c or None))
+            glat = np.array([m.lat for m in matches])[codes]
+            glon = np.array([m.lon for m in matches])[codes]
+            idx = np.flatnonzero(todo)
+            lat[idx], lon[idx] = glat, glon
+            ok = np.array([m.ok for m in matches], dtype=bool)
+            failed = np.zeros(n, bool)
+            failed[idx] = ~ok[codes]
+            code_of = np.full(n, -1)
+            code_of[idx] = codes
+            chk.flag(failed, place_field, lambda p: f"'{matches[code_of[p]].query}' {matches[code_of[p]].reason}")
+            n_ok = int(ok.sum())
+            notes.append(f"{int(todo.sum()) - int(failed.sum()):,} rows located from '{chk.header(place_field)}': "
+                         f"{n_ok:,} of {len(matches):,} distinct places or postcodes matched")
+    bad = chk.bad
+    lat[bad], lon[bad] = np.nan, np.nan
+    return lat, lon, notes

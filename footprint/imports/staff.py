@@ -1,0 +1,189 @@
+"""Reading staff (an HR export) from CSV or XLSX, and aggregating homes for privacy.
+
+Home locations are personal data. On import each home is moved to the centre
+of a coarse grid cell (:data:`GRID_DEG_LAT` × :data:`GRID_DEG_LON`, about
+5.5 km × 5.5 km in Britain, the same grid as the demo) and staff are counted by
+``(cell, current office, commute mode)``. Individual coordinates, postcodes and
+employee ids are never kept: only these groups reach the model, scenario files
+and exports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from footprint.imports.fields import STAFF_FIELDS, match_columns
+from footprint.imports.locations import countries, locate
+from footprint.imports.report import ImportReport
+from footprint.imports.rows import RowChecker, canonical
+from footprint.imports.sites import _report
+from footprint.imports.tables import read_table
+from footprint.inputs.modes import MODES
+from footprint.inputs.staff import StaffGroups
+
+GRID_DEG_LAT = 0.05  #: home grid cell height [degrees] (about 5.6 km)
+GRID_DEG_LON = 0.08  #: home grid cell width [degrees] (about 5.3 km at 53° N)
+
+
+def _mode_table() -> dict[str, str]:
+    t = {}
+    for m in MODES:
+        t[m.id.replace("_", " ")] = m.id
+        t[" ".join(m.label.lower().replace("(", " ").replace(")", " ").replace("/", " ").split())] = m.id
+    extra = {
+        "car": "car", "driving": "car", "drive": "car", "car driver": "car", "car unknown": "car",
+        "petrol car": "car_petrol", "car petrol": "car_petrol", "petrol": "car_petrol",
+        "diesel car": "car_diesel", "diesel": "car_diesel", "hybrid": "car_hybrid", "hybrid car": "car_hybrid",
+        "plug in hybrid": "car_phev", "phev": "car_phev", "electric car": "car_bev", "ev": "car_bev",
+        "bev": "car_bev", "electric vehicle": "car_bev", "motorcycle": "motorbike", "moped": "motorbike",
+        "scooter": "motorbike", "motor bike": "motorbike", "train": "rail", "national rail": "rail",
+        "railway": "rail", "tube": "underground", "metro": "underground", "subway": "underground",
+        "light rail": "tram", "bicycle": "cycle", "bike": "cycle", "cycling": "cycle", "e bike": "cycle",
+        "walking": "walk", "on foot": "walk", "foot": "walk", "cab": "taxi", "coach": "coach",
+    }
+    t.update(extra)
+    return t
+
+
+MODE_SYNONYMS = _mode_table()
+
+
+def read_staff(data: bytes | str | Path, filename: str | None = None, *, mapping: Mapping[str, str] | None = None,
+               geocoder: Any = None, site_ids: Iterable[str] | Mapping[str, str] | None = None,
+               default_country: str = "GB") -> ImportReport:
+    """Read, validate and aggregate staff from a CSV or XLSX file (one row per person, or with a count).
+
+    Parameters
+    ----------
+    data, filename, mapping, geocoder, default_country
+        As for :func:`~footprint.imports.read_sites`.
+    site_ids : iterable or mapping or None
+        The offices that exist: ids, or ``{name or id: id}`` so that staff may
+        name their office by a unique name too (case-insensitive). Rows naming
+        another office are problems. None: not checked here.
+
+    Returns
+    -------
+    ImportReport
+        ``table`` is a :class:`~footprint.inputs.StaffGroups` aggregating the valid
+        rows (see :func:`aggregate_staff`); home coordinates are not kept.
+    """
+    table = read_table(data, filename)
+    src = table.source
+    match = match_columns(table.headers, STAFF_FIELDS, src, mapping)
+    n = table.frame.shape[0]
+    base = {"source": src, "kind": "staff", "n_rows": n, "column_map": match.column_map,
+            "unmatched_columns": match.unmatched, "units": match.units}
+    problems = list(match.problems)
+    if not (("home_lat" in match.columns and "home_lon" in match.columns) or "home_location" in match.columns):
+        from footprint.errors import Problem
+
+        problems.append(Problem("the file has no home location columns: add 'home_lat' and 'home_lon' (decimal "
+                                "degrees) or 'home_location' (a UK postcode, postcode district or town)",
+                                src, None, "home_location"))
+    if problems:
+        return ImportReport(table=None, problems=tuple(problems), n_valid=0,
+                            invalid_rows=tuple(table.row_numbers.tolist()), **base)
+
+    chk = RowChecker(table, match.columns)
+    if "employee_id" in match.columns:
+        emp = chk.text("employee_id")
+        dup = (emp.duplicated(keep="first") & (emp != "")).to_numpy()
+        if dup.any():
+            first = pd.Series(np.arange(n)).groupby(emp.to_numpy()).transform("min").to_numpy()
+            vals = emp.to_numpy()
+            chk.flag(dup, "employee_id", lambda p: f"'{vals[p]}' is a duplicate of row {chk.rows[first[p]]}; "
+                     "each person must appear once (or use a 'count' column for groups)")
+    count = chk.number("count", required=False, lo=0, lo_exclusive=True, unit="people", example="1 or 0.6")
+    count = np.where(np.isnan(count), 1.0, count)
+    site = _sites(chk, site_ids)
+    mode = _modes(chk)
+    country = countries(chk, "country", default_country.upper())
+    lat, lon, notes = locate(chk, "home_lat", "home_lon", "home_location", country, geocoder)
+    valid = ~chk.bad
+    groups = None
+    if valid.any():
+        groups = aggregate_staff(lat[valid], lon[valid], count[valid], site[valid], mode[valid], source=src)
+        notes.append(f"{int(valid.sum()):,} valid rows ({count[valid].sum():,.1f} people) aggregated to "
+                     f"{len(groups):,} groups of home grid cell ({GRID_DEG_LAT}° × {GRID_DEG_LON}°, about 5.5 km), "
+                     "office and mode; individual homes are not kept")
+    return _report(chk, groups, notes, base)
+
+
+def _sites(chk: RowChecker, site_ids: Iterable[str] | Mapping[str, str] | None) -> np.ndarray:
+    cells = chk.text("current_site_id")
+    vals = cells.to_numpy(dtype=object)
+    chk.flag(vals == "", "current_site_id", "is empty; give the site_id of the person's office today")
+    if site_ids is None:
+        return vals
+    known = dict(site_ids) if isinstance(site_ids, Mapping) else {s: s for s in site_ids}
+    exact = dict(known)
+    folded: dict[str, str | None] = {}
+    for k, v in known.items():
+        key = str(k).strip().lower()
+        folded[key] = v if folded.get(key, v) == v else None  # None: two offices share the name
+    codes, uniques = pd.factorize(cells, sort=False)
+    out_u = np.array([exact.get(u, folded.get(str(u).lower())) for u in uniques] + [None], dtype=object)
+    out = out_u[codes]
+    unknown = np.array([o is None for o in out], dtype=bool) & (vals != "")
+    chk.flag(unknown, "current_site_id", lambda p: f"office '{vals[p]}' is not in the offices file; add it there "
+             "or correct the id (ids and office names are both accepted)")
+    return np.where(unknown, vals, out).astype(object)
+
+
+def _modes(chk: RowChecker) -> np.ndarray:
+    cells = chk.text("commute_mode")
+    mapped, _ = canonical(cells, MODE_SYNONYMS)
+    vals = cells.to_numpy(dtype=object)
+    unknown = np.array([m is None for m in mapped], dtype=bool)
+    chk.flag(unknown & (vals == ""), "commute_mode", "is empty; give how the person usually commutes, e.g. "
+             "car, rail, bus, walk, cycle (or 'car' if unknown and they drive)")
+    ids = ", ".join(m.id for m in MODES)
+    chk.flag(unknown & (vals != ""), "commute_mode", lambda p: f"'{vals[p]}' is not a commute mode Footprint "
+             f"knows; use one of: {ids}")
+    return np.where(unknown, "", mapped).astype(object)
+
+
+def aggregate_staff(home_lat: np.ndarray, home_lon: np.ndarray, count: np.ndarray, current_site_id: np.ndarray,
+                    mode: np.ndarray, *, source: str = "staff", cell_deg_lat: float = GRID_DEG_LAT,
+                    cell_deg_lon: float = GRID_DEG_LON) -> StaffGroups:
+    """Staff groups by home grid cell, current office and commute mode.
+
+    Parameters
+    ----------
+    home_lat, home_lon : ndarray
+        Each person's (or row's) home. [degrees]
+    count : ndarray
+        People on each row. [people]
+    current_site_id, mode : array of str
+    cell_deg_lat, cell_deg_lon : float
+        Grid cell size. [degrees]
+
+    Returns
+    -------
+    StaffGroups
+        One group per occupied ``(cell, office, mode)``; the group's home is the
+        cell centre, so individual home coordinates are not kept.
+    """
+    cell_lat = np.floor(np.asarray(home_lat, float) / cell_deg_lat).astype(np.int64)
+    cell_lon = np.floor(np.asarray(home_lon, float) / cell_deg_lon).astype(np.int64)
+    site_codes, site_u = pd.factorize(pd.Series(current_site_id, dtype=object), sort=True)
+    mode_codes, mode_u = pd.factorize(pd.Series(mode, dtype=object), sort=True)
+    df = pd.DataFrame({"a": cell_lat, "b": cell_lon, "s": site_codes, "m": mode_codes,
+                       "n": np.asarray(count, float)})
+    g = df.groupby(["a", "b", "s", "m"], sort=True, as_index=False)["n"].sum()
+    return StaffGroups.from_columns(
+        {
+            "home_lat": np.round((g["a"].to_numpy() + 0.5) * cell_deg_lat, 5),
+            "home_lon": np.round((g["b"].to_numpy() + 0.5) * cell_deg_lon, 5),
+            "count": g["n"].to_numpy(),
+            "current_site_id": np.asarray(site_u, dtype=object)[g["s"].to_numpy()],
+            "commute_mode": np.asarray(mode_u, dtype=object)[g["m"].to_numpy()],
+        },
+        source=source,
+    )
