@@ -1,0 +1,45 @@
+"""Footprint: the Streamlit app. Run with ``streamlit run app.py``.
+
+This file sets the page up, initialises the session state in one place, builds
+the navigation and, after the page has run, mirrors the scenario into the URL.
+Pages (``app_pages/``) only draw; all computation is in ``footprint/``, wrapped
+once in ``app_pages/cached.py``.
+"""
+
+import streamlit as st
+
+from app_pages import errors, state
+
+st.set_page_config(page_title="Footprint", page_icon=":material/eco:", layout="wide")
+state.init_state()
+
+pages = {
+    "Estate": [
+        st.Page("app_pages/overview.py", title="Overview", icon=":material/home:", default=True),
+        st.Page("app_pages/data.py", title="Data", icon=":material/upload_file:"),
+    ],
+    "Scenario": [
+        st.Page("app_pages/consolidate.py", title="Consolidate", icon=":material/hub:"),
+        st.Page("app_pages/workshop.py", title="Workshop", icon=":material/tune:"),
+        st.Page("app_pages/tradeoff.py", title="Trade-off", icon=":material/show_chart:"),
+    ],
+    "Decide": [
+        st.Page("app_pages/compare.py", title="Compare", icon=":material/compare_arrows:"),
+        st.Page("app_pages/report.py", title="Report", icon=":material/download:"),
+    ],
+}
+page = st.navigation(pages)
+
+if st.session_state.get("url_problems"):
+    with st.expander("The shared link had problems; defaults were used where needed", icon=":material/link_off:"):
+        st.dataframe(errors.problems_frame(st.session_state.url_problems), hide_index=True)
+
+with errors.guard("This page"):
+    page.run()
+
+with st.sidebar:  # after the page, so it shows what the page just changed
+    st.caption(f"**Scenario:** {state.scenario().name}")
+    st.caption(f"**Data:** {'demo organisation' if state.org_key() == state.DEMO else 'uploaded files'} · "
+               f"**Saved for comparison:** {len(state.saved())}/{state.MAX_SAVED}")
+
+state.write_query_params()

@@ -1,0 +1,265 @@
+"""The single place where ``footprint`` is wrapped for the app (caching included).
+
+Organisations and footprints are large and not hashable by value, so caches are
+keyed on small strings: the organisation key (``"demo"`` or ``"upload:<sha256>"``),
+the hub choice as JSON, the policy as JSON and scenarios as TOML text. Cached
+objects are frozen (read-only arrays) and shared between sessions, never mutated.
+
+Long runs (the optimiser, sweeps) are *not* cached: they draw a progress bar, and
+their results are kept in the user's session instead.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import OrderedDict
+from dataclasses import asdict, replace
+from typing import Any
+
+import streamlit as st
+
+from app_pages import state
+from footprint.accounting import Footprint, Plan, account, current_plan
+from footprint.factors import available_factor_sets, load_factor_set
+from footprint.inputs import Organisation, Policy
+from footprint.scenario import (
+    HubChoice,
+    Scenario,
+    ScenarioResult,
+    parse_scenario,
+    run_scenario,
+    scenario_to_toml,
+)
+from footprint.scenario.files import scenario_to_dict
+from footprint.scenario.run import Progress, plan_for
+
+#: Policy fields that change the footprint but never the plan (the workshop levers).
+NON_PLAN_FIELDS = (*state.WORKSHOP_SLIDERS, "factor_set", "radiative_forcing", "well_to_tank",
+                   "include_homeworking", "working_days_per_year", "hours_per_day", "peak_factor",
+                   "business_car_max_km", "business_rail_max_km", "hotel_min_km", "car_occupancy")
+MAX_UPLOADS = 8
+
+
+# --- keys ----------------------------------------------------------------------------
+def policy_key(policy: Policy) -> str:
+    return json.dumps(policy.to_mapping(), sort_keys=True)
+
+
+def plan_policy_key(policy: Policy) -> str:
+    """The policy values the plan depends on (circuity, commute limits)."""
+    m = {k: v for k, v in policy.to_mapping().items() if k not in NON_PLAN_FIELDS}
+    return json.dumps(m, sort_keys=True)
+
+
+def hubs_key(hubs: HubChoice) -> str:
+    return json.dumps(scenario_to_dict(Scenario(name="k", hubs=hubs))["hubs"], sort_keys=True)
+
+
+def _hubs_from_key(text: str) -> HubChoice:
+    d = json.loads(text)
+    d["sites"] = tuple(d.get("sites", ()))
+    d["office_to_hub"] = tuple(sorted(d.get("office_to_hub", {}).items()))
+    return HubChoice(**d)
+
+
+# --- organisations -----------------------------------------------------------------
+@st.cache_resource(show_spinner="Loading the demo organisation…")
+def _demo() -> Organisation:
+    from footprint.demo import demo_organisation
+
+    return demo_organisation()
+
+
+@st.cache_resource
+def _uploads() -> OrderedDict[str, Organisation]:
+    """Uploaded organisations by content hash (shared, bounded; unguessable keys)."""
+    return OrderedDict()
+
+
+def organisation(key: str) -> Organisation:
+    """The organisation for ``key``; the demo if an uploaded one is no longer held."""
+    if key == state.DEMO:
+        return _demo()
+    org = _uploads().get(key)
+    return org if org is not None else _demo()
+
+
+def has_organisation(key: str) -> bool:
+    return key == state.DEMO or key in _uploads()
+
+
+def register_upload(org: Organisation, fingerprint: bytes) -> str:
+    """Keep an uploaded organisation; returns its key (``upload:<sha256 prefix>``)."""
+    key = "upload:" + hashlib.sha256(fingerprint).hexdigest()[:24]
+    store = _uploads()
+    store[key] = org
+    store.move_to_end(key)
+    while len(store) > MAX_UPLOADS:
+        store.popitem(last=False)
+    return key
+
+
+def factor_sets() -> tuple[str, ...]:
+    """Built-in factor set ids, oldest first (for the factor-year slider)."""
+    return tuple(sorted(available_factor_sets(), key=lambda s: (s.split("-")[0] != "desnz", s)))
+
+
+@st.cache_resource(max_entries=16)
+def factor_label(set_id: str) -> str:
+    fs = load_factor_set(set_id)
+    publisher = "DESNZ" if "DESNZ" in fs.name else "US EPA" if "EPA" in fs.name else fs.name
+    return f"{publisher} {fs.year}"
+
+
+# --- footprints ----------------------------------------------------------------------
+@st.cache_resource(max_entries=32, show_spinner="Computing the baseline footprint…")
+def _baseline(key: str, policy_json: str) -> Footprint:
+    org = organisation(key)
+    policy = Policy.from_mapping(json.loads(policy_json))
+    return account(org, policy, current_plan(org))
+
+
+def baseline_footprint(key: str, policy: Policy) -> Footprint:
+    """Today's estate under ``policy``."""
+    return _baseline(key, policy_key(policy))
+
+
+@st.cache_resource(max_entries=32, show_spinner="Assigning staff to hubs…")
+def _plan(key: str, hubs_json: str, policy_json: str) -> Plan:
+    org = organisation(key)
+    policy = Policy.from_mapping(json.loads(policy_json))
+    hubs = _hubs_from_key(hubs_json)
+    plan, _ = plan_for(org, policy, hubs, Scenario(name="plan", hubs=hubs, policy=policy))
+    return plan
+
+
+def plan(key: str, s: Scenario) -> Plan:
+    """The fixed plan (hubs and assignment) of a scenario that needs no optimiser run."""
+    if s.hubs.selection == "optimise":
+        raise NeedsOptimiser(s.hubs.count)
+    return _plan(key, hubs_key(s.hubs), plan_policy_key(s.policy))
+
+
+class NeedsOptimiser(Exception):
+    """The scenario asks the optimiser to choose the hubs: an explicit action."""
+
+    def __init__(self, count: int):
+        self.count = count
+        super().__init__(f"the optimiser must choose {count} hubs first")
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _footprint(key: str, hubs_json: str, plan_json: str, policy_json: str) -> Footprint:
+    org = organisation(key)
+    policy = Policy.from_mapping(json.loads(policy_json))
+    return account(org, policy, _plan(key, hubs_json, plan_json))
+
+
+def scenario_footprint(key: str, s: Scenario) -> Footprint:
+    """The footprint of a scenario's fixed plan under its policy (no re-optimisation)."""
+    if s.hubs.selection == "optimise":
+        raise NeedsOptimiser(s.hubs.count)
+    return _footprint(key, hubs_key(s.hubs), plan_policy_key(s.policy), policy_key(s.policy))
+
+
+def current_result(key: str, s: Scenario, base: Scenario, optimisation: Any = None) -> ScenarioResult:
+    """A :class:`ScenarioResult` of the current scenario from the cached pieces."""
+    return ScenarioResult(
+        scenario=s,
+        organisation=organisation(key),
+        plan=plan(key, s),
+        footprint=scenario_footprint(key, s),
+        baseline=baseline_footprint(key, base.policy),
+        baseline_name=base.name,
+        optimisation=optimisation,
+    )
+
+
+@st.cache_resource(max_entries=16, show_spinner="Running the scenario…")
+def _run(key: str, scenario_toml: str, baseline_toml: str) -> ScenarioResult:
+    return run_scenario(parse_scenario(scenario_toml), baseline=parse_scenario(baseline_toml),
+                        organisation=organisation(key))
+
+
+def run_saved(key: str, s: Scenario, base: Scenario) -> ScenarioResult:
+    """Run a saved scenario against the app's baseline (cached by its TOML text)."""
+    if s.hubs.selection == "optimise":
+        raise NeedsOptimiser(s.hubs.count)
+    return _run(key, scenario_to_toml(s), scenario_to_toml(base))
+
+
+# --- long runs (not cached) --------------------------------------------------------
+def optimiser_available() -> bool:
+    try:
+        import footprint.optimise.model  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def sweep_available() -> bool:
+    try:
+        import footprint.optimise.sweep  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def optimise(key: str, s: Scenario, base: Scenario, progress: Progress) -> tuple[Scenario, ScenarioResult]:
+    """Run the optimiser for ``s`` (``hubs.selection == "optimise"``).
+
+    Returns the result and a scenario with the chosen hubs written out
+    explicitly (sites and office moves), which reproduces the assignment without
+    re-optimising.
+    """
+    result = run_scenario(s, baseline=base, organisation=organisation(key), progress=progress)
+    report = result.optimisation
+    moves = report.office_to_hub() if report is not None and hasattr(report, "office_to_hub") else {}
+    fixed = replace(
+        s,
+        name=s.name,
+        hubs=HubChoice(selection="explicit", sites=result.footprint.open_site_ids,
+                       assignment=s.hubs.assignment, office_to_hub=tuple(sorted(moves.items()))),
+    )
+    return fixed, result
+
+
+def sweep(key: str, policy: Policy, counts: list[int], settings: Any, *, keep_offices_whole: bool,
+          progress: Progress) -> Any:
+    """A sweep over hub counts (see ``footprint.optimise.sweep.sweep_hubs``)."""
+    from footprint.optimise.sweep import sweep_hubs
+
+    return sweep_hubs(organisation(key), policy, counts, settings, keep_offices_whole=keep_offices_whole,
+                      progress=progress)
+
+
+# --- reports -----------------------------------------------------------------------
+def reports_available() -> bool:
+    try:
+        from footprint.reports import scenario_report  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def scenario_report(result: ScenarioResult, fmt: str, sweep_result: Any = None) -> bytes:
+    from footprint.reports import scenario_report as build
+
+    return build(result, fmt, sweep=sweep_result)
+
+
+def comparison_report(results: list[ScenarioResult], fmt: str) -> bytes:
+    from footprint.reports import comparison_report as build
+
+    return build(results, fmt)
+
+
+def summary_json(result: ScenarioResult) -> bytes:
+    from footprint.scenario.summary import result_to_dict
+
+    return json.dumps(result_to_dict(result), indent=2, default=str).encode()
+
+
+def hubs_dict(hubs: HubChoice) -> dict[str, Any]:
+    return asdict(hubs)

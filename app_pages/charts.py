@@ -1,0 +1,180 @@
+"""Charts (Altair): large type for projectors, a colour-blind-safe palette, units on axes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from footprint.accounting import CATEGORIES, Footprint
+
+#: Okabe & Ito (2008) colour-blind-safe palette.
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
+FONT = 15
+COMMUTE_BIN_KM = 5.0
+COMMUTE_MAX_KM = 100.0
+
+SHORT_CATEGORY = {
+    "Scope 1: heating fuel": "Heating fuel (S1)",
+    "Scope 2: electricity and heat": "Electricity (S2)",
+    "Scope 3 cat. 3: T&D losses and well-to-tank": "Energy upstream (S3.3)",
+    "Scope 3 cat. 6: business travel": "Business travel (S3.6)",
+    "Scope 3 cat. 7: commuting": "Commuting (S3.7)",
+    "Scope 3 cat. 7: homeworking": "Homeworking (S3.7)",
+    "Scope 3: video meetings": "Video meetings (S3)",
+}
+
+
+def _style(chart: alt.Chart, height: int = 360) -> alt.Chart:
+    return (
+        chart.properties(height=height)
+        .configure_axis(labelFontSize=FONT, titleFontSize=FONT + 1, labelLimit=260)
+        .configure_legend(labelFontSize=FONT, titleFontSize=FONT, orient="bottom", labelLimit=320, columns=2)
+        .configure_title(fontSize=FONT + 3)
+    )
+
+
+def _colour(field: str, names: Sequence[str], title: str | None = None) -> alt.Color:
+    return alt.Color(f"{field}:N", scale=alt.Scale(domain=list(names), range=list(PALETTE[: len(names)])),
+                     title=title, sort=list(names))
+
+
+def category_frame(footprints: dict[str, Footprint]) -> pd.DataFrame:
+    """Long table: scenario, category, t CO2e/yr (in reporting order)."""
+    rows = [
+        {"scenario": name, "category": SHORT_CATEGORY.get(cat, cat), "order": i, "tco2e": kg / 1000.0}
+        for name, fp in footprints.items()
+        for i, (cat, kg) in enumerate(fp.by_category().items())
+    ]
+    return pd.DataFrame(rows)
+
+
+def category_chart(footprints: dict[str, Footprint]) -> alt.Chart:
+    """Grouped horizontal bars: emissions by GHG category for each scenario."""
+    df = category_frame(footprints)
+    names = list(footprints)
+    order = [SHORT_CATEGORY.get(c, c) for c in CATEGORIES]
+    chart = alt.Chart(df).mark_bar().encode(
+        y=alt.Y("category:N", sort=order, title=None),
+        yOffset=alt.YOffset("scenario:N", sort=names),
+        x=alt.X("tco2e:Q", title="Emissions [t CO₂e/yr]", axis=alt.Axis(format=",.0f")),
+        color=_colour("scenario", names, "Scenario"),
+        tooltip=[alt.Tooltip("scenario:N"), alt.Tooltip("category:N"),
+                 alt.Tooltip("tco2e:Q", title="t CO₂e/yr", format=",.0f")],
+    )
+    return _style(chart, height=len(order) * (18 * len(names) + 22) + 40)
+
+
+def commute_frame(footprints: dict[str, Footprint]) -> pd.DataFrame:
+    """Staff per 5 km band of one-way commute (remote workers excluded)."""
+    edges = np.arange(0.0, COMMUTE_MAX_KM + COMMUTE_BIN_KM, COMMUTE_BIN_KM)
+    edges = np.append(edges, np.inf)
+    rows = []
+    for name, fp in footprints.items():
+        g = fp.groups
+        commuting = g.site >= 0
+        counts, _ = np.histogram(np.minimum(g.distance_km[commuting], COMMUTE_MAX_KM + 0.5 * COMMUTE_BIN_KM),
+                                 bins=edges, weights=g.count[commuting])
+        for lo, c in zip(edges[:-1], counts, strict=True):
+            rows.append({"scenario": name, "km": lo + COMMUTE_BIN_KM / 2, "staff": float(c)})
+    return pd.DataFrame(rows)
+
+
+def commute_chart(footprints: dict[str, Footprint]) -> alt.Chart:
+    """Distribution of one-way commute distance (staff per 5 km band), one line per scenario."""
+    df = commute_frame(footprints)
+    names = list(footprints)
+    chart = alt.Chart(df).mark_line(point=True, strokeWidth=3, interpolate="monotone").encode(
+        x=alt.X("km:Q", title=f"One-way commute [km] (last band: ≥ {COMMUTE_MAX_KM:.0f} km)",
+                scale=alt.Scale(domain=[0, COMMUTE_MAX_KM + COMMUTE_BIN_KM])),
+        y=alt.Y("staff:Q", title=f"Staff per {COMMUTE_BIN_KM:.0f} km band [people]", axis=alt.Axis(format=",.0f")),
+        color=_colour("scenario", names, "Scenario"),
+        strokeDash=alt.StrokeDash("scenario:N", sort=names, legend=None),
+        tooltip=[alt.Tooltip("scenario:N"), alt.Tooltip("km:Q", title="km (band centre)"),
+                 alt.Tooltip("staff:Q", title="staff", format=",.0f")],
+    )
+    return _style(chart)
+
+
+def totals_chart(totals: dict[str, float]) -> alt.Chart:
+    """Before/after (or several scenarios): total t CO2e/yr as bars."""
+    df = pd.DataFrame({"scenario": list(totals), "tco2e": list(totals.values())})
+    names = list(totals)
+    bars = alt.Chart(df).mark_bar().encode(
+        x=alt.X("tco2e:Q", title="Total emissions [t CO₂e/yr]", axis=alt.Axis(format=",.0f")),
+        y=alt.Y("scenario:N", sort=names, title=None),
+        color=_colour("scenario", names, None).legend(None),
+        tooltip=[alt.Tooltip("scenario:N"), alt.Tooltip("tco2e:Q", title="t CO₂e/yr", format=",.0f")],
+    )
+    text = bars.mark_text(align="left", dx=6, fontSize=FONT).encode(
+        text=alt.Text("tco2e:Q", format=",.0f"), color=alt.value("#333333"))
+    return _style(alt.layer(bars, text), height=60 * len(names) + 40)
+
+
+PARETO_Y = {
+    "mean_commute_km": "Mean one-way commute [km]",
+    "staff_over_60_min": "Staff over 60 min one-way [people]",
+}
+
+
+def pareto_frame(points: Sequence[Any], knee_index: int | None) -> pd.DataFrame:
+    rows = [
+        {"n_hubs": int(p.n_hubs), "total_tco2e": float(p.total_tco2e), "mean_commute_km": float(p.mean_commute_km),
+         "staff_over_60_min": float(p.staff_over_60_min), "gap": float(p.gap) if p.gap is not None else np.nan,
+         "knee": i == knee_index}
+        for i, p in enumerate(points)
+    ]
+    return pd.DataFrame(rows)
+
+
+def pareto_chart(df: pd.DataFrame, y: str = "mean_commute_km") -> alt.Chart:
+    """Total emissions vs. a commute burden, one point per hub count; the knee marked."""
+    base = alt.Chart(df).encode(
+        x=alt.X("total_tco2e:Q", title="Total emissions [t CO₂e/yr]", scale=alt.Scale(zero=False),
+                axis=alt.Axis(format=",.0f")),
+        y=alt.Y(f"{y}:Q", title=PARETO_Y[y], scale=alt.Scale(zero=False)),
+        tooltip=[alt.Tooltip("n_hubs:Q", title="hubs"), alt.Tooltip("total_tco2e:Q", title="t CO₂e/yr", format=",.0f"),
+                 alt.Tooltip("mean_commute_km:Q", title="mean commute km", format=".1f"),
+                 alt.Tooltip("staff_over_60_min:Q", title="staff > 60 min", format=",.0f"),
+                 alt.Tooltip("gap:Q", title="optimality gap", format=".2%")],
+    )
+    line = base.mark_line(color=PALETTE[0], strokeWidth=2, point=alt.OverlayMarkDef(size=90, color=PALETTE[0]))
+    labels = base.mark_text(dy=-14, fontSize=FONT - 2, color="#333333").encode(text="n_hubs:Q")
+    knee = base.transform_filter(alt.datum.knee).mark_point(
+        shape="diamond", size=500, filled=True, color=PALETTE[5])
+    knee_label = base.transform_filter(alt.datum.knee).mark_text(
+        dx=14, dy=14, align="left", fontSize=FONT, fontWeight="bold", color=PALETTE[5]).encode(
+        text=alt.Text("n_hubs:Q", format="d"))
+    return _style(alt.layer(line, labels, knee, knee_label).properties(
+        title="Each point is a number of hubs; the diamond marks the knee"), height=460)
+
+
+# --- headline numbers (st.metric) ----------------------------------------------------
+def headline_values(fp: Footprint, base: Footprint) -> list[dict[str, Any]]:
+    """The five workshop numbers with their deltas against the baseline (plain data)."""
+    pct = 100.0 * (fp.total_kgco2e / base.total_kgco2e - 1.0) if base.total_kgco2e else 0.0
+    c, cb = fp.commute, base.commute
+    return [
+        {"label": "Total [t CO₂e/yr]", "value": f"{fp.total_tco2e:,.0f}",
+         "delta": f"{fp.total_tco2e - base.total_tco2e:+,.0f} t", "delta_color": "inverse"},
+        {"label": "Change vs baseline", "value": f"{pct:+.1f} %", "delta": None, "delta_color": "off"},
+        {"label": "Mean commute [km]", "value": f"{c.mean_km:.1f}",
+         "delta": f"{c.mean_km - cb.mean_km:+.1f} km", "delta_color": "inverse"},
+        {"label": "Floor area [m²]", "value": f"{fp.floor_area_m2:,.0f}",
+         "delta": f"{fp.floor_area_m2 - base.floor_area_m2:+,.0f} m²", "delta_color": "inverse"},
+        {"label": f"Staff over {c.limit_label}", "value": f"{c.staff_over_limit:,.0f}",
+         "delta": f"{c.staff_over_limit - cb.staff_over_limit:+,.0f}", "delta_color": "inverse"},
+    ]
+
+
+def show_headline(fp: Footprint, base: Footprint) -> None:
+    """Large bordered metrics in one row (they wrap on narrow screens)."""
+    import streamlit as st
+
+    values = headline_values(fp, base)
+    cols = st.columns(len(values))
+    for col, v in zip(cols, values, strict=True):
+        col.metric(v["label"], v["value"], v["delta"], delta_color=v["delta_color"], border=True)

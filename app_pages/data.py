@@ -1,0 +1,103 @@
+"""Data: upload offices and staff (CSV/XLSX), validate row by row, download templates."""
+
+from dataclasses import replace
+
+import pandas as pd
+import streamlit as st
+
+from app_pages import cached, errors, state
+from footprint.scenario import HubChoice, OrganisationRef
+
+key = state.org_key()
+org = cached.organisation(key)
+
+st.title("Data")
+c1, c2, c3 = st.columns(3)
+c1.metric("Organisation", "Demo" if key == state.DEMO else "Uploaded", border=True)
+c2.metric("Sites", f"{len(org.sites):,}", border=True)
+c3.metric("Staff [people]", f"{org.staff.total:,.0f}", border=True)
+st.caption(org.name)
+if key != state.DEMO and st.button("Go back to the demo organisation", key="d_demo", icon=":material/restart_alt:"):
+    st.session_state.org_key = state.DEMO
+    state.set_scenario(replace(state.default_scenario()))
+    st.session_state.optimisation = st.session_state.sweep = None
+    st.rerun()
+
+try:
+    from footprint.imports import (
+        build_organisation,
+        read_sites,
+        read_staff,
+        template_bytes,
+    )
+except ImportError:
+    errors.not_available("Uploading your own offices and staff")
+    st.stop()
+
+st.subheader("Templates")
+st.caption("Offices need `site_id, lat, lon, headcount` (or a place name/address instead of lat/lon); staff need "
+           "home location, count, current office and commute mode. Column names are matched flexibly.")
+row = st.container(horizontal=True)
+for kind in ("offices", "staff"):
+    for fmt in ("csv", "xlsx"):
+        with errors.guard(f"The {kind} template"):
+            row.download_button(f"{kind.title()} template ({fmt.upper()})",
+                                data=lambda kind=kind, fmt=fmt: template_bytes(kind, fmt),
+                                file_name=f"{kind}-template.{fmt}", on_click="ignore", key=f"d_tpl_{kind}_{fmt}",
+                                icon=":material/download:")
+
+st.subheader("Upload your estate")
+with st.form("upload_form", border=True):
+    u1, u2 = st.columns(2)
+    sites_file = u1.file_uploader("Offices [.csv, .xlsx]", type=["csv", "xlsx"], key="d_sites")
+    staff_file = u2.file_uploader("Staff [.csv, .xlsx]", type=["csv", "xlsx"], key="d_staff")
+    name = st.text_input("Organisation name", value="My organisation", key="d_name")
+    partial = st.checkbox("Load the valid rows even if some rows have problems", key="d_partial",
+                          help="Rows with problems are listed below and left out")
+    submitted = st.form_submit_button("Validate and load", type="primary", icon=":material/fact_check:")
+
+
+def show_import(label: str, rep) -> bool:
+    """One file's import report; True when it can be loaded (all rows valid, or ``partial``)."""
+    ok = rep.table is not None and (not rep.problems or partial)
+    st.markdown(f"**{label}:** {rep.n_valid:,} of {rep.n_rows:,} rows valid")
+    if rep.column_map:
+        st.caption("Columns: " + ", ".join(f"`{src}` → {dst}" for src, dst in dict(rep.column_map).items()))
+    if rep.problems:
+        errors.show_problems(rep.problems, f"{label}: rows left out" if ok else f"{label} cannot be loaded")
+    return ok
+
+
+if submitted:
+    if sites_file is None or staff_file is None:
+        st.warning("Choose both an offices file and a staff file.", icon=":material/upload_file:")
+    else:
+        with errors.guard("Reading the files"):
+            sites_rep = read_sites(sites_file.getvalue(), sites_file.name)
+            ok_sites = show_import("Offices", sites_rep)
+            ok_staff = False
+            if sites_rep.table is not None:
+                staff_rep = read_staff(staff_file.getvalue(), staff_file.name, site_ids=sites_rep.table.site_id)
+                ok_staff = show_import("Staff", staff_rep)
+            if ok_sites and ok_staff:
+                new_org = build_organisation(sites_rep.table, staff_rep.table, name=name or "My organisation")
+                new_key = cached.register_upload(new_org, sites_file.getvalue() + b"\0" + staff_file.getvalue())
+                st.session_state.org_key = new_key
+                st.session_state.optimisation = st.session_state.sweep = None
+                s = state.scenario()
+                state.set_scenario(replace(
+                    s, name=f"{name}: today's estate",
+                    organisation=OrganisationRef(source="files", sites=sites_file.name, staff=staff_file.name),
+                    hubs=HubChoice(selection="current")))
+                st.success(f"Loaded {len(new_org.sites):,} sites and {new_org.staff.total:,.0f} staff. "
+                           "The Overview now shows your estate.", icon=":material/check_circle:")
+                st.page_link("app_pages/overview.py", label="Open the Overview", icon=":material/home:")
+            else:
+                st.info("Nothing was changed: the current data and scenario are as before.")
+
+with st.expander("Sites in use", icon=":material/table:"):
+    s = org.sites
+    st.dataframe(pd.DataFrame({"site_id": s.site_id, "name": s.name, "lat": s.lat, "lon": s.lon,
+                               "headcount": s.headcount, "desks": s.desks, "floor area [m²]": s.floor_area_m2,
+                               "can be hub": s.can_be_hub, "must keep": s.must_keep}),
+                 hide_index=True, width="stretch", height=300)

@@ -1,0 +1,279 @@
+"""Session state of the app: the current scenario is the single source of truth.
+
+Everything the user chose lives in ``st.session_state``:
+
+* ``scenario`` – the current :class:`~footprint.scenario.Scenario` (policy + hubs);
+* ``baseline`` – the baseline scenario (today's estate) the deltas are measured from;
+* ``org_key`` – which organisation is loaded (``"demo"`` or ``"upload:<sha>"``);
+* ``saved`` – up to six scenarios kept for the Compare page;
+* ``optimisation`` / ``sweep`` – the last optimiser run and hub-count sweep.
+
+The scenario is mirrored into the URL's query parameters after every run
+(:func:`write_query_params`) and read back once when a session starts
+(:func:`init_state`), so a browser refresh or a shared link reproduces it.
+Widgets never own state: they are seeded from the scenario and write back to it.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import zlib
+from dataclasses import MISSING, asdict, fields, replace
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from footprint.errors import InputError, Problem
+from footprint.inputs import Policy
+from footprint.inputs.policy import POLICY_FIELDS
+from footprint.scenario import HubChoice, Scenario, load_scenario
+from footprint.scenario.files import scenario_from_dict, scenario_to_dict
+
+ROOT = Path(__file__).resolve().parent.parent
+SCENARIO_DIR = ROOT / "scenarios"
+MAX_SAVED = 6
+DEMO = "demo"
+
+#: Workshop sliders: policy field → (step, display scale, display unit). Ranges come
+#: from the Policy metadata; the scale turns shares into percentages for display.
+WORKSHOP_SLIDERS: dict[str, tuple[float, float, str]] = {
+    "office_days_per_week": (0.5, 1.0, "days/week"),
+    "video_share": (5.0, 100.0, "%"),
+    "desk_sharing_ratio": (0.05, 1.0, "desks/peak attendee"),
+    "m2_per_desk": (0.5, 1.0, "m²/desk"),
+    "hub_electricity_kwh_per_m2": (5.0, 1.0, "kWh/m²/yr"),
+    "hub_heating_kwh_per_m2": (5.0, 1.0, "kWh/m²/yr"),
+}
+WORKSHOP_LABELS = {
+    "office_days_per_week": ("Office days", "%.1f"),
+    "video_share": ("Cross-site meetings by video", "%.0f"),
+    "desk_sharing_ratio": ("Desk sharing", "%.2f"),
+    "m2_per_desk": ("Floor area per desk", "%.1f"),
+    "hub_electricity_kwh_per_m2": ("Hub electricity intensity", "%.0f"),
+    "hub_heating_kwh_per_m2": ("Hub heating intensity", "%.0f"),
+}
+#: Workshop slider ranges narrower than the model's (easier to hit on a projector).
+WORKSHOP_RANGES: dict[str, tuple[float, float]] = {
+    "desk_sharing_ratio": (0.3, 1.5),
+    "m2_per_desk": (6.0, 20.0),
+    "hub_electricity_kwh_per_m2": (0.0, 200.0),
+    "hub_heating_kwh_per_m2": (0.0, 200.0),
+}
+WIDGET_PREFIX = "w_"
+
+
+# --- defaults ----------------------------------------------------------------------
+def default_baseline() -> Scenario:
+    """The shipped baseline scenario (today's estate), or a built-in equivalent."""
+    path = SCENARIO_DIR / "baseline.toml"
+    if path.exists():
+        try:
+            return load_scenario(path)
+        except InputError:
+            pass
+    return Scenario(name="Baseline: today's estate")
+
+
+def default_scenario() -> Scenario:
+    """The scenario the app opens on: the 30 largest offices as hubs."""
+    path = SCENARIO_DIR / "hubs-30.toml"
+    if path.exists():
+        try:
+            return load_scenario(path)
+        except InputError:
+            pass
+    return Scenario(name="30 hubs", hubs=HubChoice(selection="largest", count=30))
+
+
+# --- session ---------------------------------------------------------------------
+def init_state() -> None:
+    """Set up the session once (the entry point calls this on every run)."""
+    ss = st.session_state
+    if "scenario" in ss:
+        return
+    ss.baseline = default_baseline()
+    ss.org_key = DEMO
+    ss.saved = []
+    ss.optimisation = None
+    ss.sweep = None
+    ss.url_problems = ()
+    scenario, org_key, problems = scenario_from_params(dict(st.query_params), default_scenario())
+    ss.scenario = scenario
+    ss.org_key = org_key
+    ss.url_problems = tuple(problems)
+
+
+def scenario() -> Scenario:
+    """The current scenario."""
+    return st.session_state.scenario
+
+
+def baseline() -> Scenario:
+    """The baseline scenario (today's estate)."""
+    return st.session_state.baseline
+
+
+def org_key() -> str:
+    return st.session_state.get("org_key", DEMO)
+
+
+def set_scenario(s: Scenario, *, reset_widgets: bool = True) -> None:
+    """Replace the current scenario (widgets are re-seeded from it on their next run)."""
+    st.session_state.scenario = s
+    if reset_widgets:
+        for key in [k for k in st.session_state if str(k).startswith(WIDGET_PREFIX)]:
+            del st.session_state[key]
+
+
+def set_policy(policy: Policy) -> None:
+    """Change the current scenario's policy (from the workshop sliders)."""
+    s = scenario()
+    if policy != s.policy:
+        st.session_state.scenario = replace(s, policy=policy)
+
+
+def saved() -> list[Scenario]:
+    return st.session_state.setdefault("saved", [])
+
+
+def save_for_compare(s: Scenario) -> str:
+    """Keep ``s`` for the Compare page (replacing one of the same name); returns a message."""
+    items = [x for x in saved() if x.name != s.name]
+    if len(items) >= MAX_SAVED:
+        return f"Up to {MAX_SAVED} scenarios can be compared: remove one first."
+    items.append(s)
+    st.session_state.saved = items
+    return f"Saved “{s.name}” for comparison ({len(items)} of {MAX_SAVED})."
+
+
+# --- widgets <-> scenario ----------------------------------------------------------
+def widget_key(field: str) -> str:
+    return WIDGET_PREFIX + field
+
+
+def seed_widget(field: str, value: Any) -> str:
+    """Put the scenario's value into a widget's key unless the widget already holds one."""
+    key = widget_key(field)
+    if key not in st.session_state:
+        st.session_state[key] = value
+    return key
+
+
+def slider_spec(field: str) -> dict[str, Any]:
+    """Label, range, step and help of a workshop slider, from the Policy metadata."""
+    step, scale, unit = WORKSHOP_SLIDERS[field]
+    md = POLICY_FIELDS[field].metadata
+    lo, hi = WORKSHOP_RANGES.get(field, (md["lo"], md["hi"]))
+    label, fmt = WORKSHOP_LABELS[field]
+    return {
+        "label": f"{label} [{unit}]",
+        "min_value": float(lo * scale),
+        "max_value": float(hi * scale),
+        "step": float(step),
+        "format": fmt,
+        "help": f"{md['help']} [{md['unit']}]",
+        "scale": scale,
+    }
+
+
+# --- URL (query parameters) --------------------------------------------------------
+def _encode(obj: Any) -> str:
+    raw = zlib.compress(json.dumps(obj, separators=(",", ":")).encode(), 9)
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode(text: str) -> Any:
+    pad = "=" * (-len(text) % 4)
+    return json.loads(zlib.decompress(base64.urlsafe_b64decode(text + pad)).decode())
+
+
+def hubs_to_param(h: HubChoice) -> str:
+    """``current`` | ``largest:30:nearest`` | ``optimise:30:offices_whole`` | ``x:<packed>``."""
+    if h.selection == "current":
+        return "current"
+    if h.selection in ("largest", "optimise") and not h.office_to_hub:
+        return f"{h.selection}:{h.count}:{h.assignment}"
+    d = asdict(h)
+    d["office_to_hub"] = [list(p) for p in h.office_to_hub]
+    return "x:" + _encode(d)
+
+
+def hubs_from_param(text: str) -> dict[str, Any]:
+    """The ``[hubs]`` table a ``hubs`` query parameter stands for (validated later)."""
+    if text == "current":
+        return {"selection": "current"}
+    if text.startswith("x:"):
+        d = _decode(text[2:])
+        d["office_to_hub"] = dict(d.get("office_to_hub", []))
+        return d
+    selection, count, assignment = text.split(":")
+    return {"selection": selection, "count": int(count), "assignment": assignment}
+
+
+def scenario_to_params(s: Scenario, key: str = DEMO) -> dict[str, str]:
+    """Query parameters that reproduce ``s``: policy values that differ from the defaults."""
+    params: dict[str, str] = {"name": s.name}
+    default = Policy()
+    for f in fields(Policy):
+        v = getattr(s.policy, f.name)
+        if v != getattr(default, f.name) and v is not None:
+            params[f.name] = ("true" if v else "false") if isinstance(v, bool) else f"{v:g}" if isinstance(
+                v, float) else str(v)
+    params["hubs"] = hubs_to_param(s.hubs)
+    if key != DEMO:
+        params["org"] = key
+    return params
+
+
+def _policy_value(name: str, text: str) -> Any:
+    f = POLICY_FIELDS[name]
+    default = f.default if f.default is not MISSING else None
+    if isinstance(default, bool):
+        return {"true": True, "false": False}.get(text.lower(), text)
+    if isinstance(default, str):
+        return text
+    try:
+        return float(text)
+    except ValueError:
+        return text
+
+
+def scenario_from_params(params: dict[str, str], fallback: Scenario) -> tuple[Scenario, str, list[Problem]]:
+    """The scenario a URL describes; ``fallback`` (with the problems) when it is invalid."""
+    if not params or ("hubs" not in params and not any(k in POLICY_FIELDS for k in params)):
+        return fallback, DEMO, []
+    key = params.get("org", DEMO)
+    policy = fallback.policy.to_mapping()
+    problems: list[Problem] = []
+    for name, text in params.items():
+        if name in POLICY_FIELDS:
+            policy[name] = _policy_value(name, text)
+    data: dict[str, Any] = {
+        "schema_version": 1,
+        "name": params.get("name", fallback.name),
+        "description": "Opened from a shared link.",
+        "organisation": {"source": "demo" if key == DEMO else "files"},
+        "policy": policy,
+        "optimiser": asdict(fallback.optimiser),
+    }
+    if key != DEMO:
+        data["organisation"].update(sites="uploaded offices", staff="uploaded staff")
+    try:
+        data["hubs"] = hubs_from_param(params["hubs"]) if "hubs" in params else scenario_to_dict(fallback)["hubs"]
+    except (ValueError, KeyError, TypeError, zlib.error):
+        problems.append(Problem("cannot be read; the default hubs are used", "link", None, "hubs"))
+        data["hubs"] = scenario_to_dict(fallback)["hubs"]
+    try:
+        return scenario_from_dict(data, "link"), key, problems
+    except InputError as e:
+        return fallback, DEMO, [*problems, *e.problems]
+
+
+def write_query_params() -> None:
+    """Mirror the current scenario into the URL (only when it changed)."""
+    params = scenario_to_params(scenario(), org_key())
+    current = {k: st.query_params.get(k) for k in st.query_params}
+    if current != params:
+        st.query_params.from_dict(params)
