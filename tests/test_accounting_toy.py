@@ -118,10 +118,11 @@ def test_one_hub_in_london(toy_org):
     # close B and C: everyone to A; hub A sized from its 20 staff
     plan = nearest_plan(toy_org, POLICY, np.array([True, False, False]))
     fp = account(toy_org, POLICY, plan)
-    # peak = min(20, 20 × 3/5 × 1.2) = 14.4; desks = ceil(14.4 × 0.8) = ceil(11.52) = 12; area = 12 × 12 = 144 m²
-    assert fp.sites.desks[0] == 12 and fp.sites.floor_area_m2[0] == 144.0
-    assert line(fp, CAT_ELECTRICITY, "Electricity (location-based)") == pytest.approx(144 * 75 * ELEC)
-    assert line(fp, CAT_HEATING, "Natural gas (heating)") == pytest.approx(144 * 80 * GAS)  # A heats with gas
+    # peak = min(20, 20 × 3/5 × 1.2) = 14.4; desks = ceil(14.4 × 0.8) = ceil(11.52) = 12;
+    # area = 12 desks × 12 m² + 500 m² fixed = 644 m²
+    assert fp.sites.desks[0] == 12 and fp.sites.floor_area_m2[0] == 644.0
+    assert line(fp, CAT_ELECTRICITY, "Electricity (location-based)") == pytest.approx(644 * 75 * ELEC)
+    assert line(fp, CAT_HEATING, "Natural gas (heating)") == pytest.approx(644 * 80 * GAS)  # A heats with gas
     # all meetings are now within one hub: no business travel, no video calls
     assert fp.by_category()[CAT_BUSINESS_TRAVEL] == 0.0
     assert fp.by_category()[CAT_VIDEO] == 0.0

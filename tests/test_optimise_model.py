@@ -26,7 +26,7 @@ FS = load_factor_set("desnz-2025")
 def linear_cost(org, policy, open_mask, whole):
     c = hub_costs(org, policy, FS, keep_offices_whole=whole)
     cols = [int(np.flatnonzero(c.candidates == j)[0]) for j in np.flatnonzero(open_mask)]
-    return float(c.cost[:, cols].min(axis=1).sum())
+    return float(c.cost[:, cols].min(axis=1).sum() + c.fixed[cols].sum())
 
 
 def test_commuting_cost_matches_the_accounting(toy_org):
@@ -37,6 +37,16 @@ def test_commuting_cost_matches_the_accounting(toy_org):
     commuting = fp.by_category()["Scope 3 cat. 7: commuting"]
     c = hub_costs(toy_org, policy, FS, keep_offices_whole=False)
     assert c.cost[np.arange(4), plan.assignment].sum() == pytest.approx(commuting, rel=1e-12)
+    assert np.all(c.fixed == 0.0)  # no building energy in this policy
+
+
+def test_fixed_cost_is_the_fixed_area(toy_org):
+    policy = Policy()
+    c = hub_costs(toy_org, policy, FS, keep_offices_whole=True)
+    # London (gas): 500 m² × (75 kWh × (0.177 + 0.01853) + 80 kWh × 0.18296)
+    assert c.fixed[0] == pytest.approx(500 * (75 * (0.17700 + 0.01853) + 80 * 0.18296))
+    # Cambridge heats electrically: 500 m² × (75 + 80) kWh × (0.177 + 0.01853)
+    assert c.fixed[2] == pytest.approx(500 * 155 * (0.17700 + 0.01853))
 
 
 @pytest.mark.parametrize("whole", [True, False])
@@ -110,6 +120,8 @@ def test_sweep_on_the_toy(toy_org):
     assert all(p.status == "optimal" for p in res.points)
     means = [p.mean_commute_km for p in res.points]
     assert means[0] >= means[1] >= means[2]  # more hubs, shorter commutes
+    assert res.axes == ("n_hubs", "total_tco2e")
+    assert set(res.pareto) <= {0, 1, 2}
     csv = res.to_csv().decode()
     assert csv.splitlines()[0].startswith("n_hubs,commute_weight_kg_per_km,total_tco2e")
 

@@ -5,7 +5,7 @@ sized from its staff::
 
     desks_j = ceil(peak attendance_j × desk-sharing ratio)
     peak attendance_j = min(staff_j, staff_j × office days/5 × peak factor)
-    area_j = min(desks_j, max_desks_j) × m² per desk
+    area_j = min(desks_j, max_desks_j) × m² per desk + fixed area per open hub
 
 Energy = area × intensity [kWh/yr]; emissions = electricity × grid factor
 (Scope 2, location-based; T&D losses in Scope 3 cat. 3) + heating kWh × the fuel's
@@ -62,7 +62,7 @@ def building_use(org: Organisation, policy: Policy, open_sites: np.ndarray, site
     else:
         needed = np.where(open_sites, hub_desks_needed(site_staff, policy), 0.0)
         desks = np.minimum(needed, s.max_desks)
-        area = desks * policy.m2_per_desk
+        area = desks * policy.m2_per_desk + np.where(open_sites, policy.hub_fixed_area_m2, 0.0)
         elec = area * policy.hub_electricity_kwh_per_m2
         heat = area * policy.hub_heating_kwh_per_m2
     return BuildingUse(site_staff, desks, needed, area, elec, heat)

@@ -149,5 +149,8 @@ def sweep(scenario_file, hubs_range, weights, method, time_limit, offices_whole,
             gap = f"{100 * p.gap:.2f}" if p.gap == p.gap else "–"
             click.echo(f"{p.n_hubs:>5} {p.commute_weight_kg_per_km:>6g} {p.total_tco2e:>10,.0f} "
                        f"{p.mean_commute_km:>8.1f} {p.staff_over_60_min:>8,.0f} {gap:>7}  {mark}")
-        click.echo(f"{len(res.pareto)} points on the Pareto front (total t CO2e vs mean one-way commute); "
-                   f"{res.seconds:.1f} s" + (f"; CSV written to {out}" if out else ""))
+        axes = {"n_hubs": "number of hubs", "total_tco2e": "total t CO2e", "mean_commute_km": "mean one-way commute"}
+        knee = res.points[res.knee_index] if res.knee_index is not None else None
+        click.echo(f"{len(res.pareto)} points on the Pareto front ({axes[res.axes[0]]} vs {axes[res.axes[1]]}, both "
+                   f"minimised)" + (f"; knee at {knee.n_hubs} hubs, λ = {knee.commute_weight_kg_per_km:g}" if knee else "")
+                   + f"; {res.seconds:.1f} s" + (f"; CSV written to {out}" if out else ""))

@@ -31,6 +31,10 @@ class Policy:
     desk_sharing_ratio: float = _p(0.8, 0.1, 2, "desks/peak attendee", "Desks provided per person present at peak")
     peak_factor: float = _p(1.2, 1, 3, "×", "Peak-day attendance relative to the average day")
     m2_per_desk: float = _p(12.0, 4, 40, "m²/desk", "Gross floor area per desk in a hub")
+    hub_fixed_area_m2: float = _p(
+        500.0, 0, 100_000, "m²/hub",
+        "Floor area every open hub needs whatever its headcount (reception, meeting rooms, kitchens, plant)",
+    )
     hub_electricity_kwh_per_m2: float = _p(75.0, 0, 500, "kWh/m²/yr", "Electricity intensity of a refurbished hub")
     hub_heating_kwh_per_m2: float = _p(80.0, 0, 500, "kWh/m²/yr", "Heating intensity of a refurbished hub")
     factor_set: str = _p("desnz-2025", None, None, "", "Emission factor set (id or path to a TOML file)")

@@ -6,6 +6,9 @@ For a unit *u* (a staff group, or a whole office) at candidate hub *j* [kg CO2e/
                                       + λ · d_ij · k_i ]               (commute burden, optional)
            + Σ_{i∈u} n_i · b_j                                         (variable building energy)
 
+and a fixed cost ``f_j`` per open hub: its fixed floor area (``hub_fixed_area_m2``) ×
+the building emissions per m² at *j*.
+
 with ``b_j`` the building emissions per person at hub *j*: desks per person
 (office days/5 × peak factor, at most 1, × desk-sharing ratio) × m² per desk ×
 (electricity intensity × (grid + T&D) + heating intensity × heating factor).
@@ -46,6 +49,8 @@ class HubCosts:
     remote_cost : ndarray or None, shape (units,)
         Cost of a unit working remotely (group mode with remote workers). [kg CO2e/yr]
     allowed : ndarray of bool or None, shape (units, candidates)
+    fixed : ndarray, shape (candidates,)
+        Emissions of an open hub's fixed floor area (``policy.hub_fixed_area_m2``). [kg CO2e/yr]
     unit_of_group : ndarray of int, shape (n,)
         Unit of each staff group.
     unit_site : ndarray of int or None
@@ -58,12 +63,13 @@ class HubCosts:
     capacity: np.ndarray
     remote_cost: np.ndarray | None
     allowed: np.ndarray | None
+    fixed: np.ndarray
     unit_of_group: np.ndarray
     unit_site: np.ndarray | None
 
 
-def building_kg_per_person(org: Organisation, policy: Policy, factors: FactorSet) -> np.ndarray:
-    """Variable building emissions per assigned person at each site. [kg CO2e/person/yr]"""
+def building_kg_per_m2(org: Organisation, policy: Policy, factors: FactorSet) -> np.ndarray:
+    """Building emissions per m² of hub floor area at each site. [kg CO2e/m²/yr]"""
     s = org.sites
     grid = np.empty(len(s))
     td = np.zeros(len(s))
@@ -76,10 +82,12 @@ def building_kg_per_person(org: Organisation, policy: Policy, factors: FactorSet
     heat_factor = np.where(fuel == "gas", factors.value("natural_gas"),
                            np.where(fuel == "electric", grid + td,
                                     factors.value("heat_steam") if "heat_steam" in factors else 0.0))
-    desks = desks_per_person(policy)
-    return desks * policy.m2_per_desk * (
-        policy.hub_electricity_kwh_per_m2 * (grid + td) + policy.hub_heating_kwh_per_m2 * heat_factor
-    )
+    return policy.hub_electricity_kwh_per_m2 * (grid + td) + policy.hub_heating_kwh_per_m2 * heat_factor
+
+
+def building_kg_per_person(org: Organisation, policy: Policy, factors: FactorSet) -> np.ndarray:
+    """Variable building emissions per assigned person at each site. [kg CO2e/person/yr]"""
+    return desks_per_person(policy) * policy.m2_per_desk * building_kg_per_m2(org, policy, factors)
 
 
 def desks_per_person(policy: Policy) -> float:
@@ -117,8 +125,9 @@ def hub_costs(
             allowed = None  # beyond the limit, people commute anyway (and are counted)
     demand = count * desks_per_person(policy)
     capacity = s.max_desks[candidates].astype(float)
+    fixed = policy.hub_fixed_area_m2 * building_kg_per_m2(org, policy, factors)[candidates]
     if not keep_offices_whole:
-        return HubCosts(candidates, group_cost, demand, capacity, remote, allowed, np.arange(n), None)
+        return HubCosts(candidates, group_cost, demand, capacity, remote, allowed, fixed, np.arange(n), None)
     offices, unit_of_group = np.unique(org.group_site, return_inverse=True)
     if remote is not None and allowed is not None:
         group_cost = np.where(allowed, group_cost, remote[:, None])
@@ -129,4 +138,4 @@ def hub_costs(
     cost = np.asarray(cost)
     office_allowed = np.isfinite(cost) if allowed is not None and remote is None else None
     cost = np.where(np.isfinite(cost), cost, 0.0)
-    return HubCosts(candidates, cost, agg @ demand, capacity, None, office_allowed, unit_of_group, offices)
+    return HubCosts(candidates, cost, agg @ demand, capacity, None, office_allowed, fixed, unit_of_group, offices)

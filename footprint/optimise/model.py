@@ -217,10 +217,11 @@ def optimise_hubs(
     lam = settings.commute_weight_kg_per_km
     if costs is None:
         costs = hub_costs(org, policy, fs, keep_offices_whole=keep_offices_whole, commute_weight_kg_per_km=lam)
-    fixed_kg = settings.fixed_hub_tco2e * 1000.0
-    if n_hubs is None and fixed_kg <= 0:
-        raise InfeasibleScenario(["a free number of hubs (hubs.count = 0) needs a price on each open hub "
-                                  "(optimiser.fixed_hub_tco2e > 0); otherwise every office stays open"])
+    fixed_kg = costs.fixed + settings.fixed_hub_tco2e * 1000.0
+    if n_hubs is None and not np.any(fixed_kg > 0):
+        raise InfeasibleScenario(["a free number of hubs (hubs.count = 0) needs a cost on each open hub "
+                                  "(policy.hub_fixed_area_m2 > 0 or optimiser.fixed_hub_tco2e > 0); "
+                                  "otherwise every office stays open"])
     reasons = infeasibility_reasons(org, policy, n_hubs, costs, settings.respect_capacity)
     if reasons:
         raise InfeasibleScenario(reasons)
@@ -231,7 +232,7 @@ def optimise_hubs(
         cost=costs.cost,
         demand=costs.demand,
         n_sites=n_hubs,
-        fixed_cost=np.full(costs.candidates.size, fixed_kg) if fixed_kg > 0 else None,
+        fixed_cost=fixed_kg if np.any(fixed_kg > 0) else None,
         capacity=costs.capacity if settings.respect_capacity else None,
         single_source=True,
         forced_open=forced if forced.any() else None,

@@ -2,9 +2,18 @@
 
 Each point is optimised with the scenario's optimiser settings; costs are built once
 and each point starts from the previous point's hubs (a warm start), so a sweep
-reuses work between points. The Pareto front is the set of points not dominated in
-(total t CO2e, mean one-way commute km); its knee is the point farthest from the
-straight line between the front's two ends, in normalised coordinates.
+reuses work between points.
+
+The Pareto front is the set of points not dominated on the sweep's two axes, both
+minimised; its knee is the front point farthest from the straight line between the
+front's two ends, in normalised coordinates (the point of diminishing returns).
+
+- Over the number of hubs, the axes are (hubs, total t CO2e): fewer sites against
+  lower emissions. With hubs sized from desks, more hubs shorten commutes and
+  usually lower emissions, so (t CO2e, commute) has no trade-off there; the knee
+  says where extra hubs stop paying.
+- Over the commute weight λ at a fixed number of hubs, the axes are
+  (total t CO2e, mean one-way commute km): emissions against commute burden.
 """
 
 from __future__ import annotations
@@ -56,6 +65,7 @@ class SweepResult:
     knee_index: int | None
     seconds: float
     cancelled: bool = False
+    axes: tuple[str, str] = ("total_tco2e", "mean_commute_km")
 
     def to_rows(self) -> list[dict[str, Any]]:
         """Rows for tables and CSV (hub ids joined by spaces)."""
@@ -106,14 +116,13 @@ def knee_point(x: np.ndarray, y: np.ndarray, front: np.ndarray) -> int | None:
     return int(front[int(np.argmax(dist))])
 
 
-def _finish(points: list[SweepPoint], t0: float, cancelled: bool) -> SweepResult:
+def _finish(points: list[SweepPoint], t0: float, cancelled: bool, axes: tuple[str, str]) -> SweepResult:
     ok = [k for k, p in enumerate(points) if p.feasible]
-    x = np.array([points[k].total_tco2e for k in ok])
-    y = np.array([points[k].mean_commute_km for k in ok])
-    front = np.array(ok, dtype=np.int64)[pareto_front(x, y)] if ok else np.array([], dtype=np.int64)
-    knee_local = knee_point(np.array([p.total_tco2e for p in points]), np.array([p.mean_commute_km for p in points]),
-                            front) if front.size else None
-    return SweepResult(tuple(points), tuple(int(i) for i in front), knee_local, time.perf_counter() - t0, cancelled)
+    x_all = np.array([float(getattr(p, axes[0])) for p in points])
+    y_all = np.array([float(getattr(p, axes[1])) for p in points])
+    front = np.array(ok, dtype=np.int64)[pareto_front(x_all[ok], y_all[ok])] if ok else np.array([], dtype=np.int64)
+    knee = knee_point(x_all, y_all, front) if front.size else None
+    return SweepResult(tuple(points), tuple(int(i) for i in front), knee, time.perf_counter() - t0, cancelled, axes)
 
 
 def _point(report: Any, n_hubs: int, lam: float) -> SweepPoint:
@@ -145,11 +154,12 @@ def sweep_hubs(
     costs = hub_costs(org, policy, fs, keep_offices_whole=keep_offices_whole,
                       commute_weight_kg_per_km=settings.commute_weight_kg_per_km)
     counts = sorted({int(k) for k in counts})
+    axes = ("n_hubs", "total_tco2e")
     points: list[SweepPoint] = []
     previous: np.ndarray | None = None
     for idx, k in enumerate(counts):
         if progress and progress(idx / len(counts), f"{k} hubs ({idx + 1} of {len(counts)})"):
-            return _finish(points, t0, True)
+            return _finish(points, t0, True, axes)
         warm = _resize(org, previous, k) if previous is not None else None
         try:
             report = optimise_hubs(org, policy, k, settings, keep_offices_whole=keep_offices_whole, factors=fs,
@@ -162,7 +172,7 @@ def sweep_hubs(
         previous = np.flatnonzero(report.plan.open_sites)
     if progress:
         progress(1.0, "sweep done")
-    return _finish(points, t0, False)
+    return _finish(points, t0, False, axes)
 
 
 def sweep_commute_weight(
@@ -178,11 +188,12 @@ def sweep_commute_weight(
     """Optimise ``n_hubs`` hubs for each commute-burden weight λ [kg CO2e per person-km]."""
     t0 = time.perf_counter()
     fs = load_factor_set(policy.factor_set)
+    axes = ("total_tco2e", "mean_commute_km")
     points: list[SweepPoint] = []
     previous = None
     for idx, lam in enumerate(sorted(float(w) for w in weights)):
         if progress and progress(idx / len(weights), f"λ = {lam:g} ({idx + 1} of {len(weights)})"):
-            return _finish(points, t0, True)
+            return _finish(points, t0, True, axes)
         s = replace(settings, commute_weight_kg_per_km=lam)
         report = optimise_hubs(org, policy, n_hubs, s, keep_offices_whole=keep_offices_whole, factors=fs,
                                warm_start=previous)
@@ -190,7 +201,7 @@ def sweep_commute_weight(
         previous = np.flatnonzero(report.plan.open_sites)
     if progress:
         progress(1.0, "sweep done")
-    return _finish(points, t0, False)
+    return _finish(points, t0, False, axes)
 
 
 def _resize(org: Organisation, open_sites: np.ndarray, k: int) -> np.ndarray:

@@ -102,9 +102,9 @@ class OptimiserSettings:
     random_state : int
         Seed of the heuristic's random starts.
     fixed_hub_tco2e : float
-        Fixed cost charged per open hub in the optimiser's objective (not in the
-        footprint), used when the number of hubs is free (``hubs.count = 0``):
-        a price on keeping a site open (base-load energy, management). [t CO2e/yr]
+        An extra price per open hub in the optimiser's objective only (not in the
+        footprint), on top of the emissions of its fixed floor area: e.g. to favour
+        fewer sites when the number of hubs is free (``hubs.count = 0``). [t CO2e/yr]
     """
 
     method: str = "auto"
