@@ -1,0 +1,98 @@
+"""Entry point: choose and run the heuristic and/or exact solver."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import replace
+
+import numpy as np
+
+from .exact import solve_exact
+from .feasibility import InfeasibleProblem, check_feasibility
+from .heuristic import solve_heuristic
+from .problem import LocationProblem
+from .result import LocationResult
+
+__all__ = ["solve"]
+
+ProgressFn = Callable[[float, str], "bool | None"]
+
+#: Share of the time limit that "auto" gives the heuristic start [fraction].
+HEURISTIC_SHARE = 0.1
+
+
+def solve(
+    problem: LocationProblem,
+    method: str = "auto",
+    *,
+    time_limit: float = 60.0,
+    mip_gap: float = 1e-4,
+    random_state: int | None = 0,
+    warm_start: np.ndarray | None = None,
+    progress: ProgressFn | None = None,
+) -> LocationResult:
+    """Solve a facility-location problem.
+
+    Parameters
+    ----------
+    problem : LocationProblem
+        The problem.
+    method : {"auto", "exact", "heuristic"}
+        ``"heuristic"``: fast local search, no proof. ``"exact"``: HiGHS MIP.
+        ``"auto"``: heuristic start (up to 10 % of the time), then the exact
+        solver warm-started from it within the remaining time. ``"exact"``
+        also starts from a quick greedy + interchange solution.
+    time_limit : float
+        Overall wall-clock limit [s].
+    mip_gap : float
+        Relative gap at which the exact solver stops [fraction].
+    random_state : int, optional
+        Seed of the heuristic.
+    warm_start : numpy.ndarray, optional
+        Open sites to start from.
+    progress : callable, optional
+        ``progress(fraction, message)`` called regularly; returning True
+        cancels and returns the best solution so far (status
+        ``"cancelled"``).
+
+    Returns
+    -------
+    LocationResult
+
+    Raises
+    ------
+    InfeasibleProblem
+        When :func:`check_feasibility` finds reasons before solving.
+    ValueError
+        For an unknown ``method``.
+    """
+    if method not in ("auto", "exact", "heuristic"):
+        raise ValueError(f"method must be 'auto', 'exact' or 'heuristic', got {method!r}")
+    t0 = time.perf_counter()
+    reasons = check_feasibility(problem)
+    if reasons:
+        raise InfeasibleProblem(reasons)
+    if method == "heuristic":
+        res = solve_heuristic(problem, time_limit=time_limit, random_state=random_state,
+                              warm_start=warm_start, progress=progress)
+        return replace(res, seconds=time.perf_counter() - t0)
+    # "auto": a full heuristic run; "exact": a quick greedy + descent start,
+    # so that a time-limited run always has an incumbent
+    share = min(HEURISTIC_SHARE * time_limit, 10.0 if method == "auto" else 1.0)
+    incumbent = solve_heuristic(problem, time_limit=share, random_state=random_state,
+                                warm_start=warm_start, progress=progress,
+                                progress_span=(0.0, HEURISTIC_SHARE),
+                                max_iter=1000 if method == "auto" else 0)
+    if incumbent.status == "cancelled":
+        return replace(incumbent, seconds=time.perf_counter() - t0)
+    if incumbent.status == "feasible":
+        warm_start = incumbent.open_sites
+    else:
+        incumbent = None
+    span = (HEURISTIC_SHARE, 1.0)
+    remaining = time_limit - (time.perf_counter() - t0)
+    res = solve_exact(problem, time_limit=max(remaining, 0.01), mip_gap=mip_gap,
+                      warm_start=warm_start, progress=progress, progress_span=span,
+                      incumbent=incumbent)
+    return replace(res, seconds=time.perf_counter() - t0)
