@@ -138,3 +138,18 @@ def test_comparison_workbook(result):
         assert r[result.scenario.name] == pytest.approx(values[0], rel=1e-12, abs=1e-12)
         assert r[other.scenario.name] == pytest.approx(values[1], rel=1e-12, abs=1e-12)
     assert wb["Comparison"].freeze_panes == f"A{HEAD + 1}"
+
+
+def test_uncertainty_sheet_matches_the_model():
+    from openpyxl import load_workbook
+
+    from footprint.accounting.uncertainty import footprint_uncertainty
+    result = run_scenario(load_scenario(Path(__file__).resolve().parents[1] / "scenarios" / "hubs-30.toml"))
+    wb = load_workbook(io.BytesIO(scenario_report(result, "xlsx")), data_only=True)
+    ws = wb["Uncertainty"]
+    rows = {r[0]: r[1:] for r in ws.iter_rows(min_row=3, values_only=True) if r[0]}
+    u = footprint_uncertainty(result.footprint, result.baseline)
+    central, p05, _p50, p95 = rows["Change (scenario − baseline)"]
+    assert central == pytest.approx((result.footprint.total_kgco2e - result.baseline.total_kgco2e) / 1000)
+    assert (p05, p95) == (pytest.approx(u.change.p05), pytest.approx(u.change.p95))
+    assert p05 < central < p95

@@ -272,6 +272,10 @@ def _executive_summary(pdf: ReportPDF, result: ScenarioResult, h: tb.Headline) -
     headers, rows = _summary_rows(h)
     pdf.h2("Change by scope and category")
     pdf.grid(headers, rows, (70, 20, 24, 24, 24, 18), ("LEFT", "LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT"), 7.5)
+    unc = tb.uncertainty_table(result)
+    pdf.h2("How sure are we: 90 % interval")
+    pdf.data_table(unc, widths=(50, 30, 30, 30, 30))
+    pdf.para(pretty(unc.note), size=7.5, style="I")
     pdf.h2("Commute statistics (one way, staff who commute)")
     pdf.data_table(tb.commute_table(result), widths=(80, 20, 35, 35))
     if result.footprint.notes:

@@ -172,6 +172,24 @@ def category_table(result: ScenarioResult) -> Table:
                  (_txt("Scope", 16), _txt("Category", 40), *_change_cols()), tuple(rows))
 
 
+def uncertainty_table(result: ScenarioResult) -> Table:
+    """5th, 50th and 95th percentiles of the totals and the change (Monte Carlo)."""
+    from footprint.accounting.uncertainty import footprint_uncertainty
+
+    fp, base = result.footprint, result.baseline
+    u = footprint_uncertainty(fp, None if fp is base else base)
+    ub = footprint_uncertainty(base)
+    rows = [("Baseline total", base.total_tco2e, ub.total.p05, ub.total.p50, ub.total.p95),
+            ("Scenario total", fp.total_tco2e, u.total.p05, u.total.p50, u.total.p95)]
+    if u.change is not None:
+        rows.append(("Change (scenario − baseline)", fp.total_tco2e - base.total_tco2e,
+                     u.change.p05, u.change.p50, u.change.p95))
+    cols = (_txt("Quantity", 30), Column("Central estimate", T), Column("5th percentile", T),
+            Column("Median", T), Column("95th percentile", T))
+    return Table("uncertainty", "Uncertainty (90 % interval)", cols, tuple(rows),
+                 note=f"{u.method}; {u.n_draws:,} draws, seed {u.seed}.")
+
+
 def _line_keys(*fps: Footprint) -> list[tuple[str, str, str]]:
     keys: list[tuple[str, str, str]] = []
     for fp in fps:
@@ -497,7 +515,7 @@ def unique_names(results: list[ScenarioResult]) -> list[str]:
 def scenario_tables(result: ScenarioResult, *, include_home_locations: bool = False) -> list[Table]:
     """All tables of a scenario report, in sheet order."""
     tables = [inputs_table(result), policy_table(result), factor_table(factors_used(result)),
-              scope_table(result), category_table(result), lines_table(result),
+              scope_table(result), category_table(result), uncertainty_table(result), lines_table(result),
               lines_table(result, CAT_BUSINESS_TRAVEL), hub_table(result), sites_table(result),
               staff_moves_table(result), staff_grid_table(result), commute_table(result),
               distribution_table(result), baseline_comparison_table(result)]

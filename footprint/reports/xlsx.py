@@ -35,7 +35,7 @@ def _sheet_name(title: str, used: set[str]) -> str:
 
 SHEET_TITLES = {
     "inputs": "Inputs", "policy": "Policy", "factors": "Factors", "by_scope": "By scope",
-    "by_category": "By category", "lines": "Lines", "business_travel": "Business travel", "hubs": "Per hub",
+    "by_category": "By category", "uncertainty": "Uncertainty", "lines": "Lines", "business_travel": "Business travel", "hubs": "Per hub",
     "sites": "Sites", "staff_moves": "Staff by office", "staff_by_area": "Staff by area",
     "commute": "Commute", "commute_distribution": "Commute distribution", "comparison": "Comparison",
     "staff_groups": "Staff groups (personal)", "scenarios": "Scenarios", "comparison_lines": "Lines by scenario",
