@@ -88,6 +88,17 @@ class Lookup(Protocol):
     def lookup(self, query: str, country: str | None = None) -> Match: ...
 
 
+class _GeopyInterface:
+    """geopy's ``geocode(query)`` on top of a class's ``lookup(query)``."""
+
+    def geocode(self, query: str, exactly_one: bool = True, **_: Any) -> Location | list[Location] | None:
+        """geopy-compatible: the place, or None when unmatched or ambiguous."""
+        m = self.lookup(str(query))  # type: ignore[attr-defined]
+        if not m.ok:
+            return None
+        return m.location() if exactly_one else [m.location()]
+
+
 def _km(a: Place, b: Place) -> float:
     dlat = math.radians(a.lat - b.lat)
     dlon = math.radians(a.lon - b.lon) * math.cos(math.radians((a.lat + b.lat) / 2))
@@ -103,7 +114,7 @@ def _distinct(places: Iterable[Place]) -> list[Place]:
     return kept
 
 
-class OfflineGeocoder:
+class OfflineGeocoder(_GeopyInterface):
     """Gazetteer geocoder: towns of the world, UK towns and UK postcode districts.
 
     Parameters
@@ -119,13 +130,6 @@ class OfflineGeocoder:
     @property
     def _gaz(self) -> Gazetteer:
         return gazetteer()
-
-    def geocode(self, query: str, exactly_one: bool = True, **_: Any) -> Location | list[Location] | None:
-        """geopy-compatible: the place, or None when unmatched or ambiguous."""
-        m = self.lookup(str(query))
-        if not m.ok:
-            return None
-        return m.location() if exactly_one else [m.location()]
 
     def lookup(self, query: str, country: str | None = None) -> Match:
         """Geocode ``query`` (a place, ``"place, region, country"``, an address or a UK postcode)."""
@@ -203,7 +207,7 @@ def _region_example(p: Place) -> str:
     return GB_ADMIN1.get(p.admin1, p.country) if p.country == "GB" else p.country
 
 
-class OnlineGeocoder:
+class OnlineGeocoder(_GeopyInterface):
     """Nominatim (OpenStreetMap) through geopy, with a rate limit and a disk cache.
 
     Use only when the user turns online geocoding on. Nominatim's usage policy:
@@ -246,12 +250,6 @@ class OnlineGeocoder:
                 self._cache = loaded if isinstance(loaded, dict) else {}
             except (OSError, ValueError):
                 self._cache = {}
-
-    def geocode(self, query: str, exactly_one: bool = True, **_: Any) -> Location | list[Location] | None:
-        m = self.lookup(str(query))
-        if not m.ok:
-            return None
-        return m.location() if exactly_one else [m.location()]
 
     def lookup(self, query: str, country: str | None = None) -> Match:
         from geopy.exc import GeopyError
@@ -319,7 +317,7 @@ class GeopyAdapter:
         return Match(query, "ok", float(loc.latitude), float(loc.longitude), str(loc.address))
 
 
-class ChainGeocoder:
+class ChainGeocoder(_GeopyInterface):
     """The offline gazetteer first; a second geocoder only for what it cannot match.
 
     Ambiguous names are not sent on: an online service would pick one of them,
@@ -334,12 +332,6 @@ class ChainGeocoder:
         if m.status != "unmatched" or not query.strip():
             return m
         return self.second.lookup(query, country)
-
-    def geocode(self, query: str, exactly_one: bool = True, **_: Any) -> Location | list[Location] | None:
-        m = self.lookup(str(query))
-        if not m.ok:
-            return None
-        return m.location() if exactly_one else [m.location()]
 
 
 _DEFAULT: dict[str, OfflineGeocoder] = {}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import fields
 
 import numpy as np
 
@@ -103,6 +104,24 @@ def _range_text(lo: float | None, hi: float | None, lo_inclusive: bool, unit: st
     if hi is not None:
         return f"a number ≤ {hi:g}{u}"
     return "a number"
+
+
+class ArrayTableEquality:
+    """Value equality for frozen dataclasses of arrays and tuples (NaN equals NaN)."""
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return all(_equal(getattr(self, f.name), getattr(other, f.name)) for f in fields(self))  # type: ignore[arg-type]
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def _equal(a: object, b: object) -> bool:
+    if isinstance(a, np.ndarray):
+        return (isinstance(b, np.ndarray) and a.shape == b.shape
+                and bool(np.array_equal(a, b, equal_nan=a.dtype.kind == "f")))
+    return a == b
 
 
 def frozen(arr: np.ndarray) -> np.ndarray:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
-from footprint.inputs.columns import ColumnChecker, frozen
+from footprint.inputs.columns import ArrayTableEquality, ColumnChecker, frozen
 
 HEATING_FUELS = ("gas", "electric", "district")
 
@@ -18,7 +18,7 @@ TM46_HEATING_KWH_PER_M2 = 120.0
 
 
 @dataclass(frozen=True, eq=False)
-class Sites:
+class Sites(ArrayTableEquality):
     """Sites, one entry per office or candidate hub (arrays of equal length).
 
     Attributes
@@ -80,13 +80,6 @@ class Sites:
     def is_office(self) -> np.ndarray:
         """True for sites that are offices today (not candidates)."""
         return ~self.is_candidate
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Sites):
-            return NotImplemented
-        return all(_equal(getattr(self, f.name), getattr(other, f.name)) for f in fields(self))
-
-    __hash__ = None  # type: ignore[assignment]
 
     @classmethod
     def from_columns(
@@ -216,8 +209,3 @@ def _bools(chk: ColumnChecker, values: Sequence[object], field: str) -> np.ndarr
             chk.add(f"'{v}' is not yes/no; use true or false", row, field)
     return out
 
-
-def _equal(a: object, b: object) -> bool:
-    if isinstance(a, np.ndarray):
-        return isinstance(b, np.ndarray) and a.shape == b.shape and bool(np.array_equal(a, b, equal_nan=a.dtype.kind == "f"))
-    return a == b

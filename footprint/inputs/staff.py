@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 import numpy as np
 
-from footprint.inputs.columns import ColumnChecker, frozen
+from footprint.inputs.columns import ArrayTableEquality, ColumnChecker, frozen
 from footprint.inputs.modes import MODE_IDS
-from footprint.inputs.sites import _equal, _n_rows
+from footprint.inputs.sites import _n_rows
 
 
 @dataclass(frozen=True, eq=False)
-class StaffGroups:
+class StaffGroups(ArrayTableEquality):
     """Staff, aggregated to groups (arrays of equal length).
 
     Home locations are personal data: Footprint keeps only aggregates (a group's
@@ -44,13 +44,6 @@ class StaffGroups:
     def total(self) -> float:
         """Total staff. [people]"""
         return float(self.count.sum())
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, StaffGroups):
-            return NotImplemented
-        return all(_equal(getattr(self, f.name), getattr(other, f.name)) for f in fields(self))
-
-    __hash__ = None  # type: ignore[assignment]
 
     @classmethod
     def from_columns(
