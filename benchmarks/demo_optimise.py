@@ -7,14 +7,19 @@ each method: status, linear objective, best bound, gap, solver seconds, total se
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # this checkout, not another install
+
 import argparse
 import time
 from dataclasses import replace
 
-from footprint.demo import demo_organisation
-from footprint.inputs import Policy
-from footprint.optimise.model import optimise_hubs
-from footprint.scenario.schema import OptimiserSettings
+from footprint.demo import demo_organisation  # noqa: E402
+from footprint.inputs import Policy  # noqa: E402
+from footprint.optimise.model import optimise_hubs  # noqa: E402
+from footprint.scenario.schema import OptimiserSettings  # noqa: E402
 
 
 def main() -> None:

@@ -9,6 +9,11 @@ gazetteer is built first and timed separately (it is built once per process).
 from __future__ import annotations
 
 import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # this checkout, not another install
+
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -16,8 +21,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from footprint.imports import read_staff
-from footprint.imports.gazetteer import gazetteer
+from footprint.imports import read_staff  # noqa: E402
+from footprint.imports.gazetteer import gazetteer  # noqa: E402
 
 
 def make_csv(path: Path, n: int, seed: int = 1) -> None:
