@@ -7,6 +7,7 @@ import scipy.sparse as sp
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
 from .problem import LocationProblem
+from .quiet import quiet_fds
 
 __all__ = ["assign_capacitated"]
 
@@ -64,11 +65,12 @@ def assign_capacitated(
         return np.full(n, -1, dtype=np.intp), None, float(problem.unassigned_cost.sum())
     c, a, lo, hi, pr, ps, n_x = _model(problem, open_sites)
     if problem.single_source:
-        res = milp(
-            c, constraints=LinearConstraint(a, lo, hi), integrality=np.ones(c.size),
-            bounds=Bounds(0, 1),
-            options={"time_limit": max(time_limit, 0.05), "mip_rel_gap": 1e-6},
-        )
+        with quiet_fds():  # HiGHS may print despite disp=False
+            res = milp(
+                c, constraints=LinearConstraint(a, lo, hi), integrality=np.ones(c.size),
+                bounds=Bounds(0, 1),
+                options={"time_limit": max(time_limit, 0.05), "mip_rel_gap": 1e-6},
+            )
         if res.x is None:
             return None
         x = np.round(res.x[:n_x])
@@ -77,8 +79,9 @@ def assign_capacitated(
         assignment[pr[on]] = ps[on]
         return assignment, None, float(c @ np.round(res.x))
     a_eq, a_ub = a[:n], a[n:]
-    res = linprog(c, A_ub=a_ub, b_ub=hi[n:], A_eq=a_eq, b_eq=np.ones(n),
-                  bounds=(0, 1), method="highs")
+    with quiet_fds():
+        res = linprog(c, A_ub=a_ub, b_ub=hi[n:], A_eq=a_eq, b_eq=np.ones(n),
+                      bounds=(0, 1), method="highs")
     if res.status != 0:
         return None
     x = np.clip(res.x[:n_x], 0.0, 1.0)

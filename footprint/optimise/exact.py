@@ -10,7 +10,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .evaluate import evaluate, nearest_assignment
-from .highs_runner import MipOutcome, run_mip
+from .highs_runner import MipOutcome, run_lp, run_mip
 from .problem import LocationProblem
 from .reduce import Reduced, aggregate_rows, cost_caps
 from .result import LocationResult, relative_gap
@@ -117,7 +117,7 @@ def strong_model(problem: LocationProblem, red: Reduced) -> dict:
     return {
         "c": c, "lower": lower, "upper": upper, "integer": integer, "a": a,
         "row_lower": np.concatenate(rlo), "row_upper": np.concatenate(rhi),
-        "offset": 0.0, "pairs": (pr, ps), "u_rows": u_rows,
+        "offset": 0.0, "pairs": (pr, ps), "u_rows": u_rows, "link_row0": r,
     }
 
 
@@ -348,6 +348,17 @@ def solve_exact(
     if (start is None and problem.capacitated and formulation == "strong"
             and incumbent is not None and math.isfinite(incumbent.objective)):
         start = _capacitated_start(problem, red, model, incumbent)
+    fixed_msg = ""
+    if (problem.capacitated and problem.single_source and formulation == "strong"
+            and start is not None and incumbent is not None
+            and math.isfinite(incumbent.objective)):
+        # single source: binary x make HiGHS's presolve and root cut loop on
+        # the full n x m model slow; fixing columns first pays off (demo:
+        # 80 000 of 102 000 columns gone). Split demand: the MIP's own root
+        # LP does the same work, so an extra LP would only cost time.
+        remaining = time_limit - (time.perf_counter() - t0)
+        model, start, fixed_msg = _reduced_cost_fixing(
+            model, start, incumbent.objective, problem.n_candidates, 0.3 * remaining)
     remaining = time_limit - (time.perf_counter() - t0)
     out: MipOutcome = run_mip(
         model["c"], model["lower"], model["upper"], model["integer"], model["a"],
@@ -355,6 +366,8 @@ def solve_exact(
         time_limit=max(remaining, 0.01), mip_gap=mip_gap, start=start,
         progress=progress, progress_span=progress_span,
     )
+    if fixed_msg:
+        out.message = f"{out.message}; {fixed_msg}"
     method = f"exact:highs-{formulation}"
     m = problem.n_candidates
     bound = out.bound
@@ -400,6 +413,57 @@ def solve_exact(
         gap=relative_gap(objective, bound), status=status, method=method,
         seconds=time.perf_counter() - t0, message=out.message,
     )
+
+
+def _reduced_cost_fixing(model: dict, start: np.ndarray, upper_bound: float, m: int,
+                         time_limit: float) -> tuple[dict, np.ndarray, str]:
+    """Drop assignment columns that cannot be in a solution better than
+    ``upper_bound`` (LP reduced-cost fixing; exact).
+
+    With the LP relaxation value ``z`` and reduced cost ``rc_k >= 0`` of a
+    column at zero, every solution using that column costs at least
+    ``z + rc_k``; if that exceeds the incumbent's value the column (and its
+    linking row) is removed. The incumbent itself stays feasible, so the
+    reduced MIP's bound is a valid bound for the full problem.
+    """
+    if time_limit < 0.5:
+        return model, start, ""
+    lp = run_lp(model["c"], model["lower"], model["upper"], model["a"],
+                model["row_lower"], model["row_upper"], time_limit=time_limit)
+    if lp is None:
+        return model, start, ""
+    z, xv, rc = lp
+    z += model["offset"]
+    pr, ps = model["pairs"]
+    n_x = pr.size
+    slack = upper_bound * (1 + 1e-9) + 1e-6 - z
+    if slack < 0:  # numerically the incumbent is LP-optimal: keep everything
+        return model, start, ""
+    xs = slice(m, m + n_x)
+    drop_x = (xv[xs] < 1e-9) & (rc[xs] > slack) & (start[xs] < 0.5)
+    if not drop_x.any():
+        return model, start, ""
+    keep_cols = np.ones(model["c"].size, dtype=bool)
+    keep_cols[m:m + n_x] = ~drop_x
+    r = int(model["link_row0"])  # linking row of x column k is r + k
+    keep_rows = np.ones(model["row_lower"].size, dtype=bool)
+    keep_rows[r + np.flatnonzero(drop_x)] = False
+    a = sp.csr_array(model["a"][keep_rows][:, keep_cols])
+    upper = model["upper"][keep_cols].copy()
+    # sites whose opening alone lifts the LP above the incumbent stay closed
+    y_rc = rc[:m]
+    close = (xv[:m] < 1e-9) & (y_rc > slack) & (start[:m] < 0.5) & (model["lower"][:m] < 0.5)
+    upper[:m][close] = 0.0
+    new = dict(model)
+    new.update(
+        c=model["c"][keep_cols], lower=model["lower"][keep_cols], upper=upper,
+        integer=model["integer"][keep_cols], a=a,
+        row_lower=model["row_lower"][keep_rows], row_upper=model["row_upper"][keep_rows],
+        pairs=(pr[~drop_x], ps[~drop_x]),
+    )
+    msg = (f"LP bound {z:,.6g}; reduced-cost fixing removed {int(drop_x.sum())} of {n_x} "
+           f"assignment columns and closed {int(close.sum())} sites")
+    return new, start[keep_cols], msg
 
 
 def _replace_status(inc: LocationResult, out: MipOutcome, method: str, bound: float,

@@ -13,6 +13,7 @@ from .evaluate import evaluate, nearest_assignment, solution_violations
 from .interchange import Interchange
 from .problem import LocationProblem
 from .result import LocationResult
+from .singlesource import SiteSearch
 
 __all__ = ["solve_heuristic"]
 
@@ -174,6 +175,106 @@ def _uncapacitated(problem: LocationProblem, clock: _Clock, rng: np.random.Gener
     return best, f"{it} perturbations"
 
 
+def _fix_count(problem: LocationProblem, sites: np.ndarray, order: np.ndarray) -> np.ndarray:
+    """Open set with the right count (``n_sites``) and, when every group must
+    be served, enough total capacity (cheapest capacity per unit first)."""
+    cap = problem.capacity
+    demand_total = float(problem.demand_or_ones().sum())
+    must = problem.unassigned_cost is None
+    forced = problem.forced_or_none()
+    p = problem.n_sites
+    is_open = forced.copy()
+    is_open[np.asarray(sites, dtype=np.intp)] = True
+    if must:
+        for j in order:
+            if cap[is_open].sum() >= demand_total or (p is not None and is_open.sum() >= p):
+                break
+            is_open[j] = True
+    if p is not None:
+        while is_open.sum() > p:  # drop smallest non-forced
+            cand = np.flatnonzero(is_open & ~forced)
+            is_open[cand[np.argmin(cap[cand])]] = False
+        for j in order:
+            if is_open.sum() >= p:
+                break
+            is_open[j] = True
+        if must and cap[is_open].sum() < demand_total:  # swap small for large
+            big = np.argsort(-cap)
+            is_open[:] = forced
+            for j in big:
+                if is_open.sum() >= p:
+                    break
+                is_open[j] = True
+    return np.flatnonzero(is_open)
+
+
+def _single_source(problem: LocationProblem, clock: _Clock, rng: np.random.Generator,
+                   warm_start: np.ndarray | None, max_iter: int
+                   ) -> tuple[np.ndarray | None, tuple | None, str]:
+    """Single-source capacitated: fast feasible construction, then search."""
+    m = problem.n_candidates
+    cap = problem.capacity
+    d = problem.demand_or_ones()
+    forced = problem.forced_or_none()
+    p = problem.n_sites
+    cost = np.where(problem.allowed_or_all(), problem.cost, np.inf)
+    fixed = problem.fixed_or_zeros()
+    ss = SiteSearch(cost, d, cap, fixed, forced, problem.unassigned_cost)
+    mean_cost = ss.c.mean(axis=0)  # forbidden pairs at a finite penalty
+    order = np.argsort((fixed + mean_cost) / np.maximum(cap, 1e-12))
+    starts: list[np.ndarray] = []
+    if warm_start is not None:
+        starts.append(np.asarray(warm_start, dtype=np.intp))
+    sub = LocationProblem(
+        cost=problem.cost, n_sites=p, fixed_cost=problem.fixed_cost,
+        forced_open=problem.forced_open, allowed=problem.allowed,
+        unassigned_cost=problem.unassigned_cost,
+    )
+    unc, _ = _uncapacitated(sub, clock, rng, None, 0)
+    starts.append(unc)
+    # capacity-first starts: biggest sites, and best capacity per unit cost
+    starts.append(np.argsort(-cap)[: (p or m)])
+    starts.append(order[: (p or m)])
+    best = None
+    tried = 0
+    for k, s0 in enumerate(starts):
+        sites = _fix_count(problem, s0, order)
+        if problem.unassigned_cost is None and cap[sites].sum() < d.sum() - 1e-9:
+            continue
+        tried += 1
+        last = k == len(starts) - 1
+
+        def mip(sites=sites):
+            out = assign_capacitated(problem, sites, time_limit=max(
+                0.05, min(2.0, clock.limit - clock.elapsed)))
+            if out is None:
+                return None
+            col = {int(j): t for t, j in enumerate(sites)}
+            virt = sites.size
+            return np.array([col.get(int(j), virt) if j >= 0 else virt for j in out[0]],
+                            dtype=np.intp)
+
+        out = ss.evaluate(sites, fallback=mip if (last or best is None) and not clock.stop(
+            0.0, "capacitated construction") else None)
+        if out is not None and (best is None or out[1] < best[2]):
+            best = (sites, out[0], out[1])
+        if best is not None and k >= 1:
+            break  # a feasible start from the warm start or the interchange answer
+        if clock.stop(0.0, "capacitated construction"):
+            break
+    if best is None:
+        return None, None, f"no feasible single-source assignment found ({tried} starts)"
+    sites, a, val = best
+    evals = 0
+    if max_iter > 0:
+        sites, a, val, evals = ss.search(
+            sites, a, val, lambda: clock.stop(0.5, "capacitated local search"), rng)
+    sites = np.asarray(sites, dtype=np.intp)
+    assignment = np.where(a < sites.size, sites[np.minimum(a, sites.size - 1)], -1)
+    order_s = np.argsort(sites)
+    return sites[order_s], (assignment.astype(np.intp), None, val), f"{evals} moves"
+
+
 def _capacitated(problem: LocationProblem, clock: _Clock, rng: np.random.Generator,
                  warm_start: np.ndarray | None, max_iter: int
                  ) -> tuple[np.ndarray | None, tuple | None, str]:
@@ -284,10 +385,16 @@ def solve_heuristic(
 
     Uncapacitated: greedy, best-improvement vertex substitution (add, drop,
     swap) and iterated local search with random perturbations and
-    randomised-greedy restarts. Capacitated: start from the uncapacitated
-    answer, add capacity, then add/drop/swap moves each evaluated by an
-    exact assignment step (transportation LP, or a time-limited GAP MIP for
-    single source), so every returned solution is feasible.
+    randomised-greedy restarts. Capacitated, split demand: start from the
+    uncapacitated answer, add capacity, then add/drop/swap moves each
+    evaluated by a transportation LP. Single source: a fast feasible
+    construction (regret greedy assignment with capacities, first-fit
+    decreasing and a small MIP as fallbacks), then site swaps (cluster
+    relocations and swaps ranked by their uncapacitated delta) with
+    incremental reassignment and shift / swap / ejection-chain moves
+    (:mod:`footprint.optimise.singlesource`). Every returned solution is
+    feasible; when nothing feasible was found before the time limit the
+    status is ``"time_limit"`` (empty solution), never ``"infeasible"``.
 
     Parameters
     ----------
@@ -315,15 +422,23 @@ def solve_heuristic(
     rng = np.random.default_rng(random_state)
     allocation = None
     if problem.capacitated:
-        sites, out, msg = _capacitated(problem, clock, rng, warm_start, max_iter)
+        search = _single_source if problem.single_source else _capacitated
+        sites, out, msg = search(problem, clock, rng, warm_start, max_iter)
         method = "heuristic:add-drop-swap+assignment"
         if sites is None or out is None:
+            if clock.cancelled:
+                status = "cancelled"
+            elif clock.elapsed >= clock.limit:
+                # never "infeasible" because of the clock
+                status = "time_limit"
+                msg = f"no feasible solution found within the time limit ({msg})"
+            else:
+                status = "infeasible"
             return LocationResult(
                 open_sites=np.zeros(0, dtype=np.intp),
                 assignment=np.full(problem.n_groups, -1, dtype=np.intp),
                 allocation=None, objective=math.inf, bound=math.nan, gap=math.nan,
-                status="cancelled" if clock.cancelled else "infeasible", method=method,
-                seconds=clock.elapsed, message=msg,
+                status=status, method=method, seconds=clock.elapsed, message=msg,
             )
         assignment, allocation = out[0], out[1]
     else:

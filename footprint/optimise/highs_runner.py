@@ -11,7 +11,9 @@ import highspy
 import numpy as np
 import scipy.sparse as sp
 
-__all__ = ["MipOutcome", "run_mip"]
+from .quiet import quiet_fds
+
+__all__ = ["MipOutcome", "run_lp", "run_mip"]
 
 #: Measured cost of HiGHS presolve on location models [s per nonzero].
 PRESOLVE_SECONDS_PER_NONZERO = 4e-6
@@ -100,9 +102,11 @@ def run_mip(
     h.setOptionValue("mip_rel_gap", float(mip_gap))
     h.setOptionValue("threads", int(threads))
     a = sp.csr_array(a)
-    if time_limit < PRESOLVE_SECONDS_PER_NONZERO * 20 * max(a.nnz, 1):
-        # presolve cannot be interrupted: skip it when it could eat > 5 %
-        # of the time limit, so the limit is honoured
+    if time_limit < PRESOLVE_SECONDS_PER_NONZERO * 4 * max(a.nnz, 1):
+        # presolve cannot be interrupted from callbacks: skip it when it
+        # could eat > 25 % of the time limit, so the limit is honoured (with
+        # presolve off the root cut loop on big models is much slower, so a
+        # 5 % threshold cost more than it saved)
         h.setOptionValue("presolve", "off")
         h.setOptionValue("mip_heuristic_run_feasibility_jump", False)
     if start is not None:
@@ -168,7 +172,8 @@ def run_mip(
     h.cbMipInterrupt.subscribe(lambda e: _tick(e, "mip"))
     h.cbSimplexInterrupt.subscribe(lambda e: _tick(e, "lp"))
     h.cbIpmInterrupt.subscribe(lambda e: _tick(e, "lp"))
-    h.run()
+    with quiet_fds():  # HiGHS prints some MIP diagnostics despite output_flag
+        h.run()
     ms = h.getModelStatus()
     info = h.getInfo()
     has_x = info.primal_solution_status == 2  # kSolutionStatusFeasible
@@ -194,3 +199,49 @@ def run_mip(
         status = "feasible" if has_x else "infeasible"
     msg = h.modelStatusToString(ms)
     return MipOutcome(status, x, obj, bound, msg)
+
+
+def run_lp(
+    c: np.ndarray,
+    lower: np.ndarray,
+    upper: np.ndarray,
+    a: sp.csr_array,
+    row_lower: np.ndarray,
+    row_upper: np.ndarray,
+    *,
+    time_limit: float = 60.0,
+    presolve: bool = False,
+) -> tuple[float, np.ndarray, np.ndarray] | None:
+    """Solve the LP ``min c x`` s.t. ``row_lower <= A x <= row_upper``.
+
+    Returns
+    -------
+    tuple or None
+        ``(objective, x, reduced_costs)`` when HiGHS proves LP optimality
+        within ``time_limit``; ``None`` otherwise.
+    """
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("time_limit", float(max(time_limit, 0.01)))
+    h.setOptionValue("threads", 1)
+    if not presolve:
+        h.setOptionValue("presolve", "off")
+    a = sp.csr_array(a)
+    a.sort_indices()
+    h.addCols(c.size, np.ascontiguousarray(c, dtype=np.float64),
+              np.ascontiguousarray(lower, dtype=np.float64),
+              np.ascontiguousarray(upper, dtype=np.float64),
+              0, np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32), np.zeros(0))
+    h.addRows(a.shape[0], np.ascontiguousarray(row_lower, dtype=np.float64),
+              np.ascontiguousarray(row_upper, dtype=np.float64), a.nnz,
+              a.indptr[:-1].astype(np.int32), a.indices.astype(np.int32),
+              a.data.astype(np.float64))
+    with quiet_fds():
+        h.run()
+    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        return None
+    sol = h.getSolution()
+    if not sol.dual_valid:
+        return None
+    obj = float(h.getInfo().objective_function_value)
+    return obj, np.asarray(sol.col_value), np.asarray(sol.col_dual)

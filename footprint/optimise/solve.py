@@ -83,7 +83,8 @@ def solve(
     incumbent = solve_heuristic(problem, time_limit=share, random_state=random_state,
                                 warm_start=warm_start, progress=progress,
                                 progress_span=(0.0, HEURISTIC_SHARE),
-                                max_iter=1000 if method == "auto" else 0)
+                                max_iter=1000 if method == "auto" or (
+                                    problem.capacitated and problem.single_source) else 0)
     if incumbent.status == "cancelled":
         return replace(incumbent, seconds=time.perf_counter() - t0)
     if incumbent.status == "feasible":
