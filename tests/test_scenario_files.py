@@ -95,3 +95,12 @@ def test_scenario_docs_list_every_policy_key():
     doc = (Path(__file__).resolve().parents[1] / "docs" / "scenario-files.md").read_text(encoding="utf-8")
     missing = [k for k in POLICY_FIELDS if f"| `{k}` |" not in doc]
     assert not missing, f"docs/scenario-files.md is stale; run tools/make_scenario_docs.py ({missing})"
+
+
+def test_shipped_optimised_scenario_respects_capacities():
+    path = Path(__file__).resolve().parents[1] / "scenarios" / "hubs-30-optimised.toml"
+    r = run_scenario(load_scenario(path))
+    assert int(r.footprint.sites.open.sum()) == 30
+    assert not r.footprint.sites.over_capacity.any()
+    assert r.scenario.hubs.office_to_hub  # the optimiser's moves, so the file reproduces its plan
+    assert r.footprint.total_kgco2e < r.baseline.total_kgco2e

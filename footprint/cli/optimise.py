@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import replace
 from pathlib import Path
 
@@ -71,12 +72,21 @@ def optimise(scenario_file, hubs, method, time_limit, offices_whole, as_json, sa
     if save is not None:
         report = result.optimisation
         moves = tuple(sorted(report.office_to_hub().items())) if report.keep_offices_whole else ()
+        baseline = ""
+        if scenario.baseline:  # keep the baseline reachable, relative to where the new file is written
+            baseline = os.path.relpath(Path(scenario.resolve(scenario.baseline)).resolve(), save.resolve().parent)
         saved = replace(
             scenario,
-            name=f"{scenario.name} (optimised, {report.n_hubs} hubs)",
-            description=(scenario.description + " " if scenario.description else "")
-            + f"Hubs chosen by the optimiser: {report.proven_statement}.",
-            baseline=str(Path(scenario.resolve(scenario.baseline)).resolve()) if scenario.baseline else "",
+            name=f"{scenario.name} (optimised)",
+            description=(
+                f"{report.n_hubs} hubs chosen by the optimiser from '{scenario.name}' "
+                f"({'offices moved whole' if report.keep_offices_whole else 'staff groups assigned individually'}, "
+                f"desk capacities {'respected' if scenario.optimiser.respect_capacity else 'ignored'}): "
+                f"{report.proven_statement}. Made with: python -m footprint optimise {scenario_file.name}"
+                + (" --offices-whole" if report.keep_offices_whole else " --by-group")
+                + f" --save {save.name}"
+            ),
+            baseline=baseline,
             hubs=HubChoice(selection="explicit", sites=report.hub_ids, assignment=scenario.hubs.assignment,
                            office_to_hub=moves),
         )
