@@ -64,11 +64,25 @@ def test_commuting_by_mode(baseline):
     rail = 10 * OFFICE_DAYS * 2 * gd(home(0), site("A")) * 1.2 * RAIL
     car_petrol = 4 * OFFICE_DAYS * 2 * gd(home(1), site("B")) * 1.3 * CAR_PETROL  # occupancy 1
     car_diesel = 5 * OFFICE_DAYS * 2 * gd(home(2), site("C")) * 1.3 * CAR_DIESEL
-    tube = 1 * OFFICE_DAYS * 2 * gd(home(3), site("C")) * 1.2 * UNDERGROUND
+    # the Londoner commuting 78 km to Cambridge is beyond the Underground's 25 km range: counted as rail
+    assert gd(home(3), site("C")) > 25
+    rail += 1 * OFFICE_DAYS * 2 * gd(home(3), site("C")) * 1.2 * RAIL
     assert line(baseline, CAT_COMMUTING, "National rail") == pytest.approx(rail, rel=1e-4)
     assert line(baseline, CAT_COMMUTING, "Car (petrol)") == pytest.approx(car_petrol, rel=1e-4)
     assert line(baseline, CAT_COMMUTING, "Car (diesel)") == pytest.approx(car_diesel, rel=1e-4)
-    assert line(baseline, CAT_COMMUTING, "Underground / metro") == pytest.approx(tube, rel=1e-4)
+    assert not [x for x in baseline.lines if x.item == "Underground / metro"]
+    assert any("beyond the range of their usual mode" in n for n in baseline.notes)
+
+
+def test_modes_switch_beyond_their_range():
+    from footprint.accounting.commute import effective_mode
+    from footprint.inputs.modes import MODE_IDS
+
+    idx = {m: k for k, m in enumerate(MODE_IDS)}
+    modes = np.array([idx["walk"], idx["walk"], idx["walk"], idx["cycle"], idx["underground"], idx["car_petrol"]])
+    km = np.array([2.9, 10.0, 60.0, 13.0, 30.0, 500.0])
+    got = [MODE_IDS[k] for k in effective_mode(modes, km)]
+    assert got == ["walk", "bus", "car", "car", "rail", "car_petrol"]  # walk → bus → car beyond 50 km
 
 
 def test_homeworking(baseline):
@@ -126,9 +140,11 @@ def test_one_hub_in_london(toy_org):
     # all meetings are now within one hub: no business travel, no video calls
     assert fp.by_category()[CAT_BUSINESS_TRAVEL] == 0.0
     assert fp.by_category()[CAT_VIDEO] == 0.0
-    # the Reading driver now drives to London
+    # the Reading driver now drives to London; the Londoner takes the Underground 0.5 km to A
     car = 4 * OFFICE_DAYS * 2 * gd(home(1), site("A")) * 1.3 * CAR_PETROL
     assert line(fp, CAT_COMMUTING, "Car (petrol)") == pytest.approx(car, rel=1e-4)
+    tube = 1 * OFFICE_DAYS * 2 * gd(home(3), site("A")) * 1.2 * UNDERGROUND
+    assert line(fp, CAT_COMMUTING, "Underground / metro") == pytest.approx(tube, rel=1e-4)
     assert fp.commute.staff_longer == 9.0  # the 4 from Reading and the 5 Cambridge drivers
     assert fp.commute.staff_shorter == 1.0  # the Londoner who commuted to Cambridge
     assert fp.commute.staff_unchanged == 10.0
@@ -156,9 +172,10 @@ def test_desks_needed_rounding():
 
 def test_factor_trail_lists_every_factor_used(baseline):
     keys = {f.key for f in baseline.factors_used}
-    for needed in ("rail_national", "car_petrol", "car_diesel", "underground", "homeworking",
+    for needed in ("rail_national", "car_petrol", "car_diesel", "homeworking",
                    "electricity_generation", "electricity_td", "natural_gas", "video_call"):
         assert needed in keys
     for f in baseline.factors_used:
         assert f.source and f.unit and f.year >= 2020
+    assert "underground" not in keys  # only factors actually applied are in the trail
     assert baseline.factor_set_id == "desnz-2025"

@@ -17,7 +17,7 @@ from footprint.accounting.business_travel import (
 )
 from footprint.accounting.commute import (
     commute_emissions_kg,
-    commute_minutes,
+    commute_legs,
     mode_factor_per_person_km,
     travel_distance_km,
 )
@@ -94,29 +94,35 @@ def account(org: Organisation, policy: Policy, plan: Plan, factors: FactorSet | 
 
     # --- commuting (Scope 3 cat. 7) ------------------------------------------------
     geo_km = np.where(remote, 0.0, org.group_distance_km(site))
-    travel_km = travel_distance_km(org, policy, geo_km)
-    minutes = np.where(remote, 0.0, commute_minutes(org, travel_km))
+    legs = commute_legs(org, policy, geo_km)
+    travel_km = legs.travel_km
+    minutes = np.where(remote, 0.0, legs.minutes)
     current_km = travel_distance_km(org, policy, org.group_distance_km(org.group_site))
-    for mode in {MODES[k].factor_key for k in np.unique(org.group_mode)}:
-        trail.value(mode)
-    ef = mode_factor_per_person_km(fs, policy)[org.group_mode]
+    used_modes = np.unique(legs.mode[~remote]) if (~remote).any() else np.unique(legs.mode)
+    for k in used_modes:
+        trail.value(MODES[k].factor_key)
+    ef = mode_factor_per_person_km(fs, policy)[legs.mode]
     office_days = policy.office_days_per_year
     commute_kg = np.where(remote, 0.0, commute_emissions_kg(count, travel_km, ef, office_days))
     pkm = np.where(remote, 0.0, count * office_days * 2.0 * travel_km)
-    for k in np.unique(org.group_mode):
-        sel = org.group_mode == k
+    for k in used_modes:
+        sel = legs.mode == k
         mode = MODES[k]
         lines.append(
             EmissionLine(SCOPE_3, CAT_COMMUTING, mode.label, float(commute_kg[sel].sum()),
                          float(pkm[sel].sum()), "person-km", (mode.factor_key,))
         )
+    switched = float(count[~remote & (legs.mode != org.group_mode)].sum())
+    if switched > 0:
+        notes.append(f"{switched:,.0f} staff commute beyond the range of their usual mode (walk 3 km, cycle 12 km, "
+                     "bus 50 km, tram/Underground 25 km) and are counted by the mode they would switch to.")
     if policy.well_to_tank:
-        wtt = mode_factor_per_person_km(fs, policy, well_to_tank=True)[org.group_mode]
-        wtt_keys = [f"wtt_{MODES[k].factor_key}" for k in np.unique(org.group_mode)]
+        wtt = mode_factor_per_person_km(fs, policy, well_to_tank=True)[legs.mode]
+        wtt_keys = [f"wtt_{MODES[k].factor_key}" for k in used_modes]
         for key in wtt_keys:
             if key in fs:
                 trail.value(key)
-        missing = [MODES[k].label for k in np.unique(org.group_mode) if f"wtt_{MODES[k].factor_key}" not in fs]
+        missing = [MODES[k].label for k in used_modes if f"wtt_{MODES[k].factor_key}" not in fs]
         if missing:
             notes.append(f"No well-to-tank factor in {fs.id} for: {', '.join(missing)} (counted as 0).")
         lines.append(

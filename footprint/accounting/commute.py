@@ -6,10 +6,14 @@ For staff group *i* at site *j* (GHG Protocol Scope 3 category 7)::
 
 with ``n_i`` people, ``D_office`` office days a year, ``d_ij`` the geodesic
 distance [km], ``k`` the circuity of the mode's network and ``EF`` the factor
-per vehicle-km (cars, divided by car occupancy) or per passenger-km.
+per vehicle-km (cars, divided by car occupancy) or per passenger-km. The mode is
+the group's own, unless the distance is beyond its range (see
+:func:`effective_mode`): then the fallback mode's circuity, speed and factor apply.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -36,22 +40,62 @@ def mode_factor_per_person_km(factors: FactorSet, policy: Policy, *, well_to_tan
     return out
 
 
-def travel_distance_km(org: Organisation, policy: Policy, geodesic_km: np.ndarray) -> np.ndarray:
-    """One-way travel distance: geodesic × the circuity of each group's mode. [km]
+def effective_mode(mode_idx: np.ndarray, geodesic_km: np.ndarray) -> np.ndarray:
+    """Mode actually used at each distance: beyond a mode's range, its fallback (repeatedly).
 
-    ``geodesic_km`` has one row per staff group (any number of columns).
+    Parameters
+    ----------
+    mode_idx : ndarray of int, shape (n,)
+        Each group's own mode (index into :data:`MODES`).
+    geodesic_km : ndarray, shape (n,) or (n, k)
+        Straight-line one-way distance. [km]
+
+    Returns
+    -------
+    ndarray of int, the shape of ``geodesic_km``
     """
-    circ = mode_circuity(policy)[org.group_mode]
-    return geodesic_km * (circ[:, None] if np.ndim(geodesic_km) == 2 else circ)
+    mode = np.broadcast_to(mode_idx[:, None] if np.ndim(geodesic_km) == 2 else mode_idx, np.shape(geodesic_km))
+    mode = np.array(mode, dtype=np.int64)
+    for _ in range(len(_RANGED)):  # fallbacks chain (walk → bus → car)
+        changed = False
+        for k, max_km, fallback in _RANGED:
+            beyond = (mode == k) & (geodesic_km > max_km)
+            if beyond.any():
+                mode[beyond] = fallback
+                changed = True
+        if not changed:
+            break
+    return mode
 
 
-def commute_minutes(org: Organisation, travel_km: np.ndarray) -> np.ndarray:
-    """One-way door-to-door time from travel distance, by each group's mode. [min]"""
-    speed = np.array([m.speed_kmh for m in MODES])[org.group_mode]
-    access = np.array([m.access_min for m in MODES])[org.group_mode]
-    if np.ndim(travel_km) == 2:
-        speed, access = speed[:, None], access[:, None]
-    return access + 60.0 * travel_km / speed
+_MODE_INDEX = {m.id: k for k, m in enumerate(MODES)}
+_RANGED = tuple((k, m.max_km, _MODE_INDEX[m.fallback]) for k, m in enumerate(MODES) if m.max_km is not None)
+
+
+@dataclass(frozen=True, eq=False)
+class CommuteLegs:
+    """One-way commutes: mode used, travel distance [km] and door-to-door time [min]."""
+
+    mode: np.ndarray
+    travel_km: np.ndarray
+    minutes: np.ndarray
+
+
+def commute_legs(org: Organisation, policy: Policy, geodesic_km: np.ndarray) -> CommuteLegs:
+    """Mode, travel distance (geodesic × circuity) and time of each group's one-way commute.
+
+    ``geodesic_km`` has one row per staff group (any number of columns, or a vector).
+    """
+    mode = effective_mode(org.group_mode, geodesic_km)
+    travel = geodesic_km * mode_circuity(policy)[mode]
+    speed = np.array([m.speed_kmh for m in MODES])[mode]
+    access = np.array([m.access_min for m in MODES])[mode]
+    return CommuteLegs(mode, travel, access + 60.0 * travel / speed)
+
+
+def travel_distance_km(org: Organisation, policy: Policy, geodesic_km: np.ndarray) -> np.ndarray:
+    """One-way travel distance: geodesic × the circuity of the mode used. [km]"""
+    return commute_legs(org, policy, geodesic_km).travel_km
 
 
 def commute_emissions_kg(

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from footprint.accounting.commute import commute_minutes, travel_distance_km
+from footprint.accounting.commute import commute_legs, travel_distance_km
 from footprint.errors import InfeasibleScenario
 from footprint.inputs import Organisation, Policy
 from footprint.inputs.columns import frozen
@@ -64,11 +64,11 @@ def within_limit(org: Organisation, policy: Policy) -> np.ndarray:
     ok = np.ones(org.staff_distance_km.shape, dtype=bool)
     if policy.max_commute_km is None and policy.max_commute_minutes is None:
         return ok
-    travel = travel_distance_km(org, policy, org.staff_distance_km)
+    legs = commute_legs(org, policy, org.staff_distance_km)
     if policy.max_commute_km is not None:
-        ok &= travel <= policy.max_commute_km
+        ok &= legs.travel_km <= policy.max_commute_km
     if policy.max_commute_minutes is not None:
-        ok &= commute_minutes(org, travel) <= policy.max_commute_minutes
+        ok &= legs.minutes <= policy.max_commute_minutes
     return ok
 
 

@@ -26,7 +26,11 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from footprint.accounting.commute import mode_circuity, mode_factor_per_person_km
+from footprint.accounting.commute import (
+    effective_mode,
+    mode_circuity,
+    mode_factor_per_person_km,
+)
 from footprint.accounting.plan import within_limit
 from footprint.factors import FactorSet, grid_intensity
 from footprint.inputs import Organisation, Policy
@@ -109,11 +113,12 @@ def hub_costs(
     n = len(org.staff)
     count = org.staff.count
     od = policy.office_days_per_year
-    circ = mode_circuity(policy)[org.group_mode]
-    ef = mode_factor_per_person_km(factors, policy)[org.group_mode]
-    per_km = count * od * (2.0 * circ * ef + commute_weight_kg_per_km * circ)  # [kg/km of geodesic]
     dist = org.home_distance_km[:, candidates][org.home_index]  # (n, c)
-    group_cost = dist * per_km[:, None] + count[:, None] * building_kg_per_person(org, policy, factors)[candidates]
+    mode = effective_mode(org.group_mode, dist)  # beyond a mode's range, its fallback
+    circ = mode_circuity(policy)[mode]
+    ef = mode_factor_per_person_km(factors, policy)[mode]
+    per_km = (count * od)[:, None] * (2.0 * circ * ef + commute_weight_kg_per_km * circ)  # [kg/km of geodesic]
+    group_cost = dist * per_km + count[:, None] * building_kg_per_person(org, policy, factors)[candidates]
     remote = None
     allowed = None
     limited = policy.max_commute_km is not None or policy.max_commute_minutes is not None
