@@ -70,6 +70,8 @@ def effective_mode(mode_idx: np.ndarray, geodesic_km: np.ndarray) -> np.ndarray:
 
 _MODE_INDEX = {m.id: k for k, m in enumerate(MODES)}
 _RANGED = tuple((k, m.max_km, _MODE_INDEX[m.fallback]) for k, m in enumerate(MODES) if m.max_km is not None)
+#: Indices of the modes that have a range (and may switch to a fallback).
+RANGED_MODES = np.array([k for k, _, _ in _RANGED], dtype=np.int64)
 
 
 @dataclass(frozen=True, eq=False)

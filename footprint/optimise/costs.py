@@ -27,6 +27,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from footprint.accounting.commute import (
+    RANGED_MODES,
     effective_mode,
     mode_circuity,
     mode_factor_per_person_km,
@@ -114,11 +115,17 @@ def hub_costs(
     count = org.staff.count
     od = policy.office_days_per_year
     dist = org.home_distance_km[:, candidates][org.home_index]  # (n, c)
-    mode = effective_mode(org.group_mode, dist)  # beyond a mode's range, its fallback
-    circ = mode_circuity(policy)[mode]
-    ef = mode_factor_per_person_km(factors, policy)[mode]
-    per_km = (count * od)[:, None] * (2.0 * circ * ef + commute_weight_kg_per_km * circ)  # [kg/km of geodesic]
-    group_cost = dist * per_km + count[:, None] * building_kg_per_person(org, policy, factors)[candidates]
+    circ_m = mode_circuity(policy)
+    # cost per km of geodesic distance for one person-day, by mode [kg/km]
+    coef = 2.0 * circ_m * mode_factor_per_person_km(factors, policy) + commute_weight_kg_per_km * circ_m
+    own = org.group_mode
+    w = count * od
+    group_cost = dist * (w * coef[own])[:, None]
+    ranged = np.flatnonzero(np.isin(own, RANGED_MODES))  # only these can switch mode with distance
+    if ranged.size:
+        sub = dist[ranged]
+        group_cost[ranged] = sub * w[ranged, None] * coef[effective_mode(own[ranged], sub)]
+    group_cost += count[:, None] * building_kg_per_person(org, policy, factors)[candidates]
     remote = None
     allowed = None
     limited = policy.max_commute_km is not None or policy.max_commute_minutes is not None
