@@ -306,36 +306,11 @@ def _capacitated(problem: LocationProblem, clock: _Clock, rng: np.random.Generat
     ratio = (problem.fixed_or_zeros() + problem.cost.mean(axis=0)) / np.maximum(cap, 1e-12)
     order = np.argsort(ratio)
 
-    def fix_count(s: np.ndarray) -> np.ndarray:
-        is_open = np.zeros(m, dtype=bool)
-        is_open[s] = True
-        if must:
-            for j in order:
-                if cap[is_open].sum() >= demand_total or (p is not None and is_open.sum() >= p):
-                    break
-                is_open[j] = True
-        if p is not None:
-            while is_open.sum() > p:  # drop smallest non-forced
-                cand = np.flatnonzero(is_open & ~forced)
-                is_open[cand[np.argmin(cap[cand])]] = False
-            for j in order:
-                if is_open.sum() >= p:
-                    break
-                is_open[j] = True
-            if must and cap[is_open].sum() < demand_total:  # swap small for large
-                big = np.argsort(-cap)
-                is_open[:] = forced
-                for j in big:
-                    if is_open.sum() >= p:
-                        break
-                    is_open[j] = True
-        return np.flatnonzero(is_open)
-
-    sites = fix_count(sites)
+    sites = _fix_count(problem, sites, order)
     best_val, best_out = value(sites)
     best = sites
     if best_out is None:  # try the largest sites
-        sites = fix_count(np.argsort(-cap)[: (p or m)])
+        sites = _fix_count(problem, np.argsort(-cap)[: (p or m)], order)
         best_val, best_out = value(sites)
         best = sites
     moves = 0
