@@ -48,17 +48,25 @@ def _check(problem: LocationProblem, res) -> None:
     assert np.isnan(res.bound) and np.isnan(res.gap)
 
 
-@pytest.mark.parametrize("seed", range(15))
-def test_uncapacitated_finds_brute_force_optimum(seed: int) -> None:
-    problem = _problem(seed, p=seed % 2 == 0)
+def _heuristic_against_brute_force(problem):
+    """Brute-force optimum and the heuristic's checked result (None when both say infeasible)."""
     if check_feasibility(problem):
         pytest.skip("infeasible draw")
     best = brute_force(problem)
     res = solve(problem, "heuristic", time_limit=5)
     if not np.isfinite(best):
         assert res.status == "infeasible"
-        return
+        return best, None
     _check(problem, res)
+    return best, res
+
+
+@pytest.mark.parametrize("seed", range(15))
+def test_uncapacitated_finds_brute_force_optimum(seed: int) -> None:
+    problem = _problem(seed, p=seed % 2 == 0)
+    best, res = _heuristic_against_brute_force(problem)
+    if res is None:
+        return
     # tiny instances: the multi-start search should reach the optimum
     assert res.objective == pytest.approx(best, rel=1e-9)
 
@@ -68,14 +76,9 @@ def test_uncapacitated_finds_brute_force_optimum(seed: int) -> None:
 def test_capacitated_is_feasible_and_not_below_optimum(seed: int, single: bool) -> None:
     problem = _problem(50 + seed, n=5 if single else 7, m=3 if single else 5,
                        capacitated=True, single_source=single, p=seed % 2 == 0)
-    if check_feasibility(problem):
-        pytest.skip("infeasible draw")
-    best = brute_force(problem)
-    res = solve(problem, "heuristic", time_limit=5)
-    if not np.isfinite(best):
-        assert res.status == "infeasible"
+    best, res = _heuristic_against_brute_force(problem)
+    if res is None:
         return
-    _check(problem, res)
     assert res.objective >= best * (1 - 1e-9) - 1e-9
 
 
