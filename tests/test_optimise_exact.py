@@ -185,7 +185,7 @@ def test_cancel_from_progress() -> None:
 
     def progress(frac: float, msg: str) -> bool:
         calls.append(frac)
-        return len(calls) >= 2
+        return True  # at the first report (the exact phase is tested in test_optimise_lagrangian)
 
     t0 = time.perf_counter()
     res = solve(problem, "auto", time_limit=30, mip_gap=0.0, progress=progress)

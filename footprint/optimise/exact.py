@@ -5,12 +5,15 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
+from dataclasses import replace
 
 import numpy as np
 import scipy.sparse as sp
 
 from .evaluate import evaluate, nearest_assignment
+from .heuristic import solve_heuristic
 from .highs_runner import MipOutcome, run_lp, run_mip
+from .lagrangian import solve_lagrangian
 from .problem import LocationProblem
 from .reduce import Reduced, aggregate_rows, cost_caps
 from .result import LocationResult, relative_gap
@@ -283,14 +286,13 @@ def _radius_start(problem: LocationProblem, red: Reduced, model: dict,
 def choose_formulation(problem: LocationProblem) -> str:
     """Pick the formulation that was faster on the OR-Library p-medians.
 
-    ``"radius"`` for uncapacitated problems with many open sites
-    (``p >= m / 10``: its level cap at the (m-p+1)-th cheapest site prunes
-    much of the matrix), ``"strong"`` otherwise (small p, free p, capacities).
+    ``"lagrangian"`` (branch and bound on the Lagrangian bound,
+    :mod:`footprint.optimise.lagrangian`) for uncapacitated problems: it
+    proved all 40 pmed instances, where HiGHS on the strong or radius
+    formulation stalls on the degenerate root LP of the few-sites ones;
+    ``"strong"`` with capacities.
     """
-    p = problem.n_sites
-    if problem.capacitated or p is None:
-        return "strong"
-    return "radius" if p >= 0.1 * problem.n_candidates else "strong"
+    return "strong" if problem.capacitated else "lagrangian"
 
 
 def solve_exact(
@@ -321,7 +323,8 @@ def solve_exact(
     progress_span : tuple of float
         Part of the progress bar this call covers.
     formulation : str
-        ``"auto"``, ``"strong"`` or ``"radius"``.
+        ``"auto"``, ``"lagrangian"`` (uncapacitated only), ``"strong"`` or
+        ``"radius"``.
     incumbent : LocationResult, optional
         A known feasible solution; returned when HiGHS finds nothing better.
 
@@ -332,6 +335,16 @@ def solve_exact(
     t0 = time.perf_counter()
     if formulation == "auto":
         formulation = choose_formulation(problem)
+    if formulation == "lagrangian":
+        if incumbent is None or not math.isfinite(incumbent.objective):
+            incumbent = solve_heuristic(problem, time_limit=min(1.0, 0.1 * time_limit),
+                                        warm_start=warm_start, max_iter=0)
+        if math.isfinite(incumbent.objective):
+            res = solve_lagrangian(
+                problem, incumbent, time_limit=time_limit - (time.perf_counter() - t0),
+                mip_gap=mip_gap, progress=progress, progress_span=progress_span)
+            return replace(res, seconds=time.perf_counter() - t0)
+        formulation = "strong"  # nothing feasible found: let HiGHS decide
     red = aggregate_rows(problem)
     if formulation == "radius":
         model = radius_model(problem, red)
