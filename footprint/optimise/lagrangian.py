@@ -230,8 +230,9 @@ class BranchAndBoundResult:
 
 def _maximise(mat: _Matrix, u: np.ndarray, f: np.ndarray, lam0: np.ndarray,
               state: np.ndarray, p: int, target: float, prune_at: float, theta: float,
-              patience: int, max_iter: int, deadline: float) -> tuple[float, np.ndarray]:
-    """Subgradient ascent in chunks, so the deadline is checked between them.
+              patience: int, max_iter: int, stop: Callable[[], bool]
+              ) -> tuple[float, np.ndarray]:
+    """Subgradient ascent in chunks; ``stop()`` is asked between them.
 
     Returns the best bound [cost units] and its multipliers.
     """
@@ -245,7 +246,7 @@ def _maximise(mat: _Matrix, u: np.ndarray, f: np.ndarray, lam0: np.ndarray,
             mat.sorted, mat.order, u, f, lam, best_lam, best, state, p, target, prune_at,
             theta, noimp, patience, min(CHUNK, max_iter - done_iter))
         done_iter += it
-        if finished or time.perf_counter() >= deadline:
+        if finished or stop():
             break
     return float(best), best_lam
 
@@ -309,7 +310,7 @@ def lagrangian_bound(cost: np.ndarray, unassigned: np.ndarray, fixed: np.ndarray
     lam0 = _initial_multipliers(cost, unassigned)
     return _maximise(mat, np.asarray(unassigned, dtype=float), fixed.astype(float), lam0,
                      state, -1 if p is None else int(p), float(upper_bound), np.inf, 2.0,
-                     30, int(iterations), math.inf)
+                     30, int(iterations), lambda: False)
 
 
 def _penalty_fixing(v: np.ndarray, sel: np.ndarray, state: np.ndarray, p: int,
@@ -411,9 +412,24 @@ def lagrangian_branch_and_bound(
     prune_at = prune_level(ub)
     state = np.where(forced, OPEN, FREE).astype(np.int8)
     lam0 = _initial_multipliers(cost, u)
-    deadline = t0 + time_limit
+    clock = {"last": -1.0, "status": "optimal", "nodes": 0}
+
+    def stop() -> bool:
+        """Report progress (at most every 0.1 s); True on cancel or time out."""
+        now = time.perf_counter() - t0
+        if progress is not None and now - clock["last"] >= 0.1:
+            clock["last"] = now
+            lo, hi = progress_span
+            what = (f"branch and bound: {clock['nodes']} nodes, best {ub:,.6g}"
+                    if clock["nodes"] else "Lagrangian bound at the root")
+            if progress(lo + (hi - lo) * min(now / max(time_limit, 1e-9), 1.0), what):
+                clock["status"] = "cancelled"
+        if clock["status"] == "optimal" and now >= time_limit:
+            clock["status"] = "time_limit"
+        return clock["status"] != "optimal"
+
     root, lam = _maximise(full, u, f, lam0, state, pp, ub, prune_at, 2.0, 30,
-                          ROOT_ITERATIONS, deadline)
+                          ROOT_ITERATIONS, stop)
     root_bound = float(root)
     v = np.empty(m)
     sel = np.empty(m, dtype=bool)
@@ -422,7 +438,7 @@ def lagrangian_branch_and_bound(
         cand = float(_solution_cost(full.sorted, full.order, u, f, sel))
         if cand < ub:
             ub, best_sel, prune_at = cand, sel.copy(), prune_level(cand)
-        if improve is not None:
+        if improve is not None and clock["status"] == "optimal":
             better = np.zeros(m, dtype=bool)
             better[improve(np.flatnonzero(sel))] = True
             cand = float(_solution_cost(full.sorted, full.order, u, f, better))
@@ -436,30 +452,20 @@ def lagrangian_branch_and_bound(
     root_sites = int(cols.size)
     lower = [] if root < prune_at else [root_bound]
     nodes = 0
-    status = "optimal"
     stack: list[tuple[np.ndarray, np.ndarray, float]] = []
     if root < prune_at:
         stack.append((state[cols].copy(), lam, root_bound))
     vk = np.empty(cols.size)
     selk = np.empty(cols.size, dtype=bool)
-    last_report = -1.0
     while stack:
-        now = time.perf_counter() - t0
-        if now >= time_limit:
-            status = "time_limit"
+        if stop():
             break
-        if progress is not None and now - last_report >= 0.1:
-            last_report = now
-            lo, hi = progress_span
-            if progress(lo + (hi - lo) * min(now / max(time_limit, 1e-9), 1.0),
-                        f"branch and bound: {nodes} nodes, best {ub:,.6g}"):
-                status = "cancelled"
-                break
         st, lam_parent, parent_bound = stack.pop()
         if parent_bound >= prune_at:
             lower.append(parent_bound)
             continue
         nodes += 1
+        clock["nodes"] = nodes
         n_open = int((st == OPEN).sum())
         n_free = int((st == FREE).sum())
         done = n_free == 0 or (pp >= 0 and (n_open == pp or n_open + n_free == pp))
@@ -475,7 +481,7 @@ def lagrangian_branch_and_bound(
             lower.append(cand)
             continue
         bound, lam = _maximise(mat, u, fk, lam_parent, st, pp, ub, prune_at, NODE_THETA,
-                               NODE_PATIENCE, NODE_ITERATIONS, deadline)
+                               NODE_PATIENCE, NODE_ITERATIONS, stop)
         if bound >= prune_at:
             lower.append(bound)
             continue
@@ -515,6 +521,7 @@ def lagrangian_branch_and_bound(
         open_child[j] = OPEN
         stack.append((closed_child, lam, bound))
         stack.append((open_child, lam, bound))
+    status = clock["status"]
     pending = [b for _, _, b in stack]
     proven = min([ub, *lower, *pending]) if (lower or pending) else ub
     if integral and status == "optimal":
