@@ -8,10 +8,11 @@ once in ``app_pages/cached.py``.
 
 import streamlit as st
 
-from app_pages import errors, state
+from app_pages import cached, errors, state
 
 st.set_page_config(page_title="Footprint", page_icon=":material/eco:", layout="wide")
 state.init_state()
+cached.start_optimiser_warm_up()
 
 pages = {
     "Estate": [

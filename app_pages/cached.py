@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from collections import OrderedDict
 from dataclasses import asdict, replace
 from typing import Any
@@ -23,6 +24,7 @@ from app_pages import state
 from footprint.accounting import Footprint, Plan, account, current_plan
 from footprint.factors import available_factor_sets, load_factor_set
 from footprint.inputs import Organisation, Policy
+from footprint.optimise import warm_up
 from footprint.scenario import (
     HubChoice,
     Scenario,
@@ -33,6 +35,19 @@ from footprint.scenario import (
 )
 from footprint.scenario.files import scenario_to_dict
 from footprint.scenario.run import Progress, plan_for
+
+
+@st.cache_resource(show_spinner=False)
+def start_optimiser_warm_up() -> threading.Thread:
+    """Compile or load the optimiser's kernels in the background, once per server.
+
+    The first optimisation after an install would otherwise wait about 10 s for
+    the numba compiler; the thread draws nothing and shares no session state.
+    """
+    thread = threading.Thread(target=warm_up, name="footprint-optimiser-warm-up", daemon=True)
+    thread.start()
+    return thread
+
 
 #: Policy fields that change the footprint but never the plan (the workshop levers).
 NON_PLAN_FIELDS = (*state.WORKSHOP_SLIDERS, "factor_set", "radiative_forcing", "well_to_tank",

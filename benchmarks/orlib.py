@@ -12,15 +12,12 @@ from __future__ import annotations
 import argparse
 import math
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import numpy as np  # noqa: E402
-
-from footprint.optimise import LocationProblem, solve  # noqa: E402
+from footprint.optimise import solve, warm_up  # noqa: E402
 from footprint.optimise.orlib import (  # noqa: E402
     CAP_LARGE_CAPACITIES,
     read_cap,
@@ -95,12 +92,7 @@ def main(argv: list[str] | None = None) -> int:
         optima = UNCAPOPT
     names = _expand(args.instances, args.set, args.uncapacitated)
     # compile (first run) or load (cached) the numba kernels outside the timings
-    t0 = time.perf_counter()
-    tiny = np.array([[0.0, 2.0, 3.0], [2.0, 0.0, 1.0], [3.0, 1.0, 0.0], [1.0, 4.0, 2.0]])
-    for method in ("heuristic", "exact"):
-        solve(LocationProblem(cost=tiny, n_sites=2), method, time_limit=60)
-    print(f"warm-up (numba kernels compiled or loaded from cache): "
-          f"{time.perf_counter() - t0:.2f} s")
+    print(f"warm-up (numba kernels compiled or loaded from cache): {warm_up():.2f} s")
     print(f"{'instance':<12}{'optimum':>16}{'found':>16}{'gap %':>9}{'seconds':>9}"
           f"  status / method")
     n_opt = n_proven = 0

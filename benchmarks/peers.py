@@ -3,7 +3,7 @@
 spopt is not a dependency of Footprint. Install it in its own venv::
 
     python -m venv /tmp/peers
-    /tmp/peers/bin/pip install spopt pulp highspy numpy scipy
+    /tmp/peers/bin/pip install spopt pulp highspy numba numpy scipy
     PYTHONPATH=. /tmp/peers/bin/python benchmarks/peers.py
 
 Without spopt the script says so and exits with status 0.
@@ -21,13 +21,13 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from footprint.optimise import LocationProblem, solve  # noqa: E402
+from footprint.optimise import LocationProblem, solve, warm_up  # noqa: E402
 from footprint.optimise.orlib import read_optima, read_pmed_distances  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "benchmarks" / "orlib"
 INSTALL = (
     "spopt is not installed (it is not a Footprint dependency). To run this comparison:\n"
-    "  python -m venv /tmp/peers && /tmp/peers/bin/pip install spopt pulp highspy "
+    "  python -m venv /tmp/peers && /tmp/peers/bin/pip install spopt pulp highspy numba "
     "numpy scipy\n"
     "  PYTHONPATH=. /tmp/peers/bin/python benchmarks/peers.py"
 )
@@ -78,6 +78,8 @@ def main(argv: list[str] | None = None) -> int:
     for s in solvers:
         head += f"{s + ' obj':>14}{s + ' s':>9}{'ratio':>8}"
     print(head + "   (ratio = spopt time / our time)")
+    # compile (first run) or load (cached) our numba kernels outside the timings
+    print(f"(our warm-up, numba kernels compiled or loaded: {warm_up():.2f} s)")
     for name, d, p in _instances(names, (1000, 100, 10)):
         ours = solve(LocationProblem.from_pmedian(d, p), "exact",
                      time_limit=args.time_limit, mip_gap=1e-6)

@@ -13,6 +13,7 @@ from .heuristic import solve_heuristic
 from .problem import LocationProblem
 from .result import LocationResult
 from .solve import solve
+from .warmup import warm_up
 
 __all__ = [
     "InfeasibleProblem",
@@ -25,4 +26,5 @@ __all__ = [
     "solve",
     "solve_exact",
     "solve_heuristic",
+    "warm_up",
 ]
