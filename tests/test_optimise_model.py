@@ -16,7 +16,13 @@ from footprint.factors import load_factor_set
 from footprint.inputs import Organisation, Policy, Sites
 from footprint.optimise.costs import hub_costs
 from footprint.optimise.model import optimise_hubs
-from footprint.optimise.sweep import knee_point, pareto_front, sweep_hubs
+from footprint.optimise.sweep import (
+    SweepPoint,
+    SweepResult,
+    knee_point,
+    pareto_front,
+    sweep_hubs,
+)
 from footprint.scenario.schema import OptimiserSettings
 
 EXACT = OptimiserSettings(method="exact", time_limit_s=20, mip_gap=0.0, respect_capacity=False)
@@ -112,6 +118,27 @@ def test_pareto_and_knee_by_hand():
     front = pareto_front(x, y)
     assert front.tolist() == [5, 3, 2, 1, 0]  # point 4 (9.0, 3.0) is dominated by (8.0, 1.5)
     assert knee_point(x, y, front) == 2  # (6, 2): farthest from the chord (4.5, 8)–(10, 1)
+
+
+def test_commute_fronts_by_hand():
+    def point(n, total, mean, over, feasible=True):
+        return SweepPoint(n_hubs=n, commute_weight_kg_per_km=0.0, total_tco2e=total, mean_commute_km=mean,
+                          median_commute_km=mean, staff_over_60_min=over, floor_area_m2=0.0,
+                          linear_objective_tco2e=total, gap=0.0, status="optimal", seconds=0.0, hub_ids=(),
+                          feasible=feasible)
+
+    # (t CO2e, mean km, staff over 60 min); the infeasible point would dominate everything
+    pts = (point(5, 100, 10, 5), point(10, 90, 12, 8), point(15, 95, 15, 2), point(20, 80, 20, 9),
+           point(25, 70, 1, 0, feasible=False))
+    res = SweepResult(pts, (), None, 0.0, axes=("n_hubs", "total_tco2e"))
+    # mean km: (95, 15) is dominated by (90, 12); normalised, (90, 12) lies 0.3/sqrt(2) off the chord
+    assert res.front("total_tco2e", "mean_commute_km") == ((3, 1, 0), 1)
+    # over 60 min: (100, 5) is dominated by (95, 2)
+    assert res.front("total_tco2e", "staff_over_60_min") == ((3, 1, 2), 1)
+    rows = res.to_rows()
+    assert [r["on_front_tco2e_vs_over_60_min"] for r in rows] == [False, True, True, True, False]
+    assert [r["on_front_tco2e_vs_mean_commute"] for r in rows] == [True, True, False, True, False]
+    assert [r["knee_tco2e_vs_mean_commute"] for r in rows] == [False, True, False, False, False]
 
 
 def test_sweep_on_the_toy(toy_org):

@@ -164,3 +164,10 @@ def sweep(scenario_file, hubs_range, weights, method, time_limit, offices_whole,
         click.echo(f"{len(res.pareto)} points on the Pareto front ({axes[res.axes[0]]} vs {axes[res.axes[1]]}, both "
                    f"minimised)" + (f"; knee at {knee.n_hubs} hubs, λ = {knee.commute_weight_kg_per_km:g}" if knee else "")
                    + f"; {res.seconds:.1f} s" + (f"; CSV written to {out}" if out else ""))
+        for field, label in (("mean_commute_km", "mean one-way commute"), ("staff_over_60_min", "staff over 60 min")):
+            if res.axes == ("total_tco2e", field):
+                continue
+            front, k = res.front("total_tco2e", field)
+            where = (f"knee at {res.points[k].n_hubs} hubs, λ = {res.points[k].commute_weight_kg_per_km:g}"
+                     if k is not None else "no knee")
+            click.echo(f"total t CO2e vs {label}: {len(front)} points on the front; {where}")

@@ -36,6 +36,10 @@ from footprint.optimise.model import optimise_hubs
 Progress = Callable[[float, str], bool | None]
 
 
+#: Fronts of emissions against commute burden reported for every sweep (name: point field).
+COMMUTE_FRONTS = {"tco2e_vs_mean_commute": "mean_commute_km", "tco2e_vs_over_60_min": "staff_over_60_min"}
+
+
 @dataclass(frozen=True)
 class SweepPoint:
     """One optimised point of a sweep."""
@@ -67,8 +71,32 @@ class SweepResult:
     cancelled: bool = False
     axes: tuple[str, str] = ("total_tco2e", "mean_commute_km")
 
+    def front(self, x: str, y: str) -> tuple[tuple[int, ...], int | None]:
+        """Pareto front and knee of the feasible points on any two point fields.
+
+        Parameters
+        ----------
+        x, y : str
+            :class:`SweepPoint` field names, both minimised (e.g.
+            ``"total_tco2e"`` and ``"staff_over_60_min"``).
+
+        Returns
+        -------
+        tuple
+            Indices of the front's points (sorted by ``x``) and the knee's
+            index (None with fewer than three front points).
+        """
+        front, knee = _front(list(self.points), (x, y))
+        return tuple(int(i) for i in front), knee
+
     def to_rows(self) -> list[dict[str, Any]]:
-        """Rows for tables and CSV (hub ids joined by spaces)."""
+        """Rows for tables and CSV (hub ids joined by spaces).
+
+        Besides the sweep's own front (``on_pareto_front``, ``is_knee``), each
+        row says whether it is on the front of emissions against each commute
+        burden: mean one-way km and staff over 60 minutes.
+        """
+        extra = {name: self.front("total_tco2e", field) for name, field in COMMUTE_FRONTS.items()}
         rows = []
         for k, p in enumerate(self.points):
             rows.append({
@@ -78,6 +106,8 @@ class SweepResult:
                 "floor_area_m2": p.floor_area_m2, "linear_objective_tco2e": p.linear_objective_tco2e,
                 "gap": p.gap, "status": p.status, "seconds": p.seconds,
                 "on_pareto_front": k in self.pareto, "is_knee": k == self.knee_index,
+                **{f"on_front_{name}": k in front for name, (front, _) in extra.items()},
+                **{f"knee_{name}": k == knee for name, (_, knee) in extra.items()},
                 "feasible": p.feasible, "message": p.message, "hubs": " ".join(p.hub_ids),
             })
         return rows
@@ -116,12 +146,16 @@ def knee_point(x: np.ndarray, y: np.ndarray, front: np.ndarray) -> int | None:
     return int(front[int(np.argmax(dist))])
 
 
-def _finish(points: list[SweepPoint], t0: float, cancelled: bool, axes: tuple[str, str]) -> SweepResult:
+def _front(points: list[SweepPoint], axes: tuple[str, str]) -> tuple[np.ndarray, int | None]:
     ok = [k for k, p in enumerate(points) if p.feasible]
     x_all = np.array([float(getattr(p, axes[0])) for p in points])
     y_all = np.array([float(getattr(p, axes[1])) for p in points])
     front = np.array(ok, dtype=np.int64)[pareto_front(x_all[ok], y_all[ok])] if ok else np.array([], dtype=np.int64)
-    knee = knee_point(x_all, y_all, front) if front.size else None
+    return front, (knee_point(x_all, y_all, front) if front.size else None)
+
+
+def _finish(points: list[SweepPoint], t0: float, cancelled: bool, axes: tuple[str, str]) -> SweepResult:
+    front, knee = _front(points, axes)
     return SweepResult(tuple(points), tuple(int(i) for i in front), knee, time.perf_counter() - t0, cancelled, axes)
 
 
