@@ -26,6 +26,15 @@ def _by_row(report):
     return {(p.row, p.field): p.message for p in report.problems}
 
 
+def test_latitude_out_of_range_names_swap_or_typo(tmp_path):
+    f = tmp_path / "offices.csv"
+    f.write_text("site_id,name,lat,lon,headcount,floor_area_m2\nA1,Alpha,95,2,10,100\nA2,Beta,52.5,200,10,100\n")
+    got = _by_row(read_sites(f))
+    assert got[(2, "lat")] == ("95 is out of range (latitude must be from -90 to 90 degrees); if 'lat' and 'lon' "
+                               "are swapped in this row exchange them, otherwise correct the latitude")
+    assert got[(3, "lon")] == "200 is out of range; longitude must be from -180 to 180 degrees"
+
+
 def test_offices_errors_exact_messages_and_rows():
     r = read_sites(DATA / "offices_errors.csv")
     got = _by_row(r)

@@ -43,11 +43,16 @@ def locate(chk: RowChecker, lat_field: str, lon_field: str, place_field: str, co
     chk.flag(has_lat & ~has_lon, lon_field, f"is empty but '{lat_h}' is given; give both or neither")
     chk.flag(has_lon & ~has_lat, lat_field, f"is empty but '{lon_h}' is given; give both or neither")
     both = np.isfinite(lat) & np.isfinite(lon)
-    swapped = both & (np.abs(lat) > 90) & (np.abs(lon) <= 90)
     uk = country == "GB"
-    swapped |= (both & uk & (lat >= UK_LON[0]) & (lat <= UK_LON[1]) & (lon >= UK_LAT[0]) & (lon <= UK_LAT[1]))
+    # a UK point with its two values exchanged: surely swapped
+    swapped = both & uk & (lat >= UK_LON[0]) & (lat <= UK_LON[1]) & (lon >= UK_LAT[0]) & (lon <= UK_LAT[1])
     chk.flag(swapped, lat_field, lambda p: f"latitude {lat[p]:g} and longitude {lon[p]:g} look swapped; exchange "
              f"the values of '{lat_h}' and '{lon_h}' in this row")
+    # out of range but valid once exchanged: a swap or a typo, say both
+    maybe = both & ~swapped & (np.abs(lat) > 90) & (np.abs(lat) <= 180) & (np.abs(lon) <= 90)
+    chk.flag(maybe, lat_field, lambda p: f"{lat[p]:g} is out of range (latitude must be from -90 to 90 degrees); "
+             f"if '{lat_h}' and '{lon_h}' are swapped in this row exchange them, otherwise correct the latitude")
+    swapped |= maybe
     rest = both & ~swapped
     chk.flag(rest & (np.abs(lat) > 90), lat_field,
              lambda p: f"{lat[p]:g} is out of range; latitude must be from -90 to 90 degrees")
