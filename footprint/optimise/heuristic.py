@@ -10,7 +10,7 @@ import numpy as np
 
 from .assign import assign_capacitated
 from .evaluate import evaluate, nearest_assignment, solution_violations
-from .interchange import Interchange
+from .fastswap import FastSwap
 from .problem import LocationProblem
 from .result import LocationResult
 from .singlesource import SiteSearch
@@ -19,16 +19,8 @@ __all__ = ["solve_heuristic"]
 
 ProgressFn = Callable[[float, str], "bool | None"]
 
-#: Probability that a perturbing swap inserts a site near the removed one.
-NEAR_PROB = 0.3
-#: Largest number of random moves in one perturbation.
-KMAX = 10
-#: Stop after this many perturbations without a strict improvement.
-PATIENCE = 400
 #: Swaps tried per capacitated local-search round.
 SWAP_SAMPLE = 400
-#: Accept perturbed solutions of equal objective (plateau walk).
-PLATEAU = True
 
 
 class _Clock:
@@ -61,118 +53,48 @@ class _Clock:
 
 def _penalised(problem: LocationProblem) -> tuple[np.ndarray, np.ndarray, float]:
     """Costs with forbidden pairs / missing unassigned option as a penalty."""
-    allowed = problem.allowed_or_all()
-    finite_cost = np.where(allowed, problem.cost, 0.0)
     u = problem.unassigned_cost
-    big = 1.0 + 2.0 * (
-        float(np.abs(finite_cost).max(axis=1).sum())
-        + float(np.abs(problem.fixed_or_zeros()).sum())
-        + (float(np.abs(u).sum()) if u is not None else 0.0)
-    )
-    cost = np.where(allowed, problem.cost, big)
+    rest = float(np.abs(problem.fixed_or_zeros()).sum()) + (
+        float(np.abs(u).sum()) if u is not None else 0.0)
+    if problem.allowed is None:
+        cost = problem.cost
+    else:
+        cost = np.where(problem.allowed, problem.cost, 0.0)
+    # largest |cost| per row, without an (n, m) temporary
+    row_max = np.maximum(cost.max(axis=1), -cost.min(axis=1))
+    big = 1.0 + 2.0 * (float(row_max.sum()) + rest)
+    if problem.allowed is not None:
+        cost[~problem.allowed] = big
     unassigned = u if u is not None else np.full(problem.n_groups, big)
     return cost, unassigned, big
 
 
-def _perturb(ls: Interchange, rng: np.random.Generator, strength: int,
-             near: np.ndarray | None) -> None:
-    """Apply ``strength`` random moves; swaps mostly insert a site near the
-    one they remove (``near[r]`` lists the sites closest to ``r``)."""
-    for _ in range(strength):
-        opened = np.flatnonzero(ls.is_open & ~ls.forced)
-        closed = np.flatnonzero(~ls.is_open)
-        kinds = []
-        if opened.size and closed.size:
-            kinds.append("swap")
-        if ls.p is None:
-            if closed.size:
-                kinds.append("add")
-            if opened.size:
-                kinds.append("drop")
-        if not kinds:
-            return
-        kind = kinds[rng.integers(len(kinds))]
-        drop = int(rng.choice(opened)) if kind in ("swap", "drop") else None
-        add = None
-        if kind == "swap" and near is not None and rng.random() < NEAR_PROB:
-            cand = near[drop][~ls.is_open[near[drop]]]
-            if cand.size:
-                add = int(rng.choice(cand))
-        if add is None and kind in ("swap", "add"):
-            add = int(rng.choice(closed))
-        ls.apply(add, drop)
-
-
-def _neighbours(cost: np.ndarray, k: int) -> np.ndarray | None:
-    """For every site, the ``k`` sites whose cost columns are most alike."""
-    n, m = cost.shape
-    if m <= k + 1 or n * m * m > 2e8:
-        return None
-    # distance between sites = mean |difference| of their cost columns
-    # (a proxy for geographic closeness that needs no coordinates)
-    sample = cost if n <= 400 else cost[np.linspace(0, n - 1, 400).astype(int)]
-    z = sample / max(float(np.abs(sample).max()), 1e-12)
-    gram = z.T @ z
-    sq = np.diag(gram)
-    d = sq[:, None] + sq[None, :] - 2 * gram
-    np.fill_diagonal(d, np.inf)
-    return np.argpartition(d, k, axis=1)[:, :k]
-
-
 def _uncapacitated(problem: LocationProblem, clock: _Clock, rng: np.random.Generator,
                    warm_start: np.ndarray | None, max_iter: int) -> tuple[np.ndarray, str]:
+    """Greedy (or warm start) + interchange descent + iterated local search.
+
+    The search itself runs in compiled kernels (:mod:`.fastswap`); the clock
+    and the progress callback are checked between chunks of a few ms.
+    """
     cost, unassigned, _ = _penalised(problem)
-    ls = Interchange(cost, unassigned, problem.fixed_or_zeros(), problem.n_sites,
-                     problem.forced_or_none())
-    starts = []
+    forced = problem.forced_or_none()
+    ls = FastSwap(cost, unassigned, problem.fixed_or_zeros(), problem.n_sites, forced,
+                  seed=int(rng.integers(1, 2**62)))
+    start = None
     if warm_start is not None:
-        ws = np.union1d(np.asarray(warm_start, dtype=np.intp),
-                        np.flatnonzero(problem.forced_or_none()))
+        ws = np.union1d(np.asarray(warm_start, dtype=np.intp), np.flatnonzero(forced))
         if problem.n_sites is None or ws.size == problem.n_sites:
-            starts.append(ws)
-    if starts:
-        ls.reset(starts[0])
+            start = ws
+    if start is not None:
+        ls.reset(start)
     else:
         ls.greedy()
     ls.descend()
-    best, best_obj = ls.open_sites(), ls.objective
-    p_eff = max(int(ls.is_open.sum()), 1)
-    kmax = max(1, min(KMAX, p_eff))
-    near = _neighbours(cost, 10)
-    it = since = stall = 0
-    k = 1
-    while it < max_iter and not clock.stop(it / max(max_iter, 1), "local search"):
-        it += 1
-        stall += 1
-        if stall > PATIENCE:
-            break
-        if since >= 250:  # restart from a randomised greedy
-            ls.greedy(rng, top=3)
-            ls.descend()
-            since = 0
-            if ls.objective < best_obj - ls.eps:
-                best, best_obj, stall = ls.open_sites(), ls.objective, 0
-            else:
-                ls.reset(best)
-            continue
-        if it % 100 == 0:
-            ls.reset(best)  # clear floating-point drift
-        mark = len(ls.history)
-        _perturb(ls, rng, k, near)
-        ls.descend()
-        obj = ls.objective
-        if obj < best_obj - ls.eps:
-            best, best_obj, since, stall, k = ls.open_sites(), obj, 0, 0, 1
-            ls.history.clear()
-        else:
-            if PLATEAU and obj <= best_obj + ls.eps:  # plateau: walk on
-                best = ls.open_sites()
-                ls.history.clear()
-            else:
-                ls.undo(mark)
-            since += 1
-            k = k + 1 if k < kmax else 1
-    return best, f"{it} perturbations"
+    its = 0
+    if max_iter > 0 and not clock.stop(0.0, "local search"):
+        its = ls.iterate(max_iter, lambda done: clock.stop(done, "local search"))
+        return ls.best_sites(), f"{its} perturbations"
+    return ls.open_sites(), f"{its} perturbations"
 
 
 def _fix_count(problem: LocationProblem, sites: np.ndarray, order: np.ndarray) -> np.ndarray:
@@ -358,9 +280,13 @@ def solve_heuristic(
 ) -> LocationResult:
     """Find a good feasible solution quickly (no optimality proof).
 
-    Uncapacitated: greedy, best-improvement vertex substitution (add, drop,
-    swap) and iterated local search with random perturbations and
-    randomised-greedy restarts. Capacitated, split demand: start from the
+    Uncapacitated: greedy, vertex substitution (add, drop, swap) and
+    iterated local search with random perturbations and randomised-greedy
+    restarts, in compiled kernels (:mod:`footprint.optimise.fastswap`); the
+    search stops early after a deterministic amount of work without
+    improvement (tens of milliseconds up to about 1000 x 1000), so its
+    answer depends only on ``random_state`` unless ``time_limit``,
+    ``max_iter`` or a cancellation cuts it short. Capacitated, split demand: start from the
     uncapacitated answer, add capacity, then add/drop/swap moves each
     evaluated by a transportation LP. Single source: a fast feasible
     construction (regret greedy assignment with capacities, first-fit

@@ -41,6 +41,8 @@ import numba
 import numpy as np
 
 from .evaluate import evaluate, nearest_assignment
+from .fastswap import FastSwap
+from .heuristic import _penalised
 from .problem import LocationProblem
 from .reduce import aggregate_rows
 from .result import LocationResult, relative_gap
@@ -533,16 +535,13 @@ def lagrangian_branch_and_bound(
 
 
 def _improver(problem: LocationProblem) -> Callable[[np.ndarray], np.ndarray]:
-    """Local search (vertex substitution) from a given set of open sites."""
-    from .heuristic import _penalised
-    from .interchange import Interchange
-
+    """Descent (vertex substitution) from a given set of open sites."""
     cost, unassigned, _ = _penalised(problem)
-    ls = Interchange(cost, unassigned, problem.fixed_or_zeros(), problem.n_sites,
-                     problem.forced_or_none())
+    forced = problem.forced_or_none()
+    ls = FastSwap(cost, unassigned, problem.fixed_or_zeros(), problem.n_sites, forced)
 
     def improve(sites: np.ndarray) -> np.ndarray:
-        ls.reset(np.union1d(sites, np.flatnonzero(problem.forced_or_none())))
+        ls.reset(np.union1d(sites, np.flatnonzero(forced)))
         ls.descend()
         return ls.open_sites()
 
