@@ -18,6 +18,7 @@ from dataclasses import replace
 
 from footprint.demo import demo_organisation  # noqa: E402
 from footprint.inputs import Policy  # noqa: E402
+from footprint.optimise import warm_up  # noqa: E402
 from footprint.optimise.model import optimise_hubs  # noqa: E402
 from footprint.scenario.schema import OptimiserSettings  # noqa: E402
 
@@ -32,6 +33,7 @@ def main() -> None:
     org.home_distance_km, org.collaboration  # noqa: B018  (caches, as the app warms them)
     policy = Policy()
     base = OptimiserSettings(time_limit_s=args.time_limit, mip_gap=0.005, respect_capacity=True)
+    print(f"warm-up (numba kernels compiled or loaded from cache): {warm_up():.2f} s")
     print(f"demo: {len(org.sites)} offices, {org.staff.total:,.0f} staff; {args.hubs} hubs, desk capacities, "
           f"{'staff groups' if args.by_group else 'single-source by office'}; time limit {args.time_limit:g} s")
     print(f"{'method':<10} {'status':<11} {'linear t':>10} {'bound t':>10} {'gap %':>7} {'solver s':>9} "
