@@ -10,6 +10,7 @@ from dataclasses import replace
 import numpy as np
 import scipy.sparse as sp
 
+from . import capacitated
 from .evaluate import evaluate, nearest_assignment
 from .heuristic import solve_heuristic
 from .highs_runner import MipOutcome, run_lp, run_mip
@@ -21,6 +22,10 @@ from .result import LocationResult, relative_gap
 __all__ = ["solve_exact", "strong_model", "radius_model"]
 
 ProgressFn = Callable[[float, str], "bool | None"]
+
+#: Share of the time limit for the Lagrangian site fixing of
+#: ``"strong-reduced"`` (it usually stops much earlier) [fraction].
+PREP_SHARE = 0.2
 
 
 def _site_columns(problem: LocationProblem) -> tuple[np.ndarray, np.ndarray]:
@@ -290,9 +295,18 @@ def choose_formulation(problem: LocationProblem) -> str:
     :mod:`footprint.optimise.lagrangian`) for uncapacitated problems: it
     proved all 40 pmed instances, where HiGHS on the strong or radius
     formulation stalls on the degenerate root LP of the few-sites ones;
-    ``"strong"`` with capacities.
+    With capacities ``"strong"``, or ``"lagrangian-split"`` (branch and
+    bound on the Lagrangian bound with a covering knapsack,
+    :func:`footprint.optimise.capacitated.solve_split`) when demand may be
+    split, ``n_sites`` is free and there are at least
+    :data:`~footprint.optimise.capacitated.MIN_PAIRS` pairs: on the
+    OR-Library capa/b/c (100 x 1000) HiGHS alone needs about a minute for
+    the root LP of the strong model; the tree proves all 12 in seconds.
     """
-    return "strong" if problem.capacitated else "lagrangian"
+    if problem.capacitated:
+        big = problem.n_groups * problem.n_candidates >= capacitated.MIN_PAIRS
+        return "lagrangian-split" if big and capacitated.applies(problem) else "strong"
+    return "lagrangian"
 
 
 def solve_exact(
@@ -323,8 +337,11 @@ def solve_exact(
     progress_span : tuple of float
         Part of the progress bar this call covers.
     formulation : str
-        ``"auto"``, ``"lagrangian"`` (uncapacitated only), ``"strong"`` or
-        ``"radius"``.
+        ``"auto"``, ``"lagrangian"`` (uncapacitated only), ``"strong"``,
+        ``"radius"``; capacitated with split demand and no ``n_sites``
+        also ``"lagrangian-split"`` (Lagrangian tree) and ``"strong-reduced"``
+        (HiGHS on the strong model after the tree's root site fixing, with
+        lazy linking rows).
     incumbent : LocationResult, optional
         A known feasible solution; returned when HiGHS finds nothing better.
 
@@ -345,11 +362,43 @@ def solve_exact(
                 mip_gap=mip_gap, progress=progress, progress_span=progress_span)
             return replace(res, seconds=time.perf_counter() - t0)
         formulation = "strong"  # nothing feasible found: let HiGHS decide
+    if formulation in ("lagrangian-split", "strong-reduced"):
+        if not capacitated.applies(problem):
+            raise ValueError(f"{formulation!r} needs capacities, split demand and no n_sites")
+        if incumbent is None or not math.isfinite(incumbent.objective):
+            incumbent = solve_heuristic(problem, time_limit=min(1.0, 0.1 * time_limit),
+                                        warm_start=warm_start, max_iter=0)
+        if not math.isfinite(incumbent.objective):
+            incumbent = None
+            formulation = "strong"  # nothing to prune with: let HiGHS decide
+    if formulation == "lagrangian-split":
+        res = capacitated.solve_split(
+            problem, aggregate_rows(problem), incumbent,
+            time_limit=time_limit - (time.perf_counter() - t0), mip_gap=mip_gap,
+            progress=progress, progress_span=progress_span)
+        return replace(res, seconds=time.perf_counter() - t0)
     red = aggregate_rows(problem)
+    split: capacitated.SplitReduction | None = None
+    if formulation == "strong-reduced":
+        lo_f, hi_f = progress_span
+        split = capacitated.reduce_split(
+            problem, red, incumbent, time_limit=PREP_SHARE * time_limit, mip_gap=mip_gap,
+            progress=progress, progress_span=(lo_f, lo_f + PREP_SHARE * (hi_f - lo_f)))
+        incumbent = split.incumbent
+        progress_span = (lo_f + PREP_SHARE * (hi_f - lo_f), hi_f)
+        if split.model is None:
+            if split.cancelled and incumbent is not None:
+                return _split_result(incumbent, split, "cancelled", time.perf_counter() - t0)
+            if incumbent is not None and relative_gap(split.upper, split.bound) <= mip_gap:
+                return _split_result(incumbent, split, "optimal", time.perf_counter() - t0)
+            split = None  # no solution known: nothing could be fixed
+            formulation = "strong"
     if formulation == "radius":
         model = radius_model(problem, red)
     elif formulation == "strong":
         model = strong_model(problem, red)
+    elif formulation == "strong-reduced" and split is not None:
+        model = split.model
     else:
         raise ValueError(f"unknown formulation {formulation!r}")
     start = None
@@ -358,7 +407,7 @@ def solve_exact(
         start = (_radius_start if formulation == "radius" else _strong_start)(
             problem, red, model, ws
         )
-    if (start is None and problem.capacitated and formulation == "strong"
+    if (start is None and problem.capacitated and formulation.startswith("strong")
             and incumbent is not None and math.isfinite(incumbent.objective)):
         start = _capacitated_start(problem, red, model, incumbent)
     fixed_msg = ""
@@ -379,11 +428,19 @@ def solve_exact(
         time_limit=max(remaining, 0.01), mip_gap=mip_gap, start=start,
         progress=progress, progress_span=progress_span,
     )
+    if split is not None:
+        fixed_msg = split.message
     if fixed_msg:
         out.message = f"{out.message}; {fixed_msg}"
     method = f"exact:highs-{formulation}"
     m = problem.n_candidates
     bound = out.bound
+    if split is not None:
+        # the reduced model holds every solution better than split.upper
+        red_bound = min(bound, split.upper) if math.isfinite(bound) else -math.inf
+        bound = max(red_bound, split.bound)
+        if not math.isfinite(bound):
+            bound = math.nan
     if out.x is None:
         if incumbent is not None and out.status != "infeasible":
             return _replace_status(incumbent, out, method, bound, time.perf_counter() - t0)
@@ -477,6 +534,17 @@ def _reduced_cost_fixing(model: dict, start: np.ndarray, upper_bound: float, m: 
     msg = (f"LP bound {z:,.6g}; reduced-cost fixing removed {int(drop_x.sum())} of {n_x} "
            f"assignment columns and closed {int(close.sum())} sites")
     return new, start[keep_cols], msg
+
+
+def _split_result(inc: LocationResult, split: capacitated.SplitReduction, status: str,
+                  seconds: float) -> LocationResult:
+    """The incumbent of :func:`capacitated.reduce_split` when no MIP was run."""
+    bound = min(split.bound, inc.objective) if math.isfinite(split.bound) else math.nan
+    return LocationResult(
+        open_sites=inc.open_sites, assignment=inc.assignment, allocation=inc.allocation,
+        objective=inc.objective, bound=bound, gap=relative_gap(inc.objective, bound),
+        status=status, method="exact:lagrangian-split+" + inc.method, seconds=seconds,
+        message=split.message)
 
 
 def _replace_status(inc: LocationResult, out: MipOutcome, method: str, bound: float,
