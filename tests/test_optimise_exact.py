@@ -210,3 +210,16 @@ def test_exact_solution_properties(seed: int, capacitated: bool, single: bool) -
     assert np.all(np.isin(np.flatnonzero(problem.forced_or_none()), res.open_sites))
     assert res.objective == pytest.approx(
         evaluate(problem, res.open_sites, res.assignment, res.allocation), rel=1e-12)
+
+
+@pytest.mark.parametrize("single", [False, True])
+def test_assignment_to_sites_nobody_may_use_is_infeasible(single: bool) -> None:
+    from footprint.optimise.assign import assign_capacitated
+
+    allowed = np.ones((4, 3), dtype=bool)
+    allowed[:, 2] = False
+    problem = LocationProblem(cost=np.ones((4, 3)), demand=np.ones(4), capacity=np.array([2.0, 2.0, 10.0]),
+                              allowed=allowed, single_source=single, n_sites=1)
+    assert assign_capacitated(problem, np.array([2])) is None
+    assignment, _, cost = assign_capacitated(problem, np.array([0, 1]))
+    assert cost == 4.0 and np.bincount(assignment, minlength=3).tolist() == [2, 2, 0]

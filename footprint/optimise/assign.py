@@ -64,6 +64,8 @@ def assign_capacitated(
             return None
         return np.full(n, -1, dtype=np.intp), None, float(problem.unassigned_cost.sum())
     c, a, lo, hi, pr, ps, n_x = _model(problem, open_sites)
+    if c.size == 0:  # no open site may serve anyone and nobody may stay unserved
+        return None
     if problem.single_source:
         with quiet_fds():  # HiGHS may print despite disp=False
             res = milp(

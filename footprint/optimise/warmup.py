@@ -6,6 +6,7 @@ import time
 
 import numpy as np
 
+from .exact import solve_exact
 from .problem import LocationProblem
 from .solve import solve
 
@@ -32,4 +33,8 @@ def warm_up() -> float:
                     LocationProblem(cost=cost, fixed_cost=np.array([1.0, 2.0, 1.5]))):
         for method in ("heuristic", "exact"):
             solve(problem, method, time_limit=60.0)
+    # capacities with split demand: "auto" uses the Lagrangian tree only on big problems
+    split = LocationProblem(cost=cost, fixed_cost=np.array([1.0, 2.0, 1.5]),
+                            demand=np.array([1.0, 2.0, 1.0, 1.0]), capacity=np.array([3.0, 3.0, 2.0]))
+    solve_exact(split, formulation="lagrangian-split", time_limit=60.0)
     return time.perf_counter() - t0
