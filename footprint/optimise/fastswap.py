@@ -504,18 +504,19 @@ def _objective(P, S):
 
 # ------------------------------------------------------------------ moves
 @_kernel
-def _scan(P, S, p, eps, a, bx, bv, cand):
-    """Best improving move and the best swap of every open site.
+def _single_moves(P, S, p, eps, a):
+    """Opening deltas and the cheapest add and drop.
 
-    Returns ``(delta, add, drop, n_cand)``: the best move better than
-    ``-eps`` (add/drop -1 if none) and, in ``cand[:n_cand]``, the open
-    sites ``i`` whose best swap (close ``i``, open ``bx[i]``, change
-    ``bv[i]``) improves. ``a`` is an ``(m,)`` work array.
+    Fills ``a[x] = f[x] - gain[x]`` for closed sites (``inf`` for open
+    ones). Returns ``(delta, add, drop, amin, xmin, lmin, imin, n_free)``:
+    the best add or drop move better than ``-eps`` when the number of sites
+    is free (``add``/``drop`` -1 if none), the cheapest opening ``amin`` at
+    ``xmin``, the cheapest closing ``lmin`` at ``imin`` and the number of
+    open sites that may close.
     """
     c, cT, u, f, forced, order, sc = P
     is_open, n1, n2, d1, d2, gain, loss, extra, cnt, lst, pos, ints, touched, tlist = S
-    n, m = c.shape
-    kk = sc.shape[1]
+    m = c.shape[1]
     nopen = ints[_NOPEN]
     best = -eps
     badd = -1
@@ -551,6 +552,24 @@ def _scan(P, S, p, eps, a, bx, bv, cand):
             best = lmin
             badd = -1
             bdrop = imin
+    return best, badd, bdrop, amin, xmin, lmin, imin, nnf
+
+
+@_kernel
+def _scan(P, S, p, eps, a, bx, bv, cand):
+    """Best improving move and the best swap of every open site.
+
+    Returns ``(delta, add, drop, n_cand)``: the best move better than
+    ``-eps`` (add/drop -1 if none) and, in ``cand[:n_cand]``, the open
+    sites ``i`` whose best swap (close ``i``, open ``bx[i]``, change
+    ``bv[i]``) improves. ``a`` is an ``(m,)`` work array.
+    """
+    c, cT, u, f, forced, order, sc = P
+    is_open, n1, n2, d1, d2, gain, loss, extra, cnt, lst, pos, ints, touched, tlist = S
+    n, m = c.shape
+    kk = sc.shape[1]
+    nopen = ints[_NOPEN]
+    best, badd, bdrop, amin, xmin, lmin, imin, nnf = _single_moves(P, S, p, eps, a)
     if nnf == 0 or nopen == m:
         return best, badd, bdrop, 0
     # swaps: (i, xmin) for every i (pairs with extra = 0 are no better) ...
@@ -700,39 +719,7 @@ def _scan_local(P, S, p, eps, W):
     rows, a, bx, bv, cand, hist, gtmp, d1tmp, mask, stamp = W
     m = c.shape[1]
     kk = sc.shape[1]
-    nopen = ints[_NOPEN]
-    best = -eps
-    badd = -1
-    bdrop = -1
-    amin = np.inf
-    xmin = -1
-    for s in range(nopen, m):
-        x = lst[s]
-        v = f[x] - gain[x]
-        a[x] = v
-        if v < amin:
-            amin = v
-            xmin = x
-    lmin = np.inf
-    imin = -1
-    for t in range(nopen):
-        i = lst[t]
-        a[i] = np.inf
-        if not forced[i]:
-            v = loss[i] - f[i]
-            if v < lmin:
-                lmin = v
-                imin = i
-    ints[_WORK] += m
-    if p < 0:
-        if amin < best:
-            best = amin
-            badd = xmin
-            bdrop = -1
-        if lmin < best:
-            best = lmin
-            badd = -1
-            bdrop = imin
+    best, badd, bdrop, amin, xmin, lmin, imin, _ = _single_moves(P, S, p, eps, a)
     if imin < 0 or xmin < 0:
         return best, badd, bdrop, 0
     ints[_SID] += 1
