@@ -258,7 +258,6 @@ class _Matrix:
 
     def __init__(self, cost: np.ndarray, cols: np.ndarray) -> None:
         sub = cost[:, cols]
-        self.cols = cols
         order = np.argsort(sub, axis=1, kind="stable")
         self.sorted = np.ascontiguousarray(np.take_along_axis(sub, order, axis=1))
         self.order = order.astype(np.int32)  # half the memory of the default int64
@@ -393,7 +392,7 @@ def lagrangian_branch_and_bound(
     cost = np.asarray(cost, dtype=float)
     u = np.asarray(unassigned, dtype=float)
     f = np.asarray(fixed, dtype=float)
-    r, m = cost.shape
+    m = cost.shape[1]
     pp = -1 if p is None else int(p)
     integral = _integral(cost, u, f)
 
