@@ -72,5 +72,12 @@ else:
     st.info("No knee in this sweep: the points do not trade emissions against commute (one improves as the "
             "other does, or there are too few points). Widen the range or change the policy.",
             icon=":material/info:")
+if hasattr(result, "front"):
+    label = {"mean_commute_km": "mean commute", "staff_over_60_min": "staff over 60 min"}[y]
+    front, front_knee = result.front("total_tco2e", y)
+    where = (f"its knee is at **{result.points[front_knee].n_hubs} hubs**" if front_knee is not None
+             else "it has no knee (too few points or no trade-off)")
+    st.caption(f"Emissions against {label}: {len(front)} of {len(result.points)} points are on the Pareto front "
+               f"(neither lower without the other rising); {where}. The table marks both fronts.")
 table = pd.DataFrame(result.to_rows()) if hasattr(result, "to_rows") else df
 st.dataframe(table, hide_index=True, width="stretch")

@@ -214,6 +214,8 @@ def test_tradeoff_sweep_or_not_yet():
     result = at.session_state.sweep["result"]
     assert [p.n_hubs for p in result.points] == [5, 10, 15]
     assert at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")
+    front, _ = result.front("total_tco2e", "mean_commute_km")
+    assert any(c.value.startswith(f"Emissions against mean commute: {len(front)} of 3 points") for c in at.caption)
 
 
 # --- compare -----------------------------------------------------------------------
