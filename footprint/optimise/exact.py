@@ -353,10 +353,8 @@ def solve_exact(
     if formulation == "auto":
         formulation = choose_formulation(problem)
     if formulation == "lagrangian":
-        if incumbent is None or not math.isfinite(incumbent.objective):
-            incumbent = solve_heuristic(problem, time_limit=min(1.0, 0.1 * time_limit),
-                                        warm_start=warm_start, max_iter=0)
-        if math.isfinite(incumbent.objective):
+        incumbent = _feasible_start(problem, incumbent, warm_start, time_limit)
+        if incumbent is not None:
             res = solve_lagrangian(
                 problem, incumbent, time_limit=time_limit - (time.perf_counter() - t0),
                 mip_gap=mip_gap, progress=progress, progress_span=progress_span)
@@ -365,11 +363,8 @@ def solve_exact(
     if formulation in ("lagrangian-split", "strong-reduced"):
         if not capacitated.applies(problem):
             raise ValueError(f"{formulation!r} needs capacities, split demand and no n_sites")
-        if incumbent is None or not math.isfinite(incumbent.objective):
-            incumbent = solve_heuristic(problem, time_limit=min(1.0, 0.1 * time_limit),
-                                        warm_start=warm_start, max_iter=0)
-        if not math.isfinite(incumbent.objective):
-            incumbent = None
+        incumbent = _feasible_start(problem, incumbent, warm_start, time_limit)
+        if incumbent is None:
             formulation = "strong"  # nothing to prune with: let HiGHS decide
     if formulation == "lagrangian-split":
         res = capacitated.solve_split(
@@ -534,6 +529,18 @@ def _reduced_cost_fixing(model: dict, start: np.ndarray, upper_bound: float, m: 
     msg = (f"LP bound {z:,.6g}; reduced-cost fixing removed {int(drop_x.sum())} of {n_x} "
            f"assignment columns and closed {int(close.sum())} sites")
     return new, start[keep_cols], msg
+
+
+def _feasible_start(problem: LocationProblem, incumbent: LocationResult | None,
+                    warm_start: np.ndarray | None, time_limit: float) -> LocationResult | None:
+    """The given incumbent if feasible, else a quick greedy + descent one (None if none found).
+
+    The Lagrangian trees prune against it, so they need one before they start.
+    """
+    if incumbent is None or not math.isfinite(incumbent.objective):
+        incumbent = solve_heuristic(problem, time_limit=min(1.0, 0.1 * time_limit),
+                                    warm_start=warm_start, max_iter=0)
+    return incumbent if math.isfinite(incumbent.objective) else None
 
 
 def _split_result(inc: LocationResult, split: capacitated.SplitReduction, status: str,
