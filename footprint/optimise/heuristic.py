@@ -141,7 +141,8 @@ def _single_source(problem: LocationProblem, clock: _Clock, rng: np.random.Gener
     p = problem.n_sites
     cost = np.where(problem.allowed_or_all(), problem.cost, np.inf)
     fixed = problem.fixed_or_zeros()
-    ss = SiteSearch(cost, d, cap, fixed, forced, problem.unassigned_cost)
+    ss = SiteSearch(cost, d, cap, fixed, forced, problem.unassigned_cost,
+                    deadline=time.perf_counter() + clock.limit - clock.elapsed)
     mean_cost = ss.c.mean(axis=0)  # forbidden pairs at a finite penalty
     order = np.argsort((fixed + mean_cost) / np.maximum(cap, 1e-12))
     starts: list[np.ndarray] = []

@@ -13,46 +13,274 @@
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Callable
 
 import numpy as np
+from numba import njit
 
 __all__ = ["gap_assign", "improve_assignment"]
 
 _TOL = 1e-9
 
 
-def _regret_greedy(c: np.ndarray, d: np.ndarray, cap: np.ndarray) -> np.ndarray | None:
-    """Martello-Toth regret greedy; ``None`` when a group cannot be placed."""
+# --------------------------------------------------------------------------
+# compiled kernels (O(n k) memory; nothing here measures time)
+# --------------------------------------------------------------------------
+
+@njit(cache=True, nogil=True)
+def _best_two(c, d, r, tol, i, out):
+    """Cheapest and second-cheapest site of row ``i`` with room for it."""
+    k = c.shape[1]
+    m1 = np.inf
+    m2 = np.inf
+    j1 = -1
+    j2 = -1
+    for j in range(k):
+        if d[i] <= r[j] + tol:
+            v = c[i, j]
+            if v < m1:
+                m2 = m1
+                j2 = j1
+                m1 = v
+                j1 = j
+            elif v < m2:
+                m2 = v
+                j2 = j
+    out[0] = j1
+    out[1] = j2
+    return m1, m2
+
+
+@njit(cache=True, nogil=True)
+def _regret_kernel(c, d, cap, tol, a):
+    """Martello-Toth regret greedy; False when a group cannot be placed.
+
+    Incremental: placing a group only lowers the room of its site, so only
+    the groups whose cheapest or second-cheapest feasible site it was (and
+    which no longer fit there) are re-scanned. Each step is one ``O(n)``
+    pass over the unplaced groups, ``O(n^2 + n k)`` in all, ``O(n)`` memory.
+    """
     n, k = c.shape
-    r = cap.astype(float).copy()
-    a = np.full(n, -1, dtype=np.intp)
-    left = np.ones(n, dtype=bool)
-    tol = _TOL * max(float(d.max(initial=0.0)), 1.0)
+    r = cap.copy()
+    j1 = np.empty(n, dtype=np.intp)
+    j2 = np.empty(n, dtype=np.intp)
+    reg = np.empty(n)
+    left = np.ones(n, dtype=np.bool_)
+    tmp = np.empty(2, dtype=np.intp)
+    for i in range(n):
+        m1, m2 = _best_two(c, d, r, tol, i, tmp)
+        if not m1 < np.inf:
+            return False
+        j1[i] = tmp[0]
+        j2[i] = tmp[1]
+        reg[i] = m2 - m1 if m2 < np.inf else np.inf
+    last = -1
     for _ in range(n):
-        idx = np.flatnonzero(left)
-        if idx.size == 0:
+        best_reg = -np.inf
+        best_d = -np.inf
+        t = -1
+        for i in range(n):
+            if not left[i]:
+                continue
+            if last >= 0 and (j1[i] == last or j2[i] == last) and d[i] > r[last] + tol:
+                m1, m2 = _best_two(c, d, r, tol, i, tmp)
+                if not m1 < np.inf:
+                    return False
+                j1[i] = tmp[0]
+                j2[i] = tmp[1]
+                reg[i] = m2 - m1 if m2 < np.inf else np.inf
+            # the largest regret first (single option = inf), ties: the
+            # largest demand, then the lowest index
+            if reg[i] > best_reg or (reg[i] == best_reg and d[i] > best_d):
+                best_reg = reg[i]
+                best_d = d[i]
+                t = i
+        if t < 0:
             break
-        fits = d[idx, None] <= r[None, :] + tol
-        cc = np.where(fits, c[idx], np.inf)
-        if k >= 2:
-            two = np.partition(cc, 1, axis=1)
-            best, second = two[:, 0], two[:, 1]
+        j = j1[t]
+        a[t] = j
+        r[j] -= d[t]
+        left[t] = False
+        last = j
+    return True
+
+
+@njit(cache=True, nogil=True)
+def _unlink(i, j, head, nxt, prv):
+    p = prv[i]
+    q = nxt[i]
+    if p >= 0:
+        nxt[p] = q
+    else:
+        head[j] = q
+    if q >= 0:
+        prv[q] = p
+
+
+@njit(cache=True, nogil=True)
+def _link(i, j, head, nxt, prv):
+    q = head[j]
+    nxt[i] = q
+    prv[i] = -1
+    if q >= 0:
+        prv[q] = i
+    head[j] = i
+
+
+@njit(cache=True, nogil=True)
+def _move(i, j, a, d, r, head, nxt, prv):
+    """Move group ``i`` to site ``j`` (room and member lists updated)."""
+    o = a[i]
+    r[o] += d[i]
+    r[j] -= d[i]
+    _unlink(i, o, head, nxt, prv)
+    _link(i, j, head, nxt, prv)
+    a[i] = j
+
+
+@njit(cache=True, nogil=True)
+def _best_shift(c, d, r, tol, a, i):
+    """Best feasible shift of group ``i``: (site, delta); (-1, inf) if none."""
+    k = c.shape[1]
+    cur = c[i, a[i]]
+    bj = -1
+    bv = np.inf
+    for j in range(k):
+        if j != a[i] and d[i] <= r[j] + tol:
+            v = c[i, j] - cur
+            if v < bv:
+                bv = v
+                bj = j
+    return bj, bv
+
+
+@njit(cache=True, nogil=True)
+def _shift_sweep(c, d, r, tol, eps, a, head, nxt, prv, max_moves):
+    """One pass over the groups, each moved to its best feasible site when
+    that improves by more than ``eps``; returns the number of moves."""
+    n = c.shape[0]
+    moves = 0
+    for i in range(n):
+        if moves >= max_moves:
+            break
+        j, v = _best_shift(c, d, r, tol, a, i)
+        if j >= 0 and v < -eps:
+            _move(i, j, a, d, r, head, nxt, prv)
+            moves += 1
+    return moves
+
+
+@njit(cache=True, nogil=True)
+def _refresh_out(c, d, r, tol, a, out_k, out_d):
+    for i in range(c.shape[0]):
+        j, v = _best_shift(c, d, r, tol, a, i)
+        out_k[i] = j
+        out_d[i] = v
+
+
+@njit(cache=True, nogil=True)
+def _pair_sweep(c, d, r, tol, eps, a, head, nxt, prv, out_k, out_d, lo, hi, max_moves):
+    """Ejection chains and swaps for the movers ``lo <= i < hi``.
+
+    A chain moves ``i`` to the site ``j`` of ``i2`` and ``i2`` on to its best
+    shift site ``out_k[i2]`` (which must have room for it without ``i``'s
+    freed room); a swap exchanges ``i`` and ``i2``. Once no shift improves
+    (``out_d >= -eps``), a chain can only improve when ``c[i, j] <
+    c[i, a[i]]``, and of the two groups of an improving swap at least one
+    gets cheaper, so only the sites cheaper than the mover's current one
+    and their members are scanned. For each mover the best chain or swap
+    over its partners is applied at once (first improvement over movers,
+    best over partners). ``out_k``/``out_d`` of the moved groups are
+    refreshed; for the others a stale entry is re-checked before use (a
+    missed chain is found by the caller's next full pass).
+    """
+    k = c.shape[1]
+    moves = 0
+    for i in range(lo, hi):
+        if moves >= max_moves:
+            break
+        ai = a[i]
+        cur = c[i, ai]
+        best = -eps
+        bi2 = -1
+        bkind = 0
+        for j in range(k):
+            if j == ai:
+                continue
+            cij = c[i, j]
+            if not cij < cur:
+                continue
+            g = cij - cur
+            i2 = head[j]
+            while i2 >= 0:
+                room = r[j] + d[i2] - d[i] >= -tol
+                if room:
+                    # ejection chain
+                    k2 = out_k[i2]
+                    if k2 >= 0 and k2 != ai and d[i2] <= r[k2] + tol:
+                        v = g + (c[i2, k2] - c[i2, j])
+                        if v < best:
+                            best = v
+                            bi2 = i2
+                            bkind = 1
+                    # swap
+                    if r[ai] + d[i] - d[i2] >= -tol:
+                        v = g + (c[i2, ai] - c[i2, j])
+                        if v < best:
+                            best = v
+                            bi2 = i2
+                            bkind = 2
+                i2 = nxt[i2]
+        if bi2 < 0:
+            continue
+        j = a[bi2]
+        if bkind == 1:
+            k2 = out_k[bi2]
+            _move(i, j, a, d, r, head, nxt, prv)
+            _move(bi2, k2, a, d, r, head, nxt, prv)
         else:
-            best, second = cc[:, 0], np.full(idx.size, np.inf)
-        if not np.all(np.isfinite(best)):
-            return None
-        regret = np.where(np.isfinite(second), second - best, np.inf)
-        # groups with a single option first, then the largest regret; ties:
-        # the largest demand
-        top = np.flatnonzero(regret == regret.max())
-        t = top[np.argmax(d[idx[top]])] if top.size > 1 else top[0]
-        i = idx[t]
-        j = int(np.argmin(cc[t]))
-        a[i] = j
-        r[j] -= d[i]
-        left[i] = False
-    return a
+            _move(bi2, ai, a, d, r, head, nxt, prv)
+            _move(i, j, a, d, r, head, nxt, prv)
+        moves += 1
+        for g2 in (i, bi2):
+            jj, vv = _best_shift(c, d, r, tol, a, g2)
+            out_k[g2] = jj
+            out_d[g2] = vv
+    return moves
+
+
+@njit(cache=True, nogil=True)
+def _members(a, k):
+    """Doubly linked member lists of the sites: ``head[j]``, ``nxt``, ``prv``."""
+    n = a.size
+    head = np.full(k, -1, dtype=np.intp)
+    nxt = np.full(n, -1, dtype=np.intp)
+    prv = np.full(n, -1, dtype=np.intp)
+    for i in range(n - 1, -1, -1):
+        _link(i, a[i], head, nxt, prv)
+    return head, nxt, prv
+
+
+def _regret_greedy(c: np.ndarray, d: np.ndarray, cap: np.ndarray) -> np.ndarray | None:
+    """Martello-Toth regret greedy; ``None`` when a group cannot be placed.
+
+    Groups with a single option first, then the largest regret (second
+    cheapest minus cheapest feasible site), ties: the largest demand, then
+    the lowest index; each to its cheapest feasible site. Compiled,
+    ``O(n^2 + n k)`` time and ``O(n)`` extra memory.
+    """
+    n, k = c.shape
+    a = np.full(n, -1, dtype=np.intp)
+    if n == 0:
+        return a
+    if k == 0:
+        return None
+    d = np.ascontiguousarray(d, dtype=np.float64)
+    tol = _TOL * max(float(d.max(initial=0.0)), 1.0)
+    ok = _regret_kernel(np.ascontiguousarray(c, dtype=np.float64), d,
+                        np.asarray(cap, dtype=np.float64).copy(), tol, a)
+    return a if ok else None
 
 
 def _first_fit_decreasing(c: np.ndarray, d: np.ndarray, cap: np.ndarray) -> np.ndarray | None:
@@ -72,8 +300,27 @@ def _first_fit_decreasing(c: np.ndarray, d: np.ndarray, cap: np.ndarray) -> np.n
 
 
 def improve_assignment(c: np.ndarray, d: np.ndarray, cap: np.ndarray, a: np.ndarray,
-                       max_moves: int = 10_000, swaps: bool = True) -> np.ndarray:
-    """Shift and swap local search on a feasible single-source assignment.
+                       max_moves: int = 10_000, swaps: bool = True, *,
+                       deadline: float | None = None) -> np.ndarray:
+    """Shift, ejection-chain and swap local search on a feasible
+    single-source assignment.
+
+    Moves (feasibility with the same tolerance as the constructions):
+
+    * shift: one group to another site with room;
+    * ejection chain: group ``i`` to the site of ``i2``, ``i2`` on to its
+      best shift site (not ``i``'s old site);
+    * swap: ``i`` and ``i2`` exchange their sites.
+
+    Strategy: shift passes over the groups (each group to its best site,
+    first improvement over groups) until none improves, then, when
+    ``swaps``, one pass of chains and swaps (for each group in turn the
+    best move over its partners is applied at once), and again, until a
+    whole round makes no move. Only partners at sites cheaper for the mover
+    than its own are scanned, which is exact once no shift improves (see
+    :func:`_pair_sweep`). Compiled, ``O(n k)`` memory and ``O(n k)`` time per
+    shift pass; a chain/swap pass costs the sum over groups of the members
+    of their cheaper sites (at most ``O(n^2)``, usually far less).
 
     Parameters
     ----------
@@ -88,7 +335,11 @@ def improve_assignment(c: np.ndarray, d: np.ndarray, cap: np.ndarray, a: np.ndar
     max_moves : int
         Largest number of moves.
     swaps : bool
-        Also try exchanging two groups between their sites.
+        Also try ejection chains and exchanges of two groups.
+    deadline : float, optional
+        A :func:`time.perf_counter` value; once passed, the current (still
+        feasible) assignment is returned (checked between passes and every
+        few thousand groups of a chain/swap pass).
 
     Returns
     -------
@@ -96,67 +347,50 @@ def improve_assignment(c: np.ndarray, d: np.ndarray, cap: np.ndarray, a: np.ndar
         The improved assignment.
     """
     n, k = c.shape
-    a = a.copy()
-    rows = np.arange(n)
-    load = np.bincount(a, weights=d, minlength=k)
-    r = cap - load
-    scale = float(np.abs(c[np.isfinite(c)]).max(initial=1.0))
+    a = np.asarray(a, dtype=np.intp).copy()
+    if n == 0 or k < 2 or max_moves <= 0:
+        return a
+    cc = np.ascontiguousarray(c, dtype=np.float64)
+    dd = np.ascontiguousarray(d, dtype=np.float64)
+    r = np.asarray(cap, dtype=np.float64) - np.bincount(a, weights=dd, minlength=k)
+    finite = np.isfinite(cc)
+    scale = float(np.abs(cc, where=finite, out=np.zeros_like(cc)).max(initial=1.0))
+    del finite
     eps = 1e-12 * max(scale, 1.0) * n
-    tol = _TOL * max(float(d.max(initial=0.0)), 1.0)
-    for _ in range(max_moves):
-        cur = c[rows, a]
-        delta = c - cur[:, None]
-        delta[d[:, None] > r[None, :] + tol] = np.inf
-        delta[rows, a] = np.inf
-        f = int(np.argmin(delta))
-        i, j = divmod(f, k)
-        if delta[i, j] < -eps:
-            r[a[i]] += d[i]
-            r[j] -= d[i]
-            a[i] = j
+    tol = _TOL * max(float(dd.max(initial=0.0)), 1.0)
+    head, nxt, prv = _members(a, k)
+    out_k = np.empty(n, dtype=np.intp)
+    out_d = np.empty(n)
+    chunk = 2048
+
+    def late() -> bool:
+        return deadline is not None and time.perf_counter() >= deadline
+
+    moves = 0
+    while moves < max_moves and not late():
+        got = _shift_sweep(cc, dd, r, tol, eps, a, head, nxt, prv, max_moves - moves)
+        moves += got
+        if got:
             continue
         if not swaps:
             break
-        # ejection chain: i moves to the site of i2, i2 moves on to its best
-        # site with room (its best shift above)
-        out_k = np.argmin(delta, axis=1)
-        out_d = delta[rows, out_k]
-        s = c[:, a]  # s[i, i2] = cost of i at the site of i2
-        dd = s - cur[:, None] + out_d[None, :]
-        feas = r[a][None, :] + d[None, :] - d[:, None] >= -tol
-        feas &= a[:, None] != a[None, :]
-        feas &= out_k[None, :] != a[:, None]  # i2 must not need i's old room
-        dd[~feas] = np.inf
-        np.fill_diagonal(dd, np.inf)
-        f = int(np.argmin(dd))
-        i, i2 = divmod(f, n)
-        if dd[i, i2] < -eps:
-            j2, k2 = a[i2], out_k[i2]
-            r[a[i]] += d[i]
-            r[j2] += d[i2] - d[i]
-            r[k2] -= d[i2]
-            a[i], a[i2] = j2, k2
-            continue
-        dd = s + s.T - cur[:, None] - cur[None, :]
-        ra = r[a]
-        feas = (ra[None, :] + d[None, :] - d[:, None] >= -tol) & (
-            ra[:, None] + d[:, None] - d[None, :] >= -tol)
-        feas &= a[:, None] != a[None, :]
-        dd[~feas] = np.inf
-        f = int(np.argmin(dd))
-        i, i2 = divmod(f, n)
-        if not dd[i, i2] < -eps:
+        _refresh_out(cc, dd, r, tol, a, out_k, out_d)
+        got = 0
+        for lo in range(0, n, chunk):
+            if moves + got >= max_moves or late():
+                break
+            got += _pair_sweep(cc, dd, r, tol, eps, a, head, nxt, prv, out_k, out_d,
+                               lo, min(n, lo + chunk), max_moves - moves - got)
+        moves += got
+        if not got:
             break
-        ja, jb = a[i], a[i2]
-        r[ja] += d[i] - d[i2]
-        r[jb] += d[i2] - d[i]
-        a[i], a[i2] = jb, ja
     return a
 
 
 def gap_assign(c: np.ndarray, d: np.ndarray, cap: np.ndarray, *, improve: bool = True,
                swaps: bool = True, fallback: Callable[[], np.ndarray | None] | None = None,
-               big: float = math.inf) -> tuple[np.ndarray, float] | None:
+               big: float = math.inf, deadline: float | None = None
+               ) -> tuple[np.ndarray, float] | None:
     """Heuristic single-source assignment to fixed open sites.
 
     Parameters
@@ -176,6 +410,9 @@ def gap_assign(c: np.ndarray, d: np.ndarray, cap: np.ndarray, *, improve: bool =
     big : float
         Costs at or above ``big`` mark forbidden pairs (a finite penalty
         keeps the arithmetic free of ``inf - inf``).
+    deadline : float, optional
+        :func:`time.perf_counter` value after which the local search stops
+        (see :func:`improve_assignment`).
 
     Returns
     -------
@@ -194,7 +431,7 @@ def gap_assign(c: np.ndarray, d: np.ndarray, cap: np.ndarray, *, improve: bool =
     if a is None:
         return None
     if improve:
-        a = improve_assignment(c, d, cap, a, swaps=swaps)
+        a = improve_assignment(c, d, cap, a, swaps=swaps, deadline=deadline)
     got = c[np.arange(c.shape[0]), a]
     if not np.all(got < big):
         return None
@@ -215,10 +452,14 @@ class SiteSearch:
     unassigned : numpy.ndarray, optional
         ``(n,)`` cost of leaving a group unserved (a virtual site of
         unlimited capacity, always "open", last column).
+    deadline : float, optional
+        :func:`time.perf_counter` value after which the assignment local
+        searches stop early.
     """
 
     def __init__(self, cost: np.ndarray, demand: np.ndarray, capacity: np.ndarray,
-                 fixed: np.ndarray, forced: np.ndarray, unassigned: np.ndarray | None) -> None:
+                 fixed: np.ndarray, forced: np.ndarray, unassigned: np.ndarray | None,
+                 deadline: float | None = None) -> None:
         finite = np.isfinite(cost)
         self.big = 1.0 + 2.0 * (float(np.abs(np.where(finite, cost, 0.0)).max(axis=1).sum())
                                 + float(np.abs(fixed).sum())
@@ -231,6 +472,7 @@ class SiteSearch:
         self.forced = forced
         self.u = unassigned
         self.n, self.m = cost.shape
+        self.deadline = deadline
 
     def sub(self, sites: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Cost and capacity of the open sites (+ virtual unserved column)."""
@@ -247,7 +489,7 @@ class SiteSearch:
     def evaluate(self, sites: np.ndarray, fallback=None) -> tuple[np.ndarray, float] | None:
         """Full assignment heuristic for ``sites``: (assignment, value)."""
         c, cap = self.sub(sites)
-        out = gap_assign(c, self.d, cap, fallback=fallback, big=self.big)
+        out = gap_assign(c, self.d, cap, fallback=fallback, big=self.big, deadline=self.deadline)
         if out is None:
             return None
         return out[0], out[1] + float(self.f[sites].sum())
@@ -269,7 +511,7 @@ class SiteSearch:
             if part is None:
                 return None
             b[mine] = part
-        b = improve_assignment(c, d, cap, b, max_moves=200, swaps=False)
+        b = improve_assignment(c, d, cap, b, max_moves=200, swaps=False, deadline=self.deadline)
         if not np.all(c[np.arange(self.n), b] < self.big):
             return None
         return new, b, self.value(new, c, b)
@@ -300,7 +542,7 @@ class SiteSearch:
             if not improved:
                 # polish with swaps of groups too, then stop if still stuck
                 c, cap = self.sub(sites)
-                b = improve_assignment(c, self.d, cap, a, swaps=True)
+                b = improve_assignment(c, self.d, cap, a, swaps=True, deadline=self.deadline)
                 v = self.value(sites, c, b)
                 if v < val - 1e-9 * max(abs(val), 1.0):
                     a, val = b, v
