@@ -21,6 +21,7 @@ from typing import Any
 import streamlit as st
 
 from app_pages import state
+from footprint import background
 from footprint.accounting import Footprint, Plan, account, current_plan
 from footprint.factors import available_factor_sets, load_factor_set
 from footprint.inputs import Organisation, Policy
@@ -29,6 +30,7 @@ from footprint.scenario import (
     HubChoice,
     Scenario,
     ScenarioResult,
+    optimise_scenario,
     parse_scenario,
     run_scenario,
     scenario_to_toml,
@@ -221,23 +223,21 @@ def sweep_available() -> bool:
     return True
 
 
-def optimise(key: str, s: Scenario, base: Scenario, progress: Progress) -> tuple[Scenario, ScenarioResult]:
-    """Run the optimiser for ``s`` (``hubs.selection == "optimise"``).
+def start_optimise(key: str, s: Scenario, base: Scenario) -> background.Job:
+    """Start the optimiser for ``s`` in a worker process (the server stays responsive).
 
-    Returns the result and a scenario with the chosen hubs written out
-    explicitly (sites and office moves), which reproduces the assignment without
-    re-optimising.
+    The job's result is ``(fixed scenario, ScenarioResult)``, see
+    :func:`footprint.scenario.optimise_scenario`; pass it through :func:`optimise_result`.
+    The demo is rebuilt in the worker (deterministic) rather than sent to it.
     """
-    result = run_scenario(s, baseline=base, organisation=organisation(key), progress=progress)
-    report = result.optimisation
-    moves = report.office_to_hub() if report is not None and hasattr(report, "office_to_hub") else {}
-    fixed = replace(
-        s,
-        name=s.name,
-        hubs=HubChoice(selection="explicit", sites=result.footprint.open_site_ids,
-                       assignment=s.hubs.assignment, office_to_hub=tuple(sorted(moves.items()))),
-    )
-    return fixed, result
+    org = None if key == state.DEMO else organisation(key)
+    return background.start(optimise_scenario, s, base, org)
+
+
+def optimise_result(key: str, job: background.Job) -> tuple[Scenario, ScenarioResult]:
+    """The finished job's answer, with the server's own organisation object in it."""
+    fixed, result = job.result()
+    return fixed, replace(result, organisation=organisation(key))
 
 
 def sweep(key: str, policy: Policy, counts: list[int], settings: Any, *, keep_offices_whole: bool,

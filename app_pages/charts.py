@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from footprint.accounting import CATEGORIES, Footprint
+from footprint.accounting.result import over_capacity_sentence
 
 #: Okabe & Ito (2008) colour-blind-safe palette.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
@@ -178,3 +179,8 @@ def show_headline(fp: Footprint, base: Footprint) -> None:
     cols = st.columns(len(values))
     for col, v in zip(cols, values, strict=True):
         col.metric(v["label"], v["value"], v["delta"], delta_color=v["delta_color"], border=True)
+    over = over_capacity_sentence(fp.sites)
+    if over:  # next to the numbers: an overfilled plan looks cheaper than a feasible one
+        st.warning(f"**This plan is not feasible as it stands:** {over}. Its building emissions count only the "
+                   "desks the hubs hold. Run the optimiser with desk capacity respected for a plan that fits.",
+                   icon=":material/warning:")

@@ -1,8 +1,8 @@
 """Consolidate: choose the number of hubs and constraints, run the optimiser on request."""
 
-import time
 from dataclasses import replace
 
+import numpy as np
 import streamlit as st
 
 from app_pages import cached, charts, errors, state
@@ -55,38 +55,64 @@ if run:
                                      commute_weight_kg_per_km=float(weight), respect_capacity=bool(capacity))
         todo = replace(scenario, name=f"{int(count)} hubs (optimised)", optimiser=settings,
                        hubs=HubChoice(selection="optimise", count=int(count), assignment=assignment))
-        bar = st.progress(0.0, text="Starting the optimiser…")
-        started = time.monotonic()
+        old = st.session_state.get("optimise_job")
+        if old is not None:
+            old["job"].kill()
+        # the solve runs in a worker process: other sessions keep their normal speed
+        st.session_state.optimise_job = {"job": cached.start_optimise(key, todo, base), "count": int(count),
+                                         "time_limit": float(time_limit)}
 
-        def progress(fraction: float, message: str) -> bool:
-            bar.progress(min(max(float(fraction), 0.0), 1.0),
-                         text=f"{message} · {time.monotonic() - started:.0f} s of {time_limit:.0f} s")
-            return time.monotonic() - started > float(time_limit) + 5.0  # hard stop past the limit
 
+@st.fragment(run_every=0.5)
+def _optimiser_progress() -> None:
+    """Progress of the running optimisation, with Cancel; hands the answer to the page when done."""
+    running = st.session_state.get("optimise_job")
+    if running is None:
+        return
+    job = running["job"]
+    if job.done:
+        st.session_state.optimise_job = None
         with errors.guard("The optimiser"):
-            fixed, result = cached.optimise(key, todo, base, progress)
-            bar.progress(1.0, text=f"Done in {time.monotonic() - started:.1f} s")
+            fixed, result = cached.optimise_result(key, job)
             st.session_state.optimisation = {"report": result.optimisation, "hubs": fixed.hubs,
-                                             "footprint": result.footprint, "count": int(count)}
-            state.set_scenario(fixed)
-            scenario = fixed
+                                             "footprint": result.footprint, "count": running["count"],
+                                             "cancelled": job.cancel_requested}
+            state.set_scenario(replace(fixed, name=f"{running['count']} hubs (optimised)"))
+            st.rerun(scope="app")
+        return
+    limit = running["time_limit"]
+    note = " · stopping, keeping the best plan so far…" if job.cancel_requested else ""
+    st.progress(min(max(job.fraction, 0.0), 1.0),
+                text=f"{job.message} · {job.elapsed_s:.0f} s of {limit:.0f} s{note}")
+    if st.button("Cancel", icon=":material/stop_circle:", key="c_cancel", disabled=job.cancel_requested,
+                 help="Stop now and keep the best plan found so far"):
+        job.cancel()
+
+
+_optimiser_progress()
 
 opt = st.session_state.get("optimisation")
 if opt and opt["hubs"] == scenario.hubs and opt["report"] is not None:
-    solver = getattr(opt["report"], "solver", None)
+    report = opt["report"]
+    solver = report.solver
     st.subheader("Optimiser result")
-    if solver is not None:
-        m1, m2, m3, m4 = st.columns(4)
-        m1.metric("Status", str(solver.status), border=True)
-        m2.metric("Objective [t CO₂e/yr-eq]", f"{solver.objective / 1000:,.0f}", border=True)
-        m3.metric("Best bound [t CO₂e/yr-eq]",
-                  f"{solver.bound / 1000:,.0f}" if solver.bound is not None else "—", border=True)
-        m4.metric("Optimality gap [%]", f"{100 * solver.gap:.2f}" if solver.gap is not None else "—", border=True,
-                  help="How far the answer can be from the best possible, proven by the bound")
-        st.caption(f"Method: {solver.method} · {solver.seconds:.1f} s")
-    if hasattr(opt["report"], "summary"):
-        with st.expander("Optimiser summary"):
-            st.text(opt["report"].summary())
+    fp_opt = report.footprint
+    m1, m2, m3 = st.columns(3)
+    m1.metric("Hubs", f"{report.n_hubs}", border=True)
+    m2.metric("Total, t CO₂e/yr", f"{fp_opt.total_tco2e:,.0f}", border=True,
+              help="The full footprint of the plan, business travel included")
+    m3.metric("Time", f"{report.seconds:.1f} s", border=True)
+    st.markdown(f"**How good is it?** {solver.verdict()[0].upper() + solver.verdict()[1:]}"
+                f"{' (stopped by you)' if opt.get('cancelled') and solver.status != 'cancelled' else ''}. "
+                f"The optimiser minimises commuting and building energy; business travel is then improved by a "
+                f"local search on the full footprint"
+                f"{f' ({report.improving_swaps} improving swaps)' if report.improving_swaps else ''}.")
+    if np.isfinite(solver.gap):
+        st.caption(f"Proven: the best possible plan is at least {solver.bound / 1000:,.0f} t CO₂e/yr on the "
+                   f"linear objective; this plan has {solver.objective / 1000:,.0f} t. The solver stops once the "
+                   f"gap is within {100 * scenario.optimiser.mip_gap:g} % (the scenario's mip_gap).")
+    with st.expander("Optimiser details"):
+        st.text(report.summary())
 
 try:
     plan = cached.plan(key, scenario)

@@ -37,6 +37,7 @@ from footprint.accounting.result import (
     Footprint,
     GroupTable,
     SiteTable,
+    over_capacity_sentence,
 )
 from footprint.accounting.stats import commute_stats
 from footprint.factors import (
@@ -206,9 +207,7 @@ def account(org: Organisation, policy: Policy, plan: Plan, factors: FactorSet | 
         scope1, scope2_elec + scope2_heat, scope3_energy, site_commute, site_home,
     )
     if not plan.current_estate and sites.over_capacity.any():
-        over = [org.sites.site_id[j] for j in np.flatnonzero(sites.over_capacity)]
-        notes.append(f"{len(over)} hub(s) need more desks than they hold: {', '.join(over[:10])}"
-                     + (" …" if len(over) > 10 else ""))
+        notes.append(over_capacity_sentence(sites))
     groups = GroupTable(count, a.copy(), travel_km, minutes, current_km, commute_kg, home_kg)
     over_limit, label = _over_limit(policy, travel_km, minutes)
     stats = commute_stats(count, remote, travel_km, minutes, current_km, over_limit, label)

@@ -115,6 +115,22 @@ class SiteTable:
         return self.open & (self.desks_needed > self.max_desks)
 
 
+def over_capacity_sentence(sites: SiteTable, most: int = 5) -> str:
+    """The over-capacity hubs in words, by name, worst first ("" when none).
+
+    Example: "8 hubs need 4,681 more desks than they hold: Leeds (+1,203), …".
+    """
+    over = np.flatnonzero(sites.over_capacity)
+    if over.size == 0:
+        return ""
+    excess = sites.desks_needed[over] - sites.max_desks[over]
+    order = over[np.argsort(-excess)]
+    names = ", ".join(f"{sites.name[j]} (+{sites.desks_needed[j] - sites.max_desks[j]:,.0f})" for j in order[:most])
+    more = f" and {over.size - most} more" if over.size > most else ""
+    return (f"{over.size} hub{'s' if over.size != 1 else ''} need {excess.sum():,.0f} more desks than "
+            f"{'they hold' if over.size != 1 else 'it holds'}: {names}{more}")
+
+
 @dataclass(frozen=True, eq=False)
 class GroupTable:
     """Per-staff-group results (arrays over groups).

@@ -75,6 +75,30 @@ class LocationResult:
     seconds: float
     message: str = ""
 
+    def verdict(self) -> str:
+        """What the solver proved, in words (never ``nan`` or an enum value).
+
+        Examples: "proven optimal", "proven within 0.42 % of the best possible",
+        "best plan found in 30 s; no bound on how far it is from the best possible".
+        """
+        if self.status == "infeasible":
+            return "no feasible plan exists (proven)"
+        if not np.isfinite(self.objective):
+            why = {"cancelled": "stopped on request", "time_limit": "the time limit was reached"}.get(
+                self.status, "the solver stopped")
+            return f"no feasible plan was found ({why} after {self.seconds:.0f} s)"
+        stop = {"cancelled": f"stopped on request after {self.seconds:.0f} s",
+                "time_limit": f"the time limit was reached after {self.seconds:.0f} s"}.get(self.status)
+        if math.isfinite(self.gap):
+            proof = "proven optimal" if self.gap <= 1e-6 else \
+                f"proven within {100 * self.gap:.2g} % of the best possible"
+        elif self.method.startswith("heuristic"):
+            proof = f"best plan the fast heuristic found in {self.seconds:.1f} s; no bound on how far it is " \
+                    "from the best possible"
+        else:
+            proof = f"best plan found in {self.seconds:.0f} s; no bound on how far it is from the best possible"
+        return f"{proof} ({stop})" if stop and math.isfinite(self.gap) else proof
+
     def __post_init__(self) -> None:
         if self.status not in STATUSES:
             raise ValueError(f"status must be one of {STATUSES}, got {self.status!r}")

@@ -9,6 +9,7 @@ from footprint.scenario.files import (
 from footprint.scenario.run import (
     ScenarioResult,
     load_organisation,
+    optimise_scenario,
     run_scenario,
     with_policy,
 )
@@ -28,6 +29,7 @@ __all__ = [
     "load_organisation",
     "load_scenario",
     "parse_scenario",
+    "optimise_scenario",
     "run_scenario",
     "save_scenario",
     "scenario_to_toml",

@@ -116,7 +116,7 @@ def plan_for(org: Organisation, policy: Policy, hubs: HubChoice, scenario: Scena
         label = f"{int(mask.sum())} hubs named in the scenario"
     else:
         mask = largest_offices(org, hubs.count)
-        label = f"the {hubs.count} largest offices as hubs"
+        label = f"the {hubs.count} largest offices as hubs (desk capacity not checked)"
     if hubs.office_to_hub:
         return _plan_from_moves(org, policy, mask, hubs, scenario, label), None
     return nearest_plan(org, policy, mask, keep_offices_whole=whole, label=label), None
@@ -173,6 +173,25 @@ def run_scenario(scenario: Scenario, *, baseline: Scenario | None = None, progre
         base_fp = account(org, base_policy, current_plan(org), base_factors)
     name = baseline.name if baseline is not None else "today's estate (same policy)"
     return ScenarioResult(scenario, org, plan, fp, base_fp, name, report)
+
+
+def optimise_scenario(scenario: Scenario, baseline: Scenario | None = None,
+                      organisation: Organisation | None = None, *,
+                      progress: Progress | None = None) -> tuple[Scenario, ScenarioResult]:
+    """Run the optimiser for ``scenario`` (``hubs.selection == "optimise"``).
+
+    Returns a copy of the scenario with the chosen hubs written out explicitly
+    (sites and office moves), which reproduces the plan without re-optimising,
+    and the result. ``organisation=None`` loads the one the scenario names (so a
+    worker process can rebuild the demo instead of receiving it).
+    """
+    result = run_scenario(scenario, baseline=baseline, organisation=organisation, progress=progress)
+    report = result.optimisation
+    moves = report.office_to_hub() if report is not None else {}
+    fixed = replace(scenario, hubs=HubChoice(
+        selection="explicit", sites=result.footprint.open_site_ids, assignment=scenario.hubs.assignment,
+        office_to_hub=tuple(sorted(moves.items()))))
+    return fixed, result
 
 
 def _factor_path(scenario: Scenario, policy: Policy) -> str | Path:
