@@ -7,10 +7,9 @@ pass by drawing what the model says.
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 from pathlib import Path
-
-import time
 
 import pytest
 from streamlit.testing.v1 import AppTest
