@@ -18,8 +18,11 @@ This module imports nothing of the app and nothing heavy: the child imports what
 from __future__ import annotations
 
 import multiprocessing as mp
+import sys
+import threading
 import time
 import traceback
+import types
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
@@ -28,6 +31,7 @@ from typing import Any
 __all__ = ["Job", "start"]
 
 _CTX = mp.get_context("spawn")
+_START_LOCK = threading.Lock()
 
 
 class JobFailed(RuntimeError):
@@ -144,6 +148,16 @@ def start(fn: Callable[..., Any], *args: Any) -> Job:
     cancel = _CTX.Event()
     process = _CTX.Process(target=_child, args=(fn, args, child, cancel), daemon=True,
                            name=f"footprint-{getattr(fn, '__name__', 'job')}")
-    process.start()
+    # A spawned child re-runs the parent's ``__main__`` (Streamlit's launcher, a test
+    # runner's script) unless told otherwise; ``fn`` is importable by name, so the
+    # child needs none of it: show multiprocessing an empty main while starting.
+    with _START_LOCK:
+        main = sys.modules.get("__main__")
+        sys.modules["__main__"] = types.ModuleType("__main__")
+        try:
+            process.start()
+        finally:
+            if main is not None:
+                sys.modules["__main__"] = main
     child.close()
     return Job(process, parent, cancel)
