@@ -319,6 +319,7 @@ def solve_exact(
     progress_span: tuple[float, float] = (0.0, 1.0),
     formulation: str = "auto",
     incumbent: LocationResult | None = None,
+    highs_options: dict | None = None,
 ) -> LocationResult:
     """Solve a problem to proven optimality (or until the time limit).
 
@@ -343,11 +344,18 @@ def solve_exact(
         (HiGHS on the strong model after the tree's root site fixing, with
         lazy linking rows).
     incumbent : LocationResult, optional
-        A known feasible solution; returned when HiGHS finds nothing better.
+        A known feasible solution; returned when HiGHS finds nothing better
+        (the result is never worse than it).
+    highs_options : dict, optional
+        Extra HiGHS options for the MIP (formulations run by HiGHS only).
 
     Returns
     -------
     LocationResult
+        Status ``"infeasible"`` only when HiGHS proves it; when HiGHS stops
+        for another reason than the time limit (memory, node or solution
+        limit, numerical trouble ...) the best plan known with status
+        ``"feasible"`` and the reason in ``message``.
     """
     t0 = time.perf_counter()
     if formulation == "auto":
@@ -421,7 +429,7 @@ def solve_exact(
         model["c"], model["lower"], model["upper"], model["integer"], model["a"],
         model["row_lower"], model["row_upper"], offset=model["offset"],
         time_limit=max(remaining, 0.01), mip_gap=mip_gap, start=start,
-        progress=progress, progress_span=progress_span,
+        progress=progress, progress_span=progress_span, highs_options=highs_options,
     )
     if split is not None:
         fixed_msg = split.message
@@ -436,15 +444,16 @@ def solve_exact(
         bound = max(red_bound, split.bound)
         if not math.isfinite(bound):
             bound = math.nan
+    has_incumbent = incumbent is not None and math.isfinite(incumbent.objective)
     if out.x is None:
-        if incumbent is not None and out.status != "infeasible":
+        if has_incumbent:
             return _replace_status(incumbent, out, method, bound, time.perf_counter() - t0)
         return LocationResult(
             open_sites=np.zeros(0, dtype=np.intp),
             assignment=np.full(problem.n_groups, -1, dtype=np.intp),
             allocation=None, objective=math.inf, bound=bound, gap=math.nan,
-            status="infeasible" if out.status in ("infeasible", "feasible") else out.status,
-            method=method, seconds=time.perf_counter() - t0, message=out.message,
+            status=_result_status(out.status), method=method,
+            seconds=time.perf_counter() - t0, message=_stop_message(out, None),
         )
     y = out.x[:m]
     open_sites = np.flatnonzero(y > 0.5)
@@ -469,14 +478,15 @@ def solve_exact(
     else:
         assignment = nearest_assignment(problem, open_sites)
         objective = evaluate(problem, open_sites, assignment)
-    if incumbent is not None and incumbent.objective < objective - 1e-9 * abs(objective):
+    if has_incumbent and not incumbent.objective >= objective - 1e-9 * abs(objective):
+        # HiGHS's plan is worse than the start (or not finite): keep the start
         return _replace_status(incumbent, out, method, bound, time.perf_counter() - t0)
-    status = out.status
+    bound = min(bound, objective) if math.isfinite(bound) else bound
     return LocationResult(
         open_sites=open_sites, assignment=assignment, allocation=allocation,
-        objective=objective, bound=min(bound, objective) if math.isfinite(bound) else bound,
-        gap=relative_gap(objective, bound), status=status, method=method,
-        seconds=time.perf_counter() - t0, message=out.message,
+        objective=objective, bound=bound,
+        gap=relative_gap(objective, bound), status=_result_status(out.status), method=method,
+        seconds=time.perf_counter() - t0, message=_stop_message(out, "the best plan found"),
     )
 
 
@@ -554,12 +564,40 @@ def _split_result(inc: LocationResult, split: capacitated.SplitReduction, status
         message=split.message)
 
 
+def _result_status(mip_status: str) -> str:
+    """:class:`LocationResult` status for a :class:`MipOutcome` status.
+
+    ``"stopped"`` (HiGHS stopped for another reason than the time limit) is
+    reported as ``"feasible"``: a plan without a proof, never ``"infeasible"``.
+    """
+    return "feasible" if mip_status == "stopped" else mip_status
+
+
+def _stop_message(out: MipOutcome, returned: str | None) -> str:
+    """``out.message``, spelled out when HiGHS stopped without a proof."""
+    if out.status != "stopped":
+        return out.message
+    what = (f"returning {returned}" if returned is not None
+            else "no feasible plan known (this does not prove there is none)")
+    return f"{out.message}; {what}"
+
+
 def _replace_status(inc: LocationResult, out: MipOutcome, method: str, bound: float,
                     seconds: float) -> LocationResult:
-    status = out.status if out.status != "infeasible" else "feasible"
+    """The incumbent, with HiGHS's bound and why HiGHS stopped."""
+    if out.status == "infeasible":
+        # the incumbent is feasible, so this "proof" is numerical trouble
+        status = "feasible"
+        message = (f"{out.message}, but the start plan is feasible (numerical trouble?); "
+                   "returning the start plan")
+    else:
+        status = _result_status(out.status)
+        message = _stop_message(out, "the start plan")
+    if math.isfinite(bound):
+        bound = min(bound, inc.objective)
     return LocationResult(
         open_sites=inc.open_sites, assignment=inc.assignment, allocation=inc.allocation,
         objective=inc.objective, bound=bound, gap=relative_gap(inc.objective, bound),
         status=status, method=method + "+" + inc.method, seconds=seconds,
-        message=out.message,
+        message=message,
     )

@@ -13,12 +13,53 @@ import scipy.sparse as sp
 
 from .quiet import quiet_fds
 
-__all__ = ["MipOutcome", "run_lp", "run_mip"]
+__all__ = ["MipOutcome", "new_highs", "run_lp", "run_mip"]
 
 #: Measured cost of HiGHS presolve on location models [s per nonzero].
 PRESOLVE_SECONDS_PER_NONZERO = 4e-6
 
 ProgressFn = Callable[[float, str], "bool | None"]
+
+
+def new_highs() -> highspy.Highs:
+    """A silenced HiGHS instance (no banner, no log on stdout).
+
+    highspy prints its "Running HiGHS ... Copyright ..." banner to the C
+    ``stdout`` when the first ``Highs()`` of a process is created, before
+    ``output_flag`` can be set, which corrupts ``--json`` output. Create it
+    inside :func:`~footprint.optimise.quiet.quiet_fds` and switch logging off.
+    """
+    with quiet_fds():
+        h = highspy.Highs()
+        h.setOptionValue("output_flag", False)
+        h.setOptionValue("log_to_console", False)
+    return h
+
+
+# The banner is printed once per process, by whichever Highs() comes first:
+# create that one here (this module is imported with footprint.optimise), so
+# that a bare ``highspy.Highs()`` elsewhere cannot print it either.
+new_highs()
+
+#: Why HiGHS stopped, in words, for the model statuses that are neither a
+#: proof (optimal / infeasible) nor the time limit.
+_STOP_REASONS = {
+    "kInterrupt": "HiGHS was interrupted",
+    "kMemoryLimit": "HiGHS ran out of memory",
+    "kIterationLimit": "HiGHS reached its iteration limit",
+    "kSolutionLimit": "HiGHS reached its node, leaf or solution limit",
+    "kObjectiveBound": "HiGHS reached its objective bound",
+    "kObjectiveTarget": "HiGHS reached its objective target",
+    "kUnknown": "HiGHS stopped without a verdict (numerical trouble?)",
+    "kUnboundedOrInfeasible": "HiGHS could not tell unbounded from infeasible",
+    "kUnbounded": "HiGHS reported the model unbounded (numerical trouble?)",
+}
+
+
+def stop_reason(ms: highspy.HighsModelStatus) -> str:
+    """Why HiGHS stopped with model status ``ms``, in words."""
+    name = getattr(ms, "name", str(ms)).split(".")[-1]
+    return _STOP_REASONS.get(name, f"HiGHS failed ({name.removeprefix('k')})")
 
 
 @dataclass
@@ -28,16 +69,18 @@ class MipOutcome:
     Attributes
     ----------
     status : str
-        ``optimal``, ``time_limit``, ``cancelled``, ``infeasible`` or
-        ``feasible``.
+        ``optimal``, ``time_limit``, ``cancelled`` (progress callback),
+        ``infeasible`` (proven by HiGHS) or ``stopped`` (any other stop:
+        memory, interrupt, node/solution limit, numerical trouble ...;
+        ``message`` says why; ``x`` may or may not be set).
     x : numpy.ndarray or None
         Column values when a primal solution exists.
     objective : float
         HiGHS objective (including offset) [cost units].
     bound : float
-        Best dual bound [cost units].
+        Best dual bound [cost units]; ``nan`` when HiGHS has none.
     message : str
-        HiGHS model status text.
+        HiGHS model status text, or why it stopped in words.
     """
 
     status: str
@@ -63,6 +106,7 @@ def run_mip(
     progress: ProgressFn | None = None,
     progress_span: tuple[float, float] = (0.0, 1.0),
     threads: int = 1,
+    highs_options: dict | None = None,
 ) -> MipOutcome:
     """Solve ``min c x + offset`` s.t. ``row_lower <= A x <= row_upper``.
 
@@ -90,13 +134,16 @@ def run_mip(
         Fractions of the overall progress bar this run covers.
     threads : int
         HiGHS threads.
+    highs_options : dict, optional
+        Extra HiGHS options (name -> value), set before the others.
 
     Returns
     -------
     MipOutcome
     """
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
+    h = new_highs()
+    for key, value in (highs_options or {}).items():
+        h.setOptionValue(key, value)
     # HiGHS checks its clock only now and then: leave it a small margin
     h.setOptionValue("time_limit", float(max(0.97 * time_limit - 0.05, 0.01)))
     h.setOptionValue("mip_rel_gap", float(mip_gap))
@@ -179,25 +226,28 @@ def run_mip(
     has_x = info.primal_solution_status == 2  # kSolutionStatusFeasible
     x = np.asarray(h.getSolution().col_value) if has_x else None
     obj = float(info.objective_function_value) if has_x else math.inf
-    bound = float(info.mip_dual_bound) if ints.size else obj
+    ks = highspy.HighsModelStatus
+    if ints.size:
+        bound = float(info.mip_dual_bound)
+    else:
+        bound = obj if ms == ks.kOptimal else math.nan
     if not math.isfinite(bound):
         bound = math.nan
-    ks = highspy.HighsModelStatus
+    msg = h.modelStatusToString(ms)
     if state["cancelled"]:
         status = "cancelled"
     elif state["timed_out"] or ms == ks.kTimeLimit:
         status = "time_limit"
-    elif ms == ks.kInterrupt:
-        status = "cancelled"
-    elif ms == ks.kOptimal:
+    elif ms == ks.kOptimal and has_x:
         status = "optimal"
-    elif ms == ks.kTimeLimit:
-        status = "time_limit"
-    elif ms == ks.kInfeasible:
+    elif ms == ks.kInfeasible or (
+            ms == ks.kUnboundedOrInfeasible
+            and np.isfinite(lower).all() and np.isfinite(upper).all()):
+        # all columns bounded: "unbounded or infeasible" can only be infeasible
         status = "infeasible"
     else:
-        status = "feasible" if has_x else "infeasible"
-    msg = h.modelStatusToString(ms)
+        status = "stopped"
+        msg = f"{stop_reason(ms)} before proving optimality"
     return MipOutcome(status, x, obj, bound, msg)
 
 
@@ -220,8 +270,7 @@ def run_lp(
         ``(objective, x, reduced_costs)`` when HiGHS proves LP optimality
         within ``time_limit``; ``None`` otherwise.
     """
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
+    h = new_highs()
     h.setOptionValue("time_limit", float(max(time_limit, 0.01)))
     h.setOptionValue("threads", 1)
     if not presolve:
