@@ -7,7 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
+
+#: Each CLI call builds the demo's cost matrices first (about 35 s), whatever the time limit.
+slow = pytest.mark.slow
 
 
 def _cli(*args: str, timeout: float = 180) -> subprocess.CompletedProcess:
@@ -15,6 +20,7 @@ def _cli(*args: str, timeout: float = 180) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=timeout)
 
 
+@slow
 def test_optimise_json_is_json() -> None:
     out = _cli("optimise", "scenarios/hubs-30.toml", "--json", "--time-limit", "5",
                "--method", "exact")
@@ -23,6 +29,7 @@ def test_optimise_json_is_json() -> None:
     assert isinstance(json.loads(out.stdout), dict)
 
 
+@slow
 def test_run_json_with_optimised_hubs_is_json(tmp_path: Path) -> None:
     scenario = tmp_path / "optimise.toml"
     baseline = (ROOT / "scenarios" / "baseline.toml").as_posix()
