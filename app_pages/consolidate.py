@@ -102,7 +102,8 @@ if opt and opt["hubs"] == scenario.hubs and opt["report"] is not None:
     m2.metric("Total, t CO₂e/yr", f"{fp_opt.total_tco2e:,.0f}", border=True,
               help="The full footprint of the plan, business travel included")
     m3.metric("Time", f"{report.seconds:.1f} s", border=True)
-    st.markdown(f"**How good is it?** {solver.verdict()[0].upper() + solver.verdict()[1:]}"
+    verdict = solver.verdict()
+    st.markdown(f"**How good is it?** {verdict[:1].upper() + verdict[1:]}"
                 f"{' (stopped by you)' if opt.get('cancelled') and solver.status != 'cancelled' else ''}. "
                 f"The optimiser minimises commuting and building energy; business travel is then improved by a "
                 f"local search on the full footprint"
