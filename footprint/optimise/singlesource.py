@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable
 
 import numpy as np
+import scipy.sparse as sp
 from numba import njit
 
 __all__ = ["gap_assign", "improve_assignment"]
@@ -53,13 +54,54 @@ def _best_two(c, d, r, tol, i, out):
 
 
 @njit(cache=True, nogil=True)
+def _first_of(reg, d, a, b):
+    """The group placed first of ``a`` and ``b`` (-1: none): the largest
+    regret, ties the largest demand, then the lowest index."""
+    if a < 0:
+        return b
+    if b < 0:
+        return a
+    if reg[a] != reg[b]:
+        return a if reg[a] > reg[b] else b
+    if d[a] != d[b]:
+        return a if d[a] > d[b] else b
+    return a if a < b else b
+
+
+@njit(cache=True, nogil=True)
+def _tree_update(tree, size, reg, d, i, present):
+    """Set leaf ``i`` of the tournament tree (present or removed) and replay its path."""
+    node = size + i
+    tree[node] = i if present else -1
+    node //= 2
+    while node >= 1:
+        tree[node] = _first_of(reg, d, tree[2 * node], tree[2 * node + 1])
+        node //= 2
+
+
+@njit(cache=True, nogil=True)
+def _rescan(c, d, r, tol, i, tmp, j1, j2, reg):
+    """Recompute row ``i``'s two cheapest sites with room and its regret; False if none fits."""
+    m1, m2 = _best_two(c, d, r, tol, i, tmp)
+    if not m1 < np.inf:
+        return False
+    j1[i] = tmp[0]
+    j2[i] = tmp[1]
+    reg[i] = m2 - m1 if m2 < np.inf else np.inf
+    return True
+
+
+@njit(cache=True, nogil=True)
 def _regret_kernel(c, d, cap, tol, a):
     """Martello-Toth regret greedy; False when a group cannot be placed.
 
-    Incremental: placing a group only lowers the room of its site, so only
-    the groups whose cheapest or second-cheapest feasible site it was (and
-    which no longer fit there) are re-scanned. Each step is one ``O(n)``
-    pass over the unplaced groups, ``O(n^2 + n k)`` in all, ``O(n)`` memory.
+    The next group comes from a tournament tree over the unplaced groups
+    (``O(log n)`` per change). Placing a group only lowers the room of its
+    site *j*, so only groups that no longer fit there and had *j* as their
+    cheapest or second-cheapest site are re-scanned; they are found by a
+    pointer per site that walks the groups in decreasing demand (a group
+    that no longer fits never fits again). ``O(n log n + n k)`` time in all,
+    ``O(n + k)`` memory.
     """
     n, k = c.shape
     r = cap.copy()
@@ -69,40 +111,34 @@ def _regret_kernel(c, d, cap, tol, a):
     left = np.ones(n, dtype=np.bool_)
     tmp = np.empty(2, dtype=np.intp)
     for i in range(n):
-        m1, m2 = _best_two(c, d, r, tol, i, tmp)
-        if not m1 < np.inf:
+        if not _rescan(c, d, r, tol, i, tmp, j1, j2, reg):
             return False
-        j1[i] = tmp[0]
-        j2[i] = tmp[1]
-        reg[i] = m2 - m1 if m2 < np.inf else np.inf
-    last = -1
+    size = 1
+    while size < n:
+        size *= 2
+    tree = np.full(2 * size, -1, dtype=np.intp)
+    for i in range(n):
+        tree[size + i] = i
+    for node in range(size - 1, 0, -1):
+        tree[node] = _first_of(reg, d, tree[2 * node], tree[2 * node + 1])
+    by_demand = np.argsort(-d, kind="mergesort")
+    walked = np.zeros(k, dtype=np.intp)  # groups of by_demand already found too large for site j
     for _ in range(n):
-        best_reg = -np.inf
-        best_d = -np.inf
-        t = -1
-        for i in range(n):
-            if not left[i]:
-                continue
-            if last >= 0 and (j1[i] == last or j2[i] == last) and d[i] > r[last] + tol:
-                m1, m2 = _best_two(c, d, r, tol, i, tmp)
-                if not m1 < np.inf:
-                    return False
-                j1[i] = tmp[0]
-                j2[i] = tmp[1]
-                reg[i] = m2 - m1 if m2 < np.inf else np.inf
-            # the largest regret first (single option = inf), ties: the
-            # largest demand, then the lowest index
-            if reg[i] > best_reg or (reg[i] == best_reg and d[i] > best_d):
-                best_reg = reg[i]
-                best_d = d[i]
-                t = i
+        t = tree[1]
         if t < 0:
             break
         j = j1[t]
         a[t] = j
         r[j] -= d[t]
         left[t] = False
-        last = j
+        _tree_update(tree, size, reg, d, t, False)
+        while walked[j] < n and d[by_demand[walked[j]]] > r[j] + tol:
+            i = by_demand[walked[j]]
+            walked[j] += 1
+            if left[i] and (j1[i] == j or j2[i] == j):
+                if not _rescan(c, d, r, tol, i, tmp, j1, j2, reg):
+                    return False
+                _tree_update(tree, size, reg, d, i, True)
     return True
 
 
@@ -268,7 +304,7 @@ def _regret_greedy(c: np.ndarray, d: np.ndarray, cap: np.ndarray) -> np.ndarray 
     Groups with a single option first, then the largest regret (second
     cheapest minus cheapest feasible site), ties: the largest demand, then
     the lowest index; each to its cheapest feasible site. Compiled,
-    ``O(n^2 + n k)`` time and ``O(n)`` extra memory.
+    ``O(n log n + n k)`` time and ``O(n + k)`` extra memory.
     """
     n, k = c.shape
     a = np.full(n, -1, dtype=np.intp)
@@ -562,12 +598,12 @@ class SiteSearch:
         cc = self.c
         d = self.d
         # 1. relocate a whole cluster to a closed site with room
-        onehot = np.zeros((k + (self.u is not None), self.n))
-        onehot[a, np.arange(self.n)] = 1.0
-        onehot = onehot[:k]
-        mc = onehot @ cc[:, closed_idx] + self.f[closed_idx][None, :]  # (k, closed)
-        load = onehot @ d
-        here = (onehot * c[:, :k].T).sum(axis=1) + self.f[sites]
+        placed = a < k  # not on the virtual "unserved" column
+        member = sp.csr_array((np.ones(int(placed.sum())), (a[placed], np.flatnonzero(placed))),
+                              shape=(k, self.n))
+        mc = member @ cc[:, closed_idx] + self.f[closed_idx][None, :]  # (k, closed)
+        load = member @ d
+        here = np.bincount(a[placed], weights=c[np.flatnonzero(placed), a[placed]], minlength=k) + self.f[sites]
         room = self.cap[closed_idx][None, :] >= load[:, None] - _TOL * max(load.max(), 1.0)
         reloc = np.where(room, mc - here[:, None], np.inf)[movable]
         # 2. uncapacitated swap delta with nearest / second nearest open
@@ -582,14 +618,16 @@ class SiteSearch:
             d1 = np.minimum(d1, self.u)
         n1 = np.argmin(cs, axis=1)
         cj = cc[:, closed_idx]
-        # closing position q: rows whose nearest is q lose (min(d2, c_ij) - d1)
-        delta = np.empty((movable.size, closed_idx.size))
-        for t, q in enumerate(movable):
-            mine = n1 == q
-            other = ~mine
-            part = np.minimum(d2[mine, None], cj[mine]).sum(axis=0) - d1[mine].sum()
-            part += np.minimum(cj[other] - d1[other, None], 0.0).sum(axis=0)
-            delta[t] = part + self.f[closed_idx] - self.f[sites[q]]
+        # opening j gains min(c_ij - d1, 0) on every row; closing position q
+        # instead costs min(d2, c_ij) - d1 on the rows whose nearest is q:
+        # delta[q, j] = sum_i gain_ij + sum_{i: n1_i = q} (lose_ij - gain_ij)
+        gain = np.minimum(cj - d1[:, None], 0.0)
+        fix = np.minimum(d2[:, None], cj)
+        fix -= d1[:, None]
+        fix -= gain
+        nearest = sp.csr_array((np.ones(self.n), (n1, np.arange(self.n))), shape=(k, self.n))
+        delta = (nearest @ fix)[movable] + gain.sum(axis=0)[None, :]
+        delta += self.f[closed_idx][None, :] - self.f[sites[movable]][:, None]
         out: list[tuple[int, int]] = []
         seen: set[tuple[int, int]] = set()
         for mat in (reloc, delta):
