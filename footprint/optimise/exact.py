@@ -10,7 +10,7 @@ from dataclasses import replace
 import numpy as np
 import scipy.sparse as sp
 
-from . import capacitated
+from . import capacitated, restricted
 from .evaluate import evaluate, nearest_assignment
 from .heuristic import solve_heuristic
 from .highs_runner import MipOutcome, run_lp, run_mip
@@ -342,7 +342,11 @@ def solve_exact(
         ``"radius"``; capacitated with split demand and no ``n_sites``
         also ``"lagrangian-split"`` (Lagrangian tree) and ``"strong-reduced"``
         (HiGHS on the strong model after the tree's root site fixing, with
-        lazy linking rows).
+        lazy linking rows). Capacitated models over
+        :data:`~footprint.optimise.restricted.MAX_PAIRS` pairs are never handed
+        to HiGHS whole: :func:`~footprint.optimise.restricted.solve_restricted`
+        bounds them and searches a part (``"strong-restricted"``: the strong
+        model of that part, whatever its size).
     incumbent : LocationResult, optional
         A known feasible solution; returned when HiGHS finds nothing better
         (the result is never worse than it).
@@ -381,6 +385,18 @@ def solve_exact(
             progress=progress, progress_span=progress_span)
         return replace(res, seconds=time.perf_counter() - t0)
     red = aggregate_rows(problem)
+    if formulation in ("strong", "strong-reduced") and restricted.too_large(problem, red):
+        # never hand HiGHS a model that does not fit: bound the whole problem, search a part
+        incumbent = _feasible_start(problem, incumbent, warm_start, time_limit)
+        if incumbent is None:
+            return _no_plan(problem, "no feasible start was found and the whole model is too large for "
+                            "HiGHS (this does not prove there is no plan)", time.perf_counter() - t0)
+        res = restricted.solve_restricted(
+            problem, red, incumbent, time_limit=time_limit - (time.perf_counter() - t0),
+            mip_gap=mip_gap, progress=progress, progress_span=progress_span)
+        return replace(res, seconds=time.perf_counter() - t0)
+    if formulation == "strong-restricted":  # the part that solve_restricted hands over
+        formulation = "strong"
     split: capacitated.SplitReduction | None = None
     if formulation == "strong-reduced":
         lo_f, hi_f = progress_span
@@ -448,13 +464,8 @@ def solve_exact(
     if out.x is None:
         if has_incumbent:
             return _replace_status(incumbent, out, method, bound, time.perf_counter() - t0)
-        return LocationResult(
-            open_sites=np.zeros(0, dtype=np.intp),
-            assignment=np.full(problem.n_groups, -1, dtype=np.intp),
-            allocation=None, objective=math.inf, bound=bound, gap=math.nan,
-            status=_result_status(out.status), method=method,
-            seconds=time.perf_counter() - t0, message=_stop_message(out, None),
-        )
+        return _no_plan(problem, _stop_message(out, None), time.perf_counter() - t0,
+                        status=_result_status(out.status), method=method, bound=bound)
     y = out.x[:m]
     open_sites = np.flatnonzero(y > 0.5)
     allocation = None
@@ -562,6 +573,17 @@ def _split_result(inc: LocationResult, split: capacitated.SplitReduction, status
         objective=inc.objective, bound=bound, gap=relative_gap(inc.objective, bound),
         status=status, method="exact:lagrangian-split+" + inc.method, seconds=seconds,
         message=split.message)
+
+
+def _no_plan(problem: LocationProblem, message: str, seconds: float, *, status: str = "time_limit",
+             method: str = "exact", bound: float = math.nan) -> LocationResult:
+    """A result without a plan (``objective`` inf): nothing feasible is known."""
+    return LocationResult(
+        open_sites=np.zeros(0, dtype=np.intp),
+        assignment=np.full(problem.n_groups, -1, dtype=np.intp),
+        allocation=None, objective=math.inf, bound=bound, gap=math.nan,
+        status=status, method=method, seconds=seconds, message=message,
+    )
 
 
 def _result_status(mip_status: str) -> str:

@@ -141,11 +141,10 @@ def run_mip(
     -------
     MipOutcome
     """
+    t0 = time.perf_counter()  # handing the model over counts against the limit too
     h = new_highs()
     for key, value in (highs_options or {}).items():
         h.setOptionValue(key, value)
-    # HiGHS checks its clock only now and then: leave it a small margin
-    h.setOptionValue("time_limit", float(max(0.97 * time_limit - 0.05, 0.01)))
     h.setOptionValue("mip_rel_gap", float(mip_gap))
     h.setOptionValue("threads", int(threads))
     a = sp.csr_array(a)
@@ -192,7 +191,9 @@ def run_mip(
         sol.value_valid = True
         h.setSolution(sol)
 
-    t0 = time.perf_counter()
+    # HiGHS checks its clock only now and then: leave it a small margin
+    left = time_limit - (time.perf_counter() - t0)
+    h.setOptionValue("time_limit", float(max(0.97 * left - 0.05, 0.01)))
     lo_f, hi_f = progress_span
     state = {"last": -1.0, "cancelled": False, "timed_out": False}
 

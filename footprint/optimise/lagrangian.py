@@ -279,7 +279,8 @@ def _integral(cost: np.ndarray, unassigned: np.ndarray, fixed: np.ndarray) -> bo
 
 def lagrangian_bound(cost: np.ndarray, unassigned: np.ndarray, fixed: np.ndarray,
                      p: int | None, forced: np.ndarray, upper_bound: float,
-                     *, iterations: int = ROOT_ITERATIONS) -> tuple[float, np.ndarray]:
+                     *, iterations: int = ROOT_ITERATIONS,
+                     stop: Callable[[], bool] | None = None) -> tuple[float, np.ndarray]:
     """Lagrangian (= LP) lower bound by subgradient ascent.
 
     Parameters
@@ -299,6 +300,9 @@ def lagrangian_bound(cost: np.ndarray, unassigned: np.ndarray, fixed: np.ndarray
         Objective of a known solution; the step sizes aim at it [cost units].
     iterations : int
         Largest number of subgradient passes.
+    stop : callable, optional
+        Asked between chunks of passes; True ends the ascent (the bound so far
+        is still valid).
 
     Returns
     -------
@@ -311,7 +315,7 @@ def lagrangian_bound(cost: np.ndarray, unassigned: np.ndarray, fixed: np.ndarray
     lam0 = _initial_multipliers(cost, unassigned)
     return _maximise(mat, np.asarray(unassigned, dtype=float), fixed.astype(float), lam0,
                      state, -1 if p is None else int(p), float(upper_bound), np.inf, 2.0,
-                     30, int(iterations), lambda: False)
+                     30, int(iterations), stop if stop is not None else (lambda: False))
 
 
 def _penalty_fixing(v: np.ndarray, sel: np.ndarray, state: np.ndarray, p: int,

@@ -12,6 +12,7 @@ from .exact import solve_exact
 from .feasibility import InfeasibleProblem, check_feasibility
 from .heuristic import solve_heuristic
 from .problem import LocationProblem
+from .restricted import MAX_PAIRS
 from .result import LocationResult
 
 __all__ = ["solve"]
@@ -20,6 +21,9 @@ ProgressFn = Callable[[float, str], "bool | None"]
 
 #: Share of the time limit that "auto" gives the heuristic start [fraction].
 HEURISTIC_SHARE = 0.1
+#: The same for capacitated problems too large for one HiGHS model
+#: (:data:`~footprint.optimise.restricted.MAX_PAIRS`) [fraction].
+LARGE_HEURISTIC_SHARE = 0.5
 
 
 def solve(
@@ -79,10 +83,16 @@ def solve(
         return replace(res, seconds=time.perf_counter() - t0)
     # "auto": a full heuristic run; "exact": a quick greedy + descent start,
     # so that a time-limited run always has an incumbent
-    share = min(HEURISTIC_SHARE * time_limit, 10.0 if method == "auto" else 1.0)
+    large = problem.capacitated and problem.n_groups * problem.n_candidates > MAX_PAIRS
+    if method == "auto":
+        # too large for HiGHS whole: the exact path only bounds and searches a part, so
+        # the heuristic's own search is worth more of the time
+        share = LARGE_HEURISTIC_SHARE * time_limit if large else min(HEURISTIC_SHARE * time_limit, 10.0)
+    else:
+        share = min(HEURISTIC_SHARE * time_limit, 1.0)
     incumbent = solve_heuristic(problem, time_limit=share, random_state=random_state,
                                 warm_start=warm_start, progress=progress,
-                                progress_span=(0.0, HEURISTIC_SHARE),
+                                progress_span=(0.0, share / time_limit),
                                 max_iter=1000 if method == "auto" or (
                                     problem.capacitated and problem.single_source) else 0)
     if incumbent.status == "cancelled":
@@ -91,7 +101,7 @@ def solve(
         warm_start = incumbent.open_sites
     else:
         incumbent = None
-    span = (HEURISTIC_SHARE, 1.0)
+    span = (share / time_limit, 1.0)
     remaining = time_limit - (time.perf_counter() - t0)
     res = solve_exact(problem, time_limit=max(remaining, 0.01), mip_gap=mip_gap,
                       warm_start=warm_start, progress=progress, progress_span=span,
