@@ -58,6 +58,9 @@ def main() -> None:
               "", "`selection`: current | explicit (`sites`) | largest (`count`) | optimise (`count`).",
               "`assignment`: nearest | offices_whole. `office_to_hub` is a table `office = \"hub\"`,",
               "written by `optimise --save` so that a saved scenario reproduces the assignment.",
+              "`respect_capacity` (explicit, largest): staff go to the nearest hub *with room*, so no hub",
+              "needs more desks than its `max_desks`; `false`: the nearest hub whatever its size",
+              "(over-capacity hubs are flagged). The optimiser has its own `optimiser.respect_capacity`.",
               "", "## `[optimiser]`", "", *_doc_table(OptimiserSettings), ""]
     OUT.write_text("\n".join(lines), encoding="utf-8")
     print(f"wrote {OUT}")

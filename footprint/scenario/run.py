@@ -116,9 +116,15 @@ def plan_for(org: Organisation, policy: Policy, hubs: HubChoice, scenario: Scena
         label = f"{int(mask.sum())} hubs named in the scenario"
     else:
         mask = largest_offices(org, hubs.count)
-        label = f"the {hubs.count} largest offices as hubs (desk capacity not checked)"
+        label = f"the {hubs.count} largest offices as hubs"
     if hubs.office_to_hub:
         return _plan_from_moves(org, policy, mask, hubs, scenario, label), None
+    if hubs.respect_capacity:
+        from footprint.optimise.room import nearest_with_room
+
+        return nearest_with_room(org, policy, mask, keep_offices_whole=whole,
+                                 label=f"{label}, staff to the nearest hub with room"), None
+    label += ", staff to the nearest hub (desk capacity not checked)"
     return nearest_plan(org, policy, mask, keep_offices_whole=whole, label=label), None
 
 

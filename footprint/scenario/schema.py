@@ -58,6 +58,10 @@ class HubChoice:
     office_to_hub : tuple of (str, str)
         Optional explicit office → hub moves (written by ``optimise --save`` so that a
         saved scenario reproduces the optimiser's assignment exactly).
+    respect_capacity : bool
+        For ``explicit`` and ``largest``: staff go to the nearest hub *with room*, so
+        no hub needs more desks than its ``max_desks`` (default). ``false``: the
+        nearest hub whatever its size (over-capacity hubs are flagged).
     """
 
     selection: str = "current"
@@ -65,6 +69,7 @@ class HubChoice:
     sites: tuple[str, ...] = ()
     assignment: str = "nearest"
     office_to_hub: tuple[tuple[str, str], ...] = ()
+    respect_capacity: bool = True
 
     def validate(self, where: str) -> list[Problem]:
         problems = []
