@@ -34,6 +34,27 @@ def p90(xs: list[float]) -> float:
     return xs[min(len(xs) - 1, int(round(0.9 * (len(xs) - 1))))]
 
 
+def policy_pairs(n: int, skip: int = 0) -> list[tuple[float, float]]:
+    """``n`` distinct (office days, video share [%]) pairs, none the default: every change is a cache miss."""
+    days = [0.5 * i for i in range(11)]
+    videos = [5.0 * i for i in range(21)]
+    return [(d, v) for v in videos for d in days if (d, v) != (3.0, 30.0)][skip : skip + n]
+
+
+def slider_latencies_ms(at: AppTest, pairs: list[tuple[float, float]]) -> list[float]:
+    """Move the Workshop's office-days and video sliders to each pair; the rerun time of each [ms]."""
+    times = []
+    for d, v in pairs:
+        at.slider(key=state.widget_key("office_days_per_week")).set_value(d)
+        at.slider(key=state.widget_key("video_share")).set_value(v)
+        t0 = time.perf_counter()
+        at.run()
+        times.append(1000 * (time.perf_counter() - t0))
+        assert not at.exception, at.exception
+        assert at.session_state.scenario.policy.office_days_per_week == d
+    return times
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--changes", type=int, default=20)
@@ -45,19 +66,8 @@ def main() -> None:
     at.switch_page("app_pages/workshop.py").run()
     assert not at.exception, at.exception
 
-    # distinct (office days, video share) pairs: every change is a cache miss
-    days = [0.5 * i for i in range(11)]
-    videos = [5.0 * i for i in range(21)]
-    pairs = [(d, v) for v in videos for d in days if (d, v) != (3.0, 30.0)][: args.changes]
-    times = []
-    for d, v in pairs:
-        at.slider(key=state.widget_key("office_days_per_week")).set_value(d)
-        at.slider(key=state.widget_key("video_share")).set_value(v)
-        t0 = time.perf_counter()
-        at.run()
-        times.append(1000 * (time.perf_counter() - t0))
-        assert not at.exception, at.exception
-        assert at.session_state.scenario.policy.office_days_per_week == d
+    pairs = policy_pairs(args.changes)
+    times = slider_latencies_ms(at, pairs)
 
     # the accounting alone, for reference
     from footprint.accounting import account
