@@ -8,6 +8,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from . import capacitated
 from .exact import solve_exact
 from .feasibility import InfeasibleProblem, check_feasibility
 from .heuristic import solve_heuristic
@@ -20,6 +21,21 @@ ProgressFn = Callable[[float, str], "bool | None"]
 
 #: Share of the time limit that "auto" gives the heuristic start [fraction].
 HEURISTIC_SHARE = 0.1
+#: Share for the single-source heuristic before the split bound runs
+#: (:func:`~footprint.optimise.capacitated.solve_single_source`) [fraction].
+SINGLE_SOURCE_SHARE = 0.3
+
+
+def _single_source_bound(problem: LocationProblem) -> bool:
+    """True for the problems "auto"/"exact" solve by heuristic + split bound.
+
+    Single source with a fixed number of sites and at least
+    :data:`~footprint.optimise.capacitated.MIN_PAIRS` pairs: HiGHS's model
+    has no bound there after minutes (1000 x 300, p = 30) or runs out of
+    memory (5000 x 1000).
+    """
+    return (problem.capacitated and problem.single_source and problem.n_sites is not None
+            and problem.n_groups * problem.n_candidates >= capacitated.MIN_PAIRS)
 
 
 def solve(
@@ -76,6 +92,18 @@ def solve(
     if method == "heuristic":
         res = solve_heuristic(problem, time_limit=time_limit, random_state=random_state,
                               warm_start=warm_start, progress=progress)
+        return replace(res, seconds=time.perf_counter() - t0)
+    if _single_source_bound(problem):
+        incumbent = solve_heuristic(problem, time_limit=SINGLE_SOURCE_SHARE * time_limit,
+                                    random_state=random_state, warm_start=warm_start,
+                                    progress=progress, progress_span=(0.0, SINGLE_SOURCE_SHARE))
+        if incumbent.status == "cancelled":
+            return replace(incumbent, seconds=time.perf_counter() - t0)
+        remaining = time_limit - (time.perf_counter() - t0)
+        res = capacitated.solve_single_source(
+            problem, incumbent if incumbent.feasible else None,
+            time_limit=max(remaining, 0.01), mip_gap=mip_gap, progress=progress,
+            progress_span=(SINGLE_SOURCE_SHARE, 1.0))
         return replace(res, seconds=time.perf_counter() - t0)
     # "auto": a full heuristic run; "exact": a quick greedy + descent start,
     # so that a time-limited run always has an incumbent
