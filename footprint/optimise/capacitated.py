@@ -54,6 +54,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .evaluate import evaluate
+from .heuristic import solve_heuristic
 from .problem import LocationProblem
 from .quiet import quiet_fds
 from .reduce import Reduced, aggregate_rows
@@ -65,6 +66,7 @@ __all__ = [
     "SplitReduction",
     "applies",
     "card_knapsack",
+    "quick_start",
     "cover_knapsack",
     "lagrangian_split_bound",
     "reduce_split",
@@ -328,66 +330,82 @@ def _knapsack(g, s, need, p, state, node_limit):  # pragma: no cover - compiled
 
 
 @numba.njit(cache=True)
-def _site_values(ct, d, lam, s, f, state, v, x):  # pragma: no cover - compiled
+def _site_knapsack(ct, d, lam, s, j, w, idx, ratio, g):  # pragma: no cover - compiled
+    """``min sum_i (c_ij - lam_i) x_ij`` over ``sum_i d_i x_ij <= s_j``, ``0 <= x <= 1``.
+
+    A continuous knapsack: zero-demand rows first, then by cost per unit of
+    demand. ``w``, ``idx``, ``ratio`` are ``(r,)`` work buffers. When ``g``
+    has size ``r`` the optimal ``x_j`` is subtracted from it (the
+    subgradient), so no ``(m, r)`` array of ``x`` is ever stored.
+    """
+    r = ct.shape[1]
+    sub = g.size == r
+    cnt = 0
+    load = 0.0
+    val = 0.0
+    for i in range(r):
+        wi = ct[j, i] - lam[i]
+        if wi < 0.0:
+            if d[i] <= 0.0:
+                val += wi
+                if sub:
+                    g[i] -= 1.0
+            else:
+                idx[cnt] = i
+                w[cnt] = wi
+                cnt += 1
+                load += d[i]
+    if load <= s[j]:
+        for t in range(cnt):
+            val += w[t]
+            if sub:
+                g[idx[t]] -= 1.0
+        return val
+    for t in range(cnt):
+        ratio[t] = w[t] / d[idx[t]]
+    order = np.argsort(ratio[:cnt])
+    left = s[j]
+    for q in range(cnt):
+        t = order[q]
+        i = idx[t]
+        if d[i] <= left:
+            val += w[t]
+            left -= d[i]
+            if sub:
+                g[i] -= 1.0
+        else:
+            fr = left / d[i]
+            val += w[t] * fr
+            if sub:
+                g[i] -= fr
+            break
+    return val
+
+
+@numba.njit(cache=True)
+def _site_values(ct, d, lam, s, f, state, v):  # pragma: no cover - compiled
     """Per-site Lagrangian values ``v_j = f_j + min sum_i (c_ij - lam_i) x_ij``.
 
-    Over ``sum_i d_i x_ij <= s_j``, ``0 <= x_ij <= 1`` (a continuous
-    knapsack: zero-demand rows first, then by cost per unit of demand).
-    ``ct`` is ``(m, r)`` with ``inf`` on forbidden pairs; fills ``v`` and
-    the optimal ``x`` (``(m, r)``). Closed sites (``state == -1``) are
-    skipped: ``v_j = inf``, their ``x`` row is left as it was.
+    Over ``sum_i d_i x_ij <= s_j``, ``0 <= x_ij <= 1`` (:func:`_site_knapsack`).
+    ``ct`` is ``(m, r)`` with ``inf`` on forbidden pairs; fills ``v``.
+    Closed sites (``state == -1``) are skipped: ``v_j = inf``.
     """
     m, r = ct.shape
     w = np.empty(r)
     idx = np.empty(r, dtype=np.int64)
     ratio = np.empty(r)
+    none = np.empty(0)
     for j in range(m):
         if state[j] == -1:
             v[j] = np.inf
             continue
-        cnt = 0
-        load = 0.0
-        val = 0.0
-        for i in range(r):
-            x[j, i] = 0.0
-            wi = ct[j, i] - lam[i]
-            if wi < 0.0:
-                if d[i] <= 0.0:
-                    x[j, i] = 1.0
-                    val += wi
-                else:
-                    idx[cnt] = i
-                    w[cnt] = wi
-                    cnt += 1
-                    load += d[i]
-        if load <= s[j]:
-            for t in range(cnt):
-                x[j, idx[t]] = 1.0
-                val += w[t]
-        else:
-            for t in range(cnt):
-                ratio[t] = w[t] / d[idx[t]]
-            order = np.argsort(ratio[:cnt])
-            left = s[j]
-            for q in range(cnt):
-                t = order[q]
-                i = idx[t]
-                if d[i] <= left:
-                    x[j, i] = 1.0
-                    val += w[t]
-                    left -= d[i]
-                else:
-                    fr = left / d[i]
-                    x[j, i] = fr
-                    val += w[t] * fr
-                    break
-        v[j] = f[j] + val
+        v[j] = f[j] + _site_knapsack(ct, d, lam, s, j, w, idx, ratio, none)
 
 
 @numba.njit(cache=True)
-def _lagrangian(ct, d, s, f, unas, need, p, state, lam, v, x, node_limit):  # pragma: no cover
-    """``L(lam)`` [cost units]; fills ``v`` and ``x``, returns ``(L, y)`` (``p < 0``: free)."""
-    _site_values(ct, d, lam, s, f, state, v, x)
+def _lagrangian(ct, d, s, f, unas, need, p, state, lam, v, node_limit):  # pragma: no cover
+    """``L(lam)`` [cost units]; fills ``v``, returns ``(L, y)`` (``p < 0``: free)."""
+    _site_values(ct, d, lam, s, f, state, v)
     total = 0.0
     for i in range(lam.size):
         total += lam[i]
@@ -410,13 +428,15 @@ def _ascent(ct, d, s, f, unas, need, p, state, lam, best_lam, best, target, prun
     """
     m, r = ct.shape
     v = np.empty(m)
-    x = np.zeros((m, r))
     g = np.empty(r)
+    w = np.empty(r)
+    idx = np.empty(r, dtype=np.int64)
+    ratio = np.empty(r)
     y = np.zeros(m, dtype=np.bool_)
     it = 0
     while it < n_pass:
         it += 1
-        val, y = _lagrangian(ct, d, s, f, unas, need, p, state, lam, v, x, node_limit)
+        val, y = _lagrangian(ct, d, s, f, unas, need, p, state, lam, v, node_limit)
         if val == np.inf:
             return np.inf, theta, noimp, it, True, y
         for j in range(m):
@@ -437,8 +457,7 @@ def _ascent(ct, d, s, f, unas, need, p, state, lam, best_lam, best, target, prun
             g[i] = 0.0 if unas[i] < lam[i] else 1.0
         for j in range(m):
             if y[j]:
-                for i in range(r):
-                    g[i] -= x[j, i]
+                _site_knapsack(ct, d, lam, s, j, w, idx, ratio, g)
         gg = 0.0
         for i in range(r):
             gg += g[i] * g[i]
@@ -888,9 +907,7 @@ class _Engine:
                  incumbent: LocationResult | None) -> None:
         self.data = _data(problem, red)
         self.primal = _Primal(problem, red, incumbent)
-        m, r = self.data.ct.shape
-        self.v = np.empty(m)
-        self.x = np.zeros((m, r))
+        self.v = np.empty(self.data.ct.shape[0])
         self.passes = 0
 
     def ascend(self, state: np.ndarray, lam: np.ndarray, prune_at: float, theta: float,
@@ -919,7 +936,7 @@ class _Engine:
         """``(L(lam), y, sum_i lam_i + unassigned part)``; fills ``self.v``."""
         dt = self.data
         val, y = _lagrangian(dt.ct, dt.d, dt.s, dt.f, dt.unas, dt.need, dt.p, state, lam, self.v,
-                             self.x, KNAPSACK_NODES)
+                             KNAPSACK_NODES)
         lam_part = float(np.sum(lam) + np.sum(np.minimum(dt.unas - lam, 0.0)))
         return float(val), y, lam_part
 
@@ -1325,6 +1342,31 @@ def solve_split(problem: LocationProblem, red: Reduced, incumbent: LocationResul
         objective=inc.objective, bound=bound, gap=relative_gap(inc.objective, bound),
         status=status, method=f"{method}+{inc.method}", seconds=seconds, message=msg)
 
+
+
+def quick_start(problem: LocationProblem, red: Reduced, time_limit: float, *,
+                warm_start: np.ndarray | None = None, progress: ProgressFn | None = None,
+                progress_span: tuple[float, float] = (0.0, 1.0)) -> LocationResult | None:
+    """A split plan: the uncapacitated heuristic's open sites, allocated by the transportation LP.
+
+    With a fixed number of sites the capacitated heuristic spends most of
+    its time in full transportation LPs; this start costs one p-median
+    search and one (column-generation) LP, and the tree's local search
+    takes it from there. ``None`` when those sites cannot serve the demand
+    (or on cancel). ``warm_start`` sites, when given, seed the p-median search.
+    """
+    sub = LocationProblem(cost=problem.cost, n_sites=problem.n_sites,
+                          fixed_cost=problem.fixed_cost, forced_open=problem.forced_open,
+                          allowed=problem.allowed, unassigned_cost=problem.unassigned_cost)
+    unc = solve_heuristic(sub, time_limit=time_limit, warm_start=warm_start, progress=progress,
+                          progress_span=progress_span)
+    if not unc.feasible or unc.status == "cancelled":
+        return None
+    value, x = transport(problem, red, unc.open_sites)
+    if x is None or not math.isfinite(value):
+        return None
+    res = _result(problem, red, unc.open_sites, x, "p-median-sites+transportation-lp")
+    return res if math.isfinite(res.objective) else None
 
 # ------------------------------------------------------------ single source
 #: Share of the time limit the single-source wrapper gives the split tree

@@ -13,6 +13,7 @@ from .exact import solve_exact
 from .feasibility import InfeasibleProblem, check_feasibility
 from .heuristic import solve_heuristic
 from .problem import LocationProblem
+from .reduce import aggregate_rows
 from .result import LocationResult
 
 __all__ = ["solve"]
@@ -105,6 +106,20 @@ def solve(
             time_limit=max(remaining, 0.01), mip_gap=mip_gap, progress=progress,
             progress_span=(SINGLE_SOURCE_SHARE, 1.0))
         return replace(res, seconds=time.perf_counter() - t0)
+    if (problem.n_sites is not None and capacitated.applies(problem)
+            and problem.n_groups * problem.n_candidates >= capacitated.MIN_PAIRS):
+        # split demand, fixed p: the Lagrangian tree (exact.py's "auto") from a
+        # quick start; its own local search replaces the slow capacitated one
+        start = capacitated.quick_start(problem, aggregate_rows(problem),
+                                        min(HEURISTIC_SHARE * time_limit, 10.0),
+                                        warm_start=warm_start, progress=progress,
+                                        progress_span=(0.0, HEURISTIC_SHARE))
+        if start is not None:
+            remaining = time_limit - (time.perf_counter() - t0)
+            res = solve_exact(problem, time_limit=max(remaining, 0.01), mip_gap=mip_gap,
+                              progress=progress, progress_span=(HEURISTIC_SHARE, 1.0),
+                              incumbent=start)
+            return replace(res, seconds=time.perf_counter() - t0)
     # "auto": a full heuristic run; "exact": a quick greedy + descent start,
     # so that a time-limited run always has an incumbent
     share = min(HEURISTIC_SHARE * time_limit, 10.0 if method == "auto" else 1.0)
