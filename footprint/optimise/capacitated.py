@@ -46,7 +46,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import highspy
 import numba
@@ -54,19 +54,24 @@ import numpy as np
 import scipy.sparse as sp
 
 from .evaluate import evaluate
+from .heuristic import solve_heuristic
 from .problem import LocationProblem
 from .quiet import quiet_fds
-from .reduce import Reduced
+from .reduce import Reduced, aggregate_rows
 from .result import LocationResult, relative_gap
+from .singlesource import SiteSearch
 
 __all__ = [
     "MIN_PAIRS",
     "SplitReduction",
     "applies",
+    "card_knapsack",
+    "quick_start",
     "cover_knapsack",
     "lagrangian_split_bound",
     "reduce_split",
     "reduced_strong_model",
+    "solve_single_source",
     "solve_split",
     "transport",
 ]
@@ -228,77 +233,190 @@ def _cover_knapsack(g, s, need, state, node_limit):  # pragma: no cover - compil
 
 
 @numba.njit(cache=True)
-def _site_values(ct, d, lam, s, f, state, v, x):  # pragma: no cover - compiled
+def _card_pick(g, s, free, q, mu, pick):  # pragma: no cover - compiled
+    """The ``q`` free items of smallest ``g - mu s``; returns ``(sum g - mu s, sum s)``."""
+    w = np.empty(free.size)
+    for t in range(free.size):
+        w[t] = g[free[t]] - mu * s[free[t]]
+    order = np.argsort(w)
+    val = 0.0
+    cov = 0.0
+    for t in range(free.size):
+        pick[t] = False
+    for t in range(q):
+        pick[order[t]] = True
+        val += w[order[t]]
+        cov += s[free[order[t]]]
+    return val, cov
+
+
+@numba.njit(cache=True)
+def _card_knapsack(g, s, need, p, state):  # pragma: no cover - compiled
+    """``min sum g_j y_j`` s.t. ``sum y_j = p``, ``sum s_j y_j >= need``, ``y`` binary.
+
+    ``state`` 1 = forced in, -1 = excluded, 0 = free. When the ``p``
+    cheapest items cover ``need`` they are optimal (``exact``). Otherwise
+    the value is the Lagrangian dual of the cover row, ``max_mu >= 0 of
+    mu * need + min_{|y| = p} sum (g_j - mu s_j) y_j``, found by bisection
+    on ``mu`` (a valid lower bound, ``exact`` False), and ``y`` the set at
+    the smallest ``mu`` found whose items cover ``need``. Returns
+    ``(value, y, exact)``; ``value`` is ``inf`` when no ``p`` items cover.
+    """
+    m = g.size
+    y = np.zeros(m, dtype=np.bool_)
+    base = 0.0
+    rem = need
+    k = 0
+    nf = 0
+    for j in range(m):
+        if state[j] == 1:
+            y[j] = True
+            base += g[j]
+            rem -= s[j]
+            k += 1
+        elif state[j] == 0:
+            nf += 1
+    q = p - k
+    tol = 1e-12 * max(abs(need), 1.0)
+    if q < 0 or nf < q:
+        return np.inf, y, True
+    free = np.empty(nf, dtype=np.int64)
+    t = 0
+    for j in range(m):
+        if state[j] == 0:
+            free[t] = j
+            t += 1
+    top = np.sort(s[free])[::-1]
+    if top[:q].sum() < rem - tol:
+        return np.inf, y, True
+    pick = np.zeros(nf, dtype=np.bool_)
+    val, cov = _card_pick(g, s, free, q, 0.0, pick)
+    if cov >= rem - tol:
+        for t in range(nf):
+            if pick[t]:
+                y[free[t]] = True
+        return base + val, y, True
+    best = base + val
+    lo = 0.0
+    hi = 1.0
+    for _ in range(200):  # grow hi until its pick covers
+        val, cov = _card_pick(g, s, free, q, hi, pick)
+        best = max(best, base + val + hi * rem)
+        if cov >= rem - tol:
+            break
+        lo = hi
+        hi *= 2.0
+    for _ in range(60):
+        mid = 0.5 * (lo + hi)
+        val, cov = _card_pick(g, s, free, q, mid, pick)
+        best = max(best, base + val + mid * rem)
+        if cov >= rem - tol:
+            hi = mid
+        else:
+            lo = mid
+    _card_pick(g, s, free, q, hi, pick)
+    for t in range(nf):
+        if pick[t]:
+            y[free[t]] = True
+    return best, y, False
+
+
+@numba.njit(cache=True)
+def _knapsack(g, s, need, p, state, node_limit):  # pragma: no cover - compiled
+    """The sites' subproblem: :func:`_card_knapsack` when ``p >= 0``, else covering."""
+    if p >= 0:
+        return _card_knapsack(g, s, need, p, state)
+    return _cover_knapsack(g, s, need, state, node_limit)
+
+
+@numba.njit(cache=True)
+def _site_knapsack(ct, d, lam, s, j, w, idx, ratio, g):  # pragma: no cover - compiled
+    """``min sum_i (c_ij - lam_i) x_ij`` over ``sum_i d_i x_ij <= s_j``, ``0 <= x <= 1``.
+
+    A continuous knapsack: zero-demand rows first, then by cost per unit of
+    demand. ``w``, ``idx``, ``ratio`` are ``(r,)`` work buffers. When ``g``
+    has size ``r`` the optimal ``x_j`` is subtracted from it (the
+    subgradient), so no ``(m, r)`` array of ``x`` is ever stored.
+    """
+    r = ct.shape[1]
+    sub = g.size == r
+    cnt = 0
+    load = 0.0
+    val = 0.0
+    for i in range(r):
+        wi = ct[j, i] - lam[i]
+        if wi < 0.0:
+            if d[i] <= 0.0:
+                val += wi
+                if sub:
+                    g[i] -= 1.0
+            else:
+                idx[cnt] = i
+                w[cnt] = wi
+                cnt += 1
+                load += d[i]
+    if load <= s[j]:
+        for t in range(cnt):
+            val += w[t]
+            if sub:
+                g[idx[t]] -= 1.0
+        return val
+    for t in range(cnt):
+        ratio[t] = w[t] / d[idx[t]]
+    order = np.argsort(ratio[:cnt])
+    left = s[j]
+    for q in range(cnt):
+        t = order[q]
+        i = idx[t]
+        if d[i] <= left:
+            val += w[t]
+            left -= d[i]
+            if sub:
+                g[i] -= 1.0
+        else:
+            fr = left / d[i]
+            val += w[t] * fr
+            if sub:
+                g[i] -= fr
+            break
+    return val
+
+
+@numba.njit(cache=True)
+def _site_values(ct, d, lam, s, f, state, v):  # pragma: no cover - compiled
     """Per-site Lagrangian values ``v_j = f_j + min sum_i (c_ij - lam_i) x_ij``.
 
-    Over ``sum_i d_i x_ij <= s_j``, ``0 <= x_ij <= 1`` (a continuous
-    knapsack: zero-demand rows first, then by cost per unit of demand).
-    ``ct`` is ``(m, r)`` with ``inf`` on forbidden pairs; fills ``v`` and
-    the optimal ``x`` (``(m, r)``). Closed sites (``state == -1``) are
-    skipped: ``v_j = inf``, their ``x`` row is left as it was.
+    Over ``sum_i d_i x_ij <= s_j``, ``0 <= x_ij <= 1`` (:func:`_site_knapsack`).
+    ``ct`` is ``(m, r)`` with ``inf`` on forbidden pairs; fills ``v``.
+    Closed sites (``state == -1``) are skipped: ``v_j = inf``.
     """
     m, r = ct.shape
     w = np.empty(r)
     idx = np.empty(r, dtype=np.int64)
     ratio = np.empty(r)
+    none = np.empty(0)
     for j in range(m):
         if state[j] == -1:
             v[j] = np.inf
             continue
-        cnt = 0
-        load = 0.0
-        val = 0.0
-        for i in range(r):
-            x[j, i] = 0.0
-            wi = ct[j, i] - lam[i]
-            if wi < 0.0:
-                if d[i] <= 0.0:
-                    x[j, i] = 1.0
-                    val += wi
-                else:
-                    idx[cnt] = i
-                    w[cnt] = wi
-                    cnt += 1
-                    load += d[i]
-        if load <= s[j]:
-            for t in range(cnt):
-                x[j, idx[t]] = 1.0
-                val += w[t]
-        else:
-            for t in range(cnt):
-                ratio[t] = w[t] / d[idx[t]]
-            order = np.argsort(ratio[:cnt])
-            left = s[j]
-            for q in range(cnt):
-                t = order[q]
-                i = idx[t]
-                if d[i] <= left:
-                    x[j, i] = 1.0
-                    val += w[t]
-                    left -= d[i]
-                else:
-                    fr = left / d[i]
-                    x[j, i] = fr
-                    val += w[t] * fr
-                    break
-        v[j] = f[j] + val
+        v[j] = f[j] + _site_knapsack(ct, d, lam, s, j, w, idx, ratio, none)
 
 
 @numba.njit(cache=True)
-def _lagrangian(ct, d, s, f, unas, need, state, lam, v, x, node_limit):  # pragma: no cover
-    """``L(lam)`` [cost units]; fills ``v`` and ``x``, returns ``(L, y)``."""
-    _site_values(ct, d, lam, s, f, state, v, x)
+def _lagrangian(ct, d, s, f, unas, need, p, state, lam, v, node_limit):  # pragma: no cover
+    """``L(lam)`` [cost units]; fills ``v``, returns ``(L, y)`` (``p < 0``: free)."""
+    _site_values(ct, d, lam, s, f, state, v)
     total = 0.0
     for i in range(lam.size):
         total += lam[i]
         if unas[i] < lam[i]:
             total += unas[i] - lam[i]
-    kv, y, _ = _cover_knapsack(v, s, need, state, node_limit)
+    kv, y, _ = _knapsack(v, s, need, p, state, node_limit)
     return total + kv, y
 
 
 @numba.njit(cache=True)
-def _ascent(ct, d, s, f, unas, need, state, lam, best_lam, best, target, prune_at, theta,
+def _ascent(ct, d, s, f, unas, need, p, state, lam, best_lam, best, target, prune_at, theta,
             noimp, patience, theta_min, n_pass, node_limit, ysum):  # pragma: no cover
     """Up to ``n_pass`` subgradient passes (Polyak steps towards ``target``).
 
@@ -310,13 +428,15 @@ def _ascent(ct, d, s, f, unas, need, state, lam, best_lam, best, target, prune_a
     """
     m, r = ct.shape
     v = np.empty(m)
-    x = np.zeros((m, r))
     g = np.empty(r)
+    w = np.empty(r)
+    idx = np.empty(r, dtype=np.int64)
+    ratio = np.empty(r)
     y = np.zeros(m, dtype=np.bool_)
     it = 0
     while it < n_pass:
         it += 1
-        val, y = _lagrangian(ct, d, s, f, unas, need, state, lam, v, x, node_limit)
+        val, y = _lagrangian(ct, d, s, f, unas, need, p, state, lam, v, node_limit)
         if val == np.inf:
             return np.inf, theta, noimp, it, True, y
         for j in range(m):
@@ -337,8 +457,7 @@ def _ascent(ct, d, s, f, unas, need, state, lam, best_lam, best, target, prune_a
             g[i] = 0.0 if unas[i] < lam[i] else 1.0
         for j in range(m):
             if y[j]:
-                for i in range(r):
-                    g[i] -= x[j, i]
+                _site_knapsack(ct, d, lam, s, j, w, idx, ratio, g)
         gg = 0.0
         for i in range(r):
             gg += g[i] * g[i]
@@ -380,13 +499,47 @@ def cover_knapsack(g: np.ndarray, s: np.ndarray, need: float,
     return float(val), y
 
 
+def card_knapsack(g: np.ndarray, s: np.ndarray, need: float, p: int,
+                  state: np.ndarray | None = None) -> tuple[float, np.ndarray, bool]:
+    """0-1 knapsack with a count: ``min g.y`` s.t. ``sum y = p``, ``s.y >= need``.
+
+    Parameters
+    ----------
+    g : numpy.ndarray
+        ``(m,)`` item costs [cost units] (any sign).
+    s : numpy.ndarray
+        ``(m,)`` item sizes (capacities) [demand units], non-negative.
+    need : float
+        Size to cover [demand units].
+    p : int
+        Number of items to take.
+    state : numpy.ndarray, optional
+        ``(m,)`` int: 1 forced in, -1 excluded, 0 free.
+
+    Returns
+    -------
+    value : float
+        Optimal value when ``exact``, else a lower bound (the Lagrangian
+        dual of the cover row) [cost units]; ``inf`` when no ``p`` items cover.
+    y : numpy.ndarray
+        ``(m,)`` bool: ``p`` items that cover ``need`` (optimal when ``exact``).
+    exact : bool
+        True when the ``p`` cheapest items cover ``need``.
+    """
+    g = np.ascontiguousarray(g, dtype=float)
+    s = np.ascontiguousarray(s, dtype=float)
+    st = np.zeros(g.size, dtype=np.int64) if state is None else np.asarray(state, np.int64)
+    val, y, exact = _card_knapsack(g, s, float(need), int(p), st)
+    return float(val), y, bool(exact)
+
+
 def applies(problem: LocationProblem) -> bool:
     """True when :func:`solve_split` and :func:`reduce_split` handle the problem.
 
-    Capacitated, demand may be split, no fixed number of sites (the
-    covering knapsack does not model ``sum_j y_j = p``).
+    Capacitated with split demand; a fixed number of sites ``n_sites`` adds
+    a count to the knapsack over the sites (:func:`card_knapsack`).
     """
-    return problem.capacitated and not problem.single_source and problem.n_sites is None
+    return problem.capacitated and not problem.single_source
 
 
 @dataclass
@@ -400,6 +553,7 @@ class _Data:
     unas: np.ndarray    # (r,) unassigned cost [cost units], inf = must serve
     need: float         # demand that must be served [demand units]
     state: np.ndarray   # (m,) int64: 1 open, -1 closed, 0 free
+    p: int = -1         # number of sites to open, -1 = free
 
 
 def _data(problem: LocationProblem, red: Reduced) -> _Data:
@@ -410,7 +564,7 @@ def _data(problem: LocationProblem, red: Reduced) -> _Data:
     return _Data(np.ascontiguousarray(red.cost.T), d,
                  np.ascontiguousarray(problem.capacity, dtype=float),
                  np.ascontiguousarray(problem.fixed_or_zeros(), dtype=float),
-                 unas, need, state)
+                 unas, need, state, -1 if problem.n_sites is None else int(problem.n_sites))
 
 
 def _initial_multipliers(data: _Data) -> np.ndarray:
@@ -453,16 +607,122 @@ def lagrangian_split_bound(problem: LocationProblem, red: Reduced, target: float
     data = _data(problem, red)
     lam = _initial_multipliers(data) if lam is None else np.array(lam, dtype=float)
     best_lam = lam.copy()
-    best, *_ = _ascent(data.ct, data.d, data.s, data.f, data.unas, data.need, data.state,
+    best, *_ = _ascent(data.ct, data.d, data.s, data.f, data.unas, data.need, data.p,
+                       data.state,
                        lam, best_lam, -np.inf, float(target), float(target), THETA0, 0,
                        PATIENCE, THETA_MIN, int(max_passes), KNAPSACK_NODES,
                        np.zeros(data.s.size))
     return float(best), best_lam
 
 
+#: The transportation LP starts from each row's this many cheapest open sites
+#: and adds the others by pricing (column generation) [sites].
+TRANSPORT_NEAR = 8
+#: Most pricing rounds of the transportation LP; after them its (feasible)
+#: plan is kept even if not proven cheapest.
+TRANSPORT_ROUNDS = 12
+
+
+def _transport_lp(sub: np.ndarray, demand: np.ndarray, cap: np.ndarray,
+                  unassigned: np.ndarray, near: int
+                  ) -> tuple[float, np.ndarray, np.ndarray, np.ndarray] | None:
+    """Transportation LP on ``sub`` (``(r, k)``, ``inf`` = forbidden) by column generation.
+
+    Starts from every row's ``near`` cheapest allowed columns (all when
+    ``near >= k``), then adds the columns whose reduced cost
+    ``c_ij - u_i - d_i w_j`` is negative until none is (the LP optimum over
+    all pairs) or :data:`TRANSPORT_ROUNDS` rounds. Memory ``O(r k)``.
+    Returns ``(value, rows, cols, x)`` with ``x > 0`` only, or ``None``
+    when infeasible.
+    """
+    r, k = sub.shape
+    finite = np.isfinite(sub)
+    if near >= k:
+        pr, pk = np.nonzero(finite)
+    else:
+        part = np.argpartition(np.where(finite, sub, np.inf), near - 1, axis=1)[:, :near]
+        pr = np.repeat(np.arange(r), near)
+        pk = part.ravel()
+        ok = finite[pr, pk]
+        pr, pk = pr[ok], pk[ok]
+    u_rows = np.flatnonzero(np.isfinite(unassigned))
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("presolve", "off")
+    h.setOptionValue("threads", 1)
+    h.addRows(r + k, np.concatenate([np.ones(r), np.full(k, -np.inf)]),
+              np.concatenate([np.ones(r), cap]), 0, np.zeros(0, np.int32),
+              np.zeros(0, np.int32), np.zeros(0))
+    if u_rows.size:
+        n_u = u_rows.size
+        h.addCols(n_u, np.ascontiguousarray(unassigned[u_rows]), np.zeros(n_u), np.ones(n_u),
+                  n_u, np.arange(n_u, dtype=np.int32), u_rows.astype(np.int32), np.ones(n_u))
+    n_u = u_rows.size
+    in_model = np.zeros((r, k), dtype=bool) if near < k else None
+
+    def add(rows: np.ndarray, cols: np.ndarray) -> None:
+        n_x = rows.size
+        idx = np.empty(2 * n_x, dtype=np.int32)
+        idx[0::2] = rows
+        idx[1::2] = r + cols
+        val = np.empty(2 * n_x)
+        val[0::2] = 1.0
+        val[1::2] = demand[rows]
+        h.addCols(n_x, np.ascontiguousarray(sub[rows, cols]), np.zeros(n_x), np.ones(n_x),
+                  2 * n_x, np.arange(0, 2 * n_x, 2, dtype=np.int32), idx, val)
+        if in_model is not None:
+            in_model[rows, cols] = True
+
+    add(pr, pk)
+    all_r, all_k = [pr], [pk]
+    for _ in range(TRANSPORT_ROUNDS):
+        with quiet_fds():
+            h.run()
+        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            if in_model is None:
+                return None
+            # the cheapest columns alone cannot serve everyone: all of them
+            rest_r, rest_k = np.nonzero(finite & ~in_model)
+            if rest_r.size == 0:
+                return None
+            add(rest_r, rest_k)
+            all_r.append(rest_r)
+            all_k.append(rest_k)
+            in_model = None
+            continue
+        if in_model is None:
+            break
+        dual = np.asarray(h.getSolution().row_dual)
+        rc = sub - dual[:r, None] - demand[:, None] * dual[None, r:]
+        scale = 1e-9 * (1.0 + np.abs(dual[:r]))[:, None]
+        neg = (rc < -scale) & finite & ~in_model
+        if not neg.any():
+            break
+        nr, nk = np.nonzero(neg)
+        add(nr, nk)
+        all_r.append(nr)
+        all_k.append(nk)
+    else:
+        with quiet_fds():
+            h.run()
+        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return None
+    pr = np.concatenate(all_r)
+    pk = np.concatenate(all_k)
+    xv = np.asarray(h.getSolution().col_value)[n_u:n_u + pr.size]
+    keep = xv > 1e-12
+    value = float(h.getInfo().objective_function_value)
+    return value, pr[keep], pk[keep], np.minimum(xv[keep], 1.0)
+
+
 def transport(problem: LocationProblem, red: Reduced, open_sites: np.ndarray
               ) -> tuple[float, sp.csr_array | None]:
     """Cheapest split allocation to a fixed set of open sites (an LP).
+
+    Solved by column generation from each row's :data:`TRANSPORT_NEAR`
+    cheapest open sites (:func:`_transport_lp`): memory ``O(r k)`` for
+    ``k`` open sites, and a few thousand columns in the LP instead of
+    ``r k``.
 
     Parameters
     ----------
@@ -483,40 +743,13 @@ def transport(problem: LocationProblem, red: Reduced, open_sites: np.ndarray
     """
     open_sites = np.unique(np.asarray(open_sites, dtype=np.intp))
     r, m = red.cost.shape
-    sub = red.cost[:, open_sites]
-    pr, pk = np.nonzero(np.isfinite(sub))
-    u_rows = np.flatnonzero(np.isfinite(red.unassigned))
-    n_x, n_u = pr.size, u_rows.size
-    k = open_sites.size
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
-    h.setOptionValue("presolve", "off")
-    h.setOptionValue("threads", 1)
     cap = np.asarray(problem.capacity, dtype=float)[open_sites]
-    h.addRows(r + k, np.concatenate([np.ones(r), np.full(k, -np.inf)]),
-              np.concatenate([np.ones(r), cap]), 0, np.zeros(0, np.int32),
-              np.zeros(0, np.int32), np.zeros(0))
-    idx = np.empty(2 * n_x, dtype=np.int32)
-    idx[0::2] = pr
-    idx[1::2] = r + pk
-    val = np.empty(2 * n_x)
-    val[0::2] = 1.0
-    val[1::2] = red.demand[pr]
-    h.addCols(n_x, np.ascontiguousarray(sub[pr, pk]), np.zeros(n_x), np.ones(n_x), 2 * n_x,
-              np.arange(0, 2 * n_x, 2, dtype=np.int32), idx, val)
-    if n_u:
-        h.addCols(n_u, np.ascontiguousarray(red.unassigned[u_rows]), np.zeros(n_u),
-                  np.ones(n_u), n_u, np.arange(n_u, dtype=np.int32),
-                  u_rows.astype(np.int32), np.ones(n_u))
-    with quiet_fds():
-        h.run()
-    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+    out = _transport_lp(red.cost[:, open_sites], np.asarray(red.demand, dtype=float), cap,
+                        np.asarray(red.unassigned, dtype=float), TRANSPORT_NEAR)
+    if out is None:
         return math.inf, None
-    xv = np.asarray(h.getSolution().col_value)[:n_x]
-    keep = xv > 1e-12
-    x = sp.csr_array((np.minimum(xv[keep], 1.0), (pr[keep], open_sites[pk[keep]])),
-                     shape=(r, m))
-    value = float(h.getInfo().objective_function_value)
+    value, pr, pk, xv = out
+    x = sp.csr_array((xv, (pr, open_sites[pk])), shape=(r, m))
     return value + float(problem.fixed_or_zeros()[open_sites].sum()), x
 
 
@@ -612,6 +845,13 @@ def reduced_strong_model(problem: LocationProblem, red: Reduced, lam: np.ndarray
         rlo.append(np.array([need, float(min(k_min, m))]))
         rhi.append(np.array([np.inf, np.inf]))
         row0 += 2
+    if problem.n_sites is not None:  # exactly p sites
+        br.append(np.full(m, row0))
+        bc.append(np.arange(m))
+        bv.append(np.ones(m))
+        rlo.append(np.array([float(problem.n_sites)]))
+        rhi.append(np.array([float(problem.n_sites)]))
+        row0 += 1
     a = sp.csr_array((np.concatenate(bv), (np.concatenate(br), np.concatenate(bc))),
                      shape=(row0, n_col))
     return {
@@ -637,9 +877,15 @@ class _Primal:
         self.value = incumbent.objective if incumbent is not None else math.inf
         self.seen: dict[bytes, float] = {}
         self.n_eval = 0
+        self.p = problem.n_sites
 
     def price(self, y: np.ndarray) -> float:
-        """Value of opening exactly ``y`` (bool ``(m,)``); keeps the best [cost units]."""
+        """Value of opening exactly ``y`` (bool ``(m,)``); keeps the best [cost units].
+
+        ``inf`` for a set of the wrong size when ``n_sites`` is fixed.
+        """
+        if self.p is not None and int(np.count_nonzero(y)) != self.p:
+            return math.inf
         key = np.packbits(y).tobytes()
         if key in self.seen:
             return self.seen[key]
@@ -661,9 +907,7 @@ class _Engine:
                  incumbent: LocationResult | None) -> None:
         self.data = _data(problem, red)
         self.primal = _Primal(problem, red, incumbent)
-        m, r = self.data.ct.shape
-        self.v = np.empty(m)
-        self.x = np.zeros((m, r))
+        self.v = np.empty(self.data.ct.shape[0])
         self.passes = 0
 
     def ascend(self, state: np.ndarray, lam: np.ndarray, prune_at: float, theta: float,
@@ -682,7 +926,7 @@ class _Engine:
         ysum = np.zeros(dt.s.size)
         target = _target(self.primal.value, hint)
         best, _, _, it, done, _ = _ascent(
-            dt.ct, dt.d, dt.s, dt.f, dt.unas, dt.need, state, lam, best_lam, -np.inf,
+            dt.ct, dt.d, dt.s, dt.f, dt.unas, dt.need, dt.p, state, lam, best_lam, -np.inf,
             float(target), float(prune_at), float(theta), 0, int(patience),
             float(theta_min), int(n_pass), KNAPSACK_NODES, ysum)
         self.passes += it
@@ -691,8 +935,8 @@ class _Engine:
     def solve_at(self, state: np.ndarray, lam: np.ndarray) -> tuple[float, np.ndarray, float]:
         """``(L(lam), y, sum_i lam_i + unassigned part)``; fills ``self.v``."""
         dt = self.data
-        val, y = _lagrangian(dt.ct, dt.d, dt.s, dt.f, dt.unas, dt.need, state, lam, self.v,
-                             self.x, KNAPSACK_NODES)
+        val, y = _lagrangian(dt.ct, dt.d, dt.s, dt.f, dt.unas, dt.need, dt.p, state, lam, self.v,
+                             KNAPSACK_NODES)
         lam_part = float(np.sum(lam) + np.sum(np.minimum(dt.unas - lam, 0.0)))
         return float(val), y, lam_part
 
@@ -710,7 +954,7 @@ class _Engine:
         for j in np.flatnonzero(state == 0):
             st = state.copy()
             st[j] = -1 if y[j] else 1
-            kv, _, _ = _cover_knapsack(self.v, dt.s, dt.need, st, KNAPSACK_NODES)
+            kv, _, _ = _knapsack(self.v, dt.s, dt.need, dt.p, st, KNAPSACK_NODES)
             if lam_part + kv > limit:
                 if y[j]:
                     force[j] = True
@@ -739,15 +983,16 @@ def _local_search(primal: _Primal, data: _Data, state: np.ndarray, v: np.ndarray
         opened = np.flatnonzero(y & (state == 0))
         drop_order = opened[np.argsort(-v[opened])]
         moves: list[np.ndarray] = []
-        for j in drop_order:
-            z = y.copy()
-            z[j] = False
-            if data.s[z].sum() >= data.need:
+        if data.p < 0:  # a fixed number of sites allows swaps only
+            for j in drop_order:
+                z = y.copy()
+                z[j] = False
+                if data.s[z].sum() >= data.need:
+                    moves.append(z)
+            for k in cand:
+                z = y.copy()
+                z[k] = True
                 moves.append(z)
-        for k in cand:
-            z = y.copy()
-            z[k] = True
-            moves.append(z)
         for j in drop_order:
             for k in cand:
                 z = y.copy()
@@ -879,7 +1124,7 @@ def reduce_split(problem: LocationProblem, red: Reduced, incumbent: LocationResu
             target = _target(primal.value, max(best, val0))
             prune_at = _prune_level(primal.value, mip_gap)
             best, theta, noimp, it, done, y = _ascent(
-                data.ct, data.d, data.s, data.f, data.unas, data.need, state, lam,
+                data.ct, data.d, data.s, data.f, data.unas, data.need, data.p, state, lam,
                 best_lam, best, float(target), float(prune_at), theta, noimp, PATIENCE,
                 THETA_MIN, CHUNK, KNAPSACK_NODES, np.zeros(m))
             passes += it
@@ -1096,3 +1341,163 @@ def solve_split(problem: LocationProblem, red: Reduced, incumbent: LocationResul
         open_sites=inc.open_sites, assignment=inc.assignment, allocation=inc.allocation,
         objective=inc.objective, bound=bound, gap=relative_gap(inc.objective, bound),
         status=status, method=f"{method}+{inc.method}", seconds=seconds, message=msg)
+
+
+
+def quick_start(problem: LocationProblem, red: Reduced, time_limit: float, *,
+                warm_start: np.ndarray | None = None, progress: ProgressFn | None = None,
+                progress_span: tuple[float, float] = (0.0, 1.0)) -> LocationResult | None:
+    """A split plan: the uncapacitated heuristic's open sites, allocated by the transportation LP.
+
+    With a fixed number of sites the capacitated heuristic spends most of
+    its time in full transportation LPs; this start costs one p-median
+    search and one (column-generation) LP, and the tree's local search
+    takes it from there. ``None`` when those sites cannot serve the demand
+    (or on cancel). ``warm_start`` sites, when given, seed the p-median search.
+    """
+    sub = LocationProblem(cost=problem.cost, n_sites=problem.n_sites,
+                          fixed_cost=problem.fixed_cost, forced_open=problem.forced_open,
+                          allowed=problem.allowed, unassigned_cost=problem.unassigned_cost)
+    unc = solve_heuristic(sub, time_limit=time_limit, warm_start=warm_start, progress=progress,
+                          progress_span=progress_span)
+    if not unc.feasible or unc.status == "cancelled":
+        return None
+    value, x = transport(problem, red, unc.open_sites)
+    if x is None or not math.isfinite(value):
+        return None
+    res = _result(problem, red, unc.open_sites, x, "p-median-sites+transportation-lp")
+    return res if math.isfinite(res.objective) else None
+
+# ------------------------------------------------------------ single source
+#: Share of the time limit the single-source wrapper gives the split tree
+#: (the rest goes to single-source searches from its best open sets).
+SINGLE_TREE_SHARE = 0.7
+
+
+def _single_source_plan(problem: LocationProblem, search: SiteSearch, sites: np.ndarray,
+                        stop: Callable[[], bool] | None) -> LocationResult | None:
+    """Single-source plan on ``sites`` (assignment heuristic, then a site search)."""
+    sites = np.sort(np.asarray(sites, dtype=np.intp))
+    out = search.evaluate(sites)
+    if out is None:
+        return None
+    a, val = out
+    if stop is not None:
+        sites, a, val, _ = search.search(sites, a, val, stop, np.random.default_rng(0))
+        sites = np.asarray(sites, dtype=np.intp)
+    assignment = np.where(a < sites.size, sites[np.minimum(a, sites.size - 1)], -1)
+    order = np.argsort(sites)
+    open_sites = sites[order]
+    assignment = assignment.astype(np.intp)
+    obj = evaluate(problem, open_sites, assignment)
+    if not math.isfinite(obj):
+        return None
+    return LocationResult(open_sites=open_sites, assignment=assignment, allocation=None,
+                          objective=obj, bound=math.nan, gap=math.nan, status="feasible",
+                          method="single-source-search", seconds=0.0)
+
+
+def solve_single_source(problem: LocationProblem, incumbent: LocationResult | None, *,
+                        time_limit: float, mip_gap: float = 1e-4,
+                        progress: ProgressFn | None = None,
+                        progress_span: tuple[float, float] = (0.0, 1.0)) -> LocationResult:
+    """Single-source capacitated problems: the split tree's bound, single-source plans.
+
+    Every single-source plan is a split plan, so a lower bound of the split
+    problem bounds the single-source one. :func:`solve_split` runs on the
+    split relaxation with the single-source plan as its incumbent (it
+    prunes the nodes that cannot beat it by ``mip_gap``); then the tree's
+    best open set, and the incumbent's, are assigned single-source and
+    improved by the site search of :mod:`footprint.optimise.singlesource`.
+
+    Parameters
+    ----------
+    problem : LocationProblem
+        Capacitated, single-source problem.
+    incumbent : LocationResult, optional
+        A feasible single-source plan.
+    time_limit : float
+        Wall-clock limit [s].
+    mip_gap : float
+        Relative gap at which the search stops [fraction].
+    progress : callable, optional
+        ``progress(fraction, message)``; True cancels.
+    progress_span : tuple of float
+        Part of the progress bar this call covers.
+
+    Returns
+    -------
+    LocationResult
+        The best single-source plan, never worse than ``incumbent``; bound
+        from the split relaxation. Status ``optimal`` when the gap is at
+        most ``mip_gap``, ``infeasible`` only when the split relaxation is
+        proven infeasible, ``time_limit``/``cancelled`` when stopped, else
+        ``feasible``.
+    """
+    t0 = time.perf_counter()
+    deadline = t0 + time_limit
+    split = replace(problem, single_source=False)
+    red = aggregate_rows(split)
+    lo_f, hi_f = progress_span
+    mid = lo_f + SINGLE_TREE_SHARE * (hi_f - lo_f)
+    best = incumbent if incumbent is not None and math.isfinite(incumbent.objective) else None
+    tree = solve_split(split, red, best, time_limit=SINGLE_TREE_SHARE * time_limit,
+                       mip_gap=mip_gap, progress=progress, progress_span=(lo_f, mid))
+    bound = tree.bound
+    status = tree.status
+    if status == "infeasible":  # the split relaxation has no solution
+        return replace(tree, seconds=time.perf_counter() - t0,
+                       method="exact:lagrangian-split-bound")
+    cancelled = status == "cancelled"
+    cost = np.where(problem.allowed_or_all(), problem.cost, np.inf)
+    search = SiteSearch(cost, problem.demand_or_ones(), np.asarray(problem.capacity, float),
+                        problem.fixed_or_zeros(), problem.forced_or_none(),
+                        problem.unassigned_cost, deadline=deadline)
+    last = [-1.0]
+
+    def stop() -> bool:
+        nonlocal cancelled
+        now = time.perf_counter()
+        if progress is not None and now - last[0] >= 0.25:
+            last[0] = now
+            frac = mid + (hi_f - mid) * min((now - t0) / max(time_limit, 1e-9), 1.0)
+            if progress(frac, "single-source search from the bound's best sites"):
+                cancelled = True
+        gap_ok = best is not None and math.isfinite(bound) and relative_gap(
+            best.objective, bound) <= mip_gap
+        return cancelled or gap_ok or now >= deadline
+
+    if not cancelled and tree.open_sites.size and (
+            best is None or not np.array_equal(tree.open_sites, best.open_sites)):
+        plan = _single_source_plan(problem, search, tree.open_sites, stop)
+        if plan is not None and (best is None or plan.objective < best.objective):
+            best = plan
+    if best is not None and not stop():
+        plan = _single_source_plan(problem, search, best.open_sites, stop)
+        if plan is not None and plan.objective < best.objective:
+            best = plan
+    seconds = time.perf_counter() - t0
+    msg = f"split relaxation: {tree.verdict()}; {tree.message}"
+    method = "exact:lagrangian-split-bound"
+    if best is None:
+        return LocationResult(
+            open_sites=np.zeros(0, dtype=np.intp),
+            assignment=np.full(problem.n_groups, -1, dtype=np.intp), allocation=None,
+            objective=math.inf, bound=bound, gap=math.nan,
+            status="cancelled" if cancelled else "time_limit", method=method,
+            seconds=seconds, message=msg + "; no single-source plan found")
+    if math.isfinite(bound):
+        bound = min(bound, best.objective)
+    gap = relative_gap(best.objective, bound)
+    if cancelled:
+        status = "cancelled"
+    elif math.isfinite(gap) and gap <= mip_gap:
+        status = "optimal"
+    elif status != "time_limit" and time.perf_counter() < deadline:
+        status = "feasible"
+    else:
+        status = "time_limit"
+    return LocationResult(
+        open_sites=best.open_sites, assignment=best.assignment, allocation=None,
+        objective=best.objective, bound=bound, gap=gap, status=status,
+        method=f"{method}+{best.method}", seconds=seconds, message=msg)

@@ -8,10 +8,12 @@ from dataclasses import replace
 
 import numpy as np
 
+from . import capacitated
 from .exact import solve_exact
 from .feasibility import InfeasibleProblem, check_feasibility
 from .heuristic import solve_heuristic
 from .problem import LocationProblem
+from .reduce import aggregate_rows
 from .restricted import MAX_PAIRS
 from .result import LocationResult
 
@@ -24,6 +26,21 @@ HEURISTIC_SHARE = 0.1
 #: The same for capacitated problems too large for one HiGHS model
 #: (:data:`~footprint.optimise.restricted.MAX_PAIRS`) [fraction].
 LARGE_HEURISTIC_SHARE = 0.5
+#: Share for the single-source heuristic before the split bound runs
+#: (:func:`~footprint.optimise.capacitated.solve_single_source`) [fraction].
+SINGLE_SOURCE_SHARE = 0.3
+
+
+def _single_source_bound(problem: LocationProblem) -> bool:
+    """True for the problems "auto"/"exact" solve by heuristic + split bound.
+
+    Single source with a fixed number of sites and at least
+    :data:`~footprint.optimise.capacitated.MIN_PAIRS` pairs: HiGHS's model
+    has no bound there after minutes (1000 x 300, p = 30) or runs out of
+    memory (5000 x 1000).
+    """
+    return (problem.capacitated and problem.single_source and problem.n_sites is not None
+            and problem.n_groups * problem.n_candidates >= capacitated.MIN_PAIRS)
 
 
 def solve(
@@ -81,6 +98,32 @@ def solve(
         res = solve_heuristic(problem, time_limit=time_limit, random_state=random_state,
                               warm_start=warm_start, progress=progress)
         return replace(res, seconds=time.perf_counter() - t0)
+    if _single_source_bound(problem):
+        incumbent = solve_heuristic(problem, time_limit=SINGLE_SOURCE_SHARE * time_limit,
+                                    random_state=random_state, warm_start=warm_start,
+                                    progress=progress, progress_span=(0.0, SINGLE_SOURCE_SHARE))
+        if incumbent.status == "cancelled":
+            return replace(incumbent, seconds=time.perf_counter() - t0)
+        remaining = time_limit - (time.perf_counter() - t0)
+        res = capacitated.solve_single_source(
+            problem, incumbent if incumbent.feasible else None,
+            time_limit=max(remaining, 0.01), mip_gap=mip_gap, progress=progress,
+            progress_span=(SINGLE_SOURCE_SHARE, 1.0))
+        return replace(res, seconds=time.perf_counter() - t0)
+    if (problem.n_sites is not None and capacitated.applies(problem)
+            and problem.n_groups * problem.n_candidates >= capacitated.MIN_PAIRS):
+        # split demand, fixed p: the Lagrangian tree (exact.py's "auto") from a
+        # quick start; its own local search replaces the slow capacitated one
+        start = capacitated.quick_start(problem, aggregate_rows(problem),
+                                        min(HEURISTIC_SHARE * time_limit, 10.0),
+                                        warm_start=warm_start, progress=progress,
+                                        progress_span=(0.0, HEURISTIC_SHARE))
+        if start is not None:
+            remaining = time_limit - (time.perf_counter() - t0)
+            res = solve_exact(problem, time_limit=max(remaining, 0.01), mip_gap=mip_gap,
+                              progress=progress, progress_span=(HEURISTIC_SHARE, 1.0),
+                              incumbent=start)
+            return replace(res, seconds=time.perf_counter() - t0)
     # "auto": a full heuristic run; "exact": a quick greedy + descent start,
     # so that a time-limited run always has an incumbent
     large = problem.capacitated and problem.n_groups * problem.n_candidates > MAX_PAIRS
