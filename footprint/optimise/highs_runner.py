@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -14,6 +15,10 @@ import scipy.sparse as sp
 from .quiet import quiet_fds
 
 __all__ = ["MipOutcome", "new_highs", "run_lp", "run_mip"]
+
+#: How long past the deadline :func:`run_mip` waits for HiGHS to return, at most
+#: 5 % of the time limit [s].
+DEADLINE_GRACE_S = 0.5
 
 #: Measured cost of HiGHS presolve on location models [s per nonzero].
 PRESOLVE_SECONDS_PER_NONZERO = 4e-6
@@ -210,7 +215,9 @@ def run_mip(
         out = e.data_out  # type: ignore[attr-defined]
         if phase == "mip":
             pb, db = out.mip_primal_bound, out.mip_dual_bound
-            msg = f"branch and bound: best {pb:,.6g}, bound {db:,.6g}"
+            best = f"best {pb:,.6g}" if math.isfinite(pb) else "no plan yet"
+            bound = f"bound {db:,.6g}" if math.isfinite(db) else "no bound yet"
+            msg = f"branch and bound: {best}, {bound}"
         else:
             msg = "solving the LP relaxation"
         if progress(frac, msg):
@@ -220,8 +227,20 @@ def run_mip(
     h.cbMipInterrupt.subscribe(lambda e: _tick(e, "mip"))
     h.cbSimplexInterrupt.subscribe(lambda e: _tick(e, "lp"))
     h.cbIpmInterrupt.subscribe(lambda e: _tick(e, "lp"))
+    # highspy releases the interpreter in run(): solve in a thread and stop waiting at
+    # the deadline, even where HiGHS does not call back (presolve, one long root LP)
+    # (not a daemon: at exit the interpreter waits for it; it stops at its next callback)
+    solver = threading.Thread(target=h.run, name="highs")
     with quiet_fds():  # HiGHS prints some MIP diagnostics despite output_flag
-        h.run()
+        solver.start()
+        grace = min(DEADLINE_GRACE_S, 0.05 * time_limit)
+        solver.join(max(time_limit - (time.perf_counter() - t0), 0.0) + grace)
+    if solver.is_alive():
+        # the callbacks interrupt it at their next call; its answer is not awaited
+        state["timed_out"] = True
+        return MipOutcome("time_limit", None, math.inf, math.nan,
+                          "HiGHS did not stop at the time limit (it checks the clock only between "
+                          "steps of presolve, the LP and the search); stopped waiting for it")
     ms = h.getModelStatus()
     info = h.getInfo()
     has_x = info.primal_solution_status == 2  # kSolutionStatusFeasible

@@ -40,7 +40,7 @@ __all__ = ["MAX_PAIRS", "too_large", "solve_restricted"]
 ProgressFn = Callable[[float, str], "bool | None"]
 
 #: Largest number of (row, candidate) pairs of a HiGHS model (about 1 kB each).
-MAX_PAIRS = 100_000
+MAX_PAIRS = 250_000
 
 #: Share of the time limit for the lower bound [fraction].
 BOUND_SHARE = 0.3

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -15,7 +16,7 @@ from .heuristic import solve_heuristic
 from .problem import LocationProblem
 from .reduce import aggregate_rows
 from .restricted import MAX_PAIRS
-from .result import LocationResult
+from .result import LocationResult, relative_gap
 
 __all__ = ["solve"]
 
@@ -29,6 +30,18 @@ LARGE_HEURISTIC_SHARE = 0.5
 #: Share for the single-source heuristic before the split bound runs
 #: (:func:`~footprint.optimise.capacitated.solve_single_source`) [fraction].
 SINGLE_SOURCE_SHARE = 0.3
+#: Share of the rest for the split tree when HiGHS can then take the whole model [fraction].
+TREE_SHARE = 0.3
+
+
+def with_bound(res: LocationResult, bound: float, mip_gap: float) -> LocationResult:
+    """``res`` with the better of its own bound and ``bound`` (both valid), gap and status to match."""
+    if not math.isfinite(bound) or (math.isfinite(res.bound) and res.bound >= bound):
+        return res
+    bound = min(bound, res.objective)
+    gap = relative_gap(res.objective, bound)
+    status = "optimal" if gap <= mip_gap and res.status != "cancelled" else res.status
+    return replace(res, bound=bound, gap=gap, status=status)
 
 
 def _single_source_bound(problem: LocationProblem) -> bool:
@@ -37,7 +50,9 @@ def _single_source_bound(problem: LocationProblem) -> bool:
     Single source with a fixed number of sites and at least
     :data:`~footprint.optimise.capacitated.MIN_PAIRS` pairs: HiGHS's model
     has no bound there after minutes (1000 x 300, p = 30) or runs out of
-    memory (5000 x 1000).
+    memory (5000 x 1000). Where the model fits HiGHS whole
+    (:data:`~footprint.optimise.restricted.MAX_PAIRS`, e.g. the demo's
+    offices moved whole, 320 x 320), HiGHS then closes the gap.
     """
     return (problem.capacitated and problem.single_source and problem.n_sites is not None
             and problem.n_groups * problem.n_candidates >= capacitated.MIN_PAIRS)
@@ -104,11 +119,22 @@ def solve(
                                     progress=progress, progress_span=(0.0, SINGLE_SOURCE_SHARE))
         if incumbent.status == "cancelled":
             return replace(incumbent, seconds=time.perf_counter() - t0)
+        # the split relaxation's bound and the tree's plans first; where the model fits
+        # HiGHS whole (the demo's offices moved whole), HiGHS then closes the gap
+        whole = problem.n_groups * problem.n_candidates <= MAX_PAIRS
+        tree_share = TREE_SHARE if whole else 1.0
         remaining = time_limit - (time.perf_counter() - t0)
+        mid = SINGLE_SOURCE_SHARE + tree_share * (1.0 - SINGLE_SOURCE_SHARE)
         res = capacitated.solve_single_source(
             problem, incumbent if incumbent.feasible else None,
-            time_limit=max(remaining, 0.01), mip_gap=mip_gap, progress=progress,
-            progress_span=(SINGLE_SOURCE_SHARE, 1.0))
+            time_limit=max(tree_share * remaining, 0.01), mip_gap=mip_gap, progress=progress,
+            progress_span=(SINGLE_SOURCE_SHARE, mid))
+        if whole and res.feasible and res.status not in ("optimal", "cancelled"):
+            remaining = time_limit - (time.perf_counter() - t0)
+            exact = solve_exact(problem, time_limit=max(remaining, 0.01), mip_gap=mip_gap,
+                                progress=progress, progress_span=(mid, 1.0), incumbent=res,
+                                formulation="strong")
+            res = with_bound(exact, res.bound, mip_gap)
         return replace(res, seconds=time.perf_counter() - t0)
     if (problem.n_sites is not None and capacitated.applies(problem)
             and problem.n_groups * problem.n_candidates >= capacitated.MIN_PAIRS):
