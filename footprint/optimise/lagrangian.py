@@ -422,7 +422,8 @@ def lagrangian_branch_and_bound(
     def stop() -> bool:
         """Report progress (at most every 0.1 s); True on cancel or time out."""
         now = time.perf_counter() - t0
-        if progress is not None and now - clock["last"] >= 0.1:
+        if (progress is not None and clock["status"] != "cancelled"
+                and now - clock["last"] >= 0.1):  # no report after a cancel
             clock["last"] = now
             lo, hi = progress_span
             what = (f"branch and bound: {clock['nodes']} nodes, best {ub:,.6g}"

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 import numpy as np
 
+from .capacitated import solve_single_source
 from .exact import solve_exact
 from .problem import LocationProblem
 from .solve import solve
@@ -37,4 +39,8 @@ def warm_up() -> float:
     split = LocationProblem(cost=cost, fixed_cost=np.array([1.0, 2.0, 1.5]),
                             demand=np.array([1.0, 2.0, 1.0, 1.0]), capacity=np.array([3.0, 3.0, 2.0]))
     solve_exact(split, formulation="lagrangian-split", time_limit=60.0)
+    # a fixed number of sites: the count knapsack; single source: the split bound
+    split_p = replace(split, n_sites=2)
+    solve_exact(split_p, formulation="lagrangian-split", time_limit=60.0)
+    solve_single_source(replace(split_p, single_source=True), None, time_limit=60.0)
     return time.perf_counter() - t0
