@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from footprint.cli.common import EXIT_INPUT, main, user_errors
+from footprint.safeio import write_atomic
 
 
 @main.group()
@@ -78,5 +79,5 @@ def template(kind: str, fmt: str, output: Path | None) -> None:
             raise click.UsageError("an .xlsx template needs -o FILE")
         click.echo(content.decode("utf-8"), nl=False)
         return
-    output.write_bytes(content)
+    write_atomic(output, content)
     click.echo(f"{kind} template written to {output}")

@@ -11,6 +11,7 @@ import click
 from tqdm import tqdm
 
 from footprint.cli.common import EXIT_INPUT, fail, main, user_errors
+from footprint.safeio import write_atomic
 from footprint.scenario import load_scenario, run_scenario, save_scenario
 from footprint.scenario.run import load_organisation
 from footprint.scenario.schema import HubChoice
@@ -146,7 +147,7 @@ def sweep(scenario_file, hubs_range, weights, method, time_limit, offices_whole,
     finally:
         bar.close()
     if out is not None:
-        out.write_bytes(res.to_csv())
+        write_atomic(out, res.to_csv())
     if as_json:
         click.echo(json.dumps(res.to_rows(), indent=2, default=float))
     else:

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from footprint.cli.common import EXIT_INPUT, fail, main, user_errors
+from footprint.safeio import write_atomic
 from footprint.scenario import load_scenario, run_scenario
 from footprint.scenario.summary import format_summary, result_to_dict
 
@@ -39,7 +40,7 @@ def run(scenario: Path, as_json: bool, report: Path | None) -> None:
     if report is not None:
         from footprint.reports import scenario_report
 
-        report.write_bytes(scenario_report(result, fmt))
+        write_atomic(report, scenario_report(result, fmt))
         click.echo(f"Report written to {report}", err=as_json)
 
 
@@ -64,5 +65,5 @@ def compare(scenarios: tuple[Path, ...], as_json: bool, report: Path | None) -> 
     if report is not None:
         from footprint.reports import comparison_report
 
-        report.write_bytes(comparison_report(results, fmt))
+        write_atomic(report, comparison_report(results, fmt))
         click.echo(f"Report written to {report}", err=as_json)
