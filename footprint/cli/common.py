@@ -47,6 +47,8 @@ def user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
         debug = bool((click.get_current_context().find_root().obj or {}).get("debug"))
         try:
             return func(*args, **kwargs)
+        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise  # usage errors (bad option values): click prints them with the usage line, exit 2
         except InfeasibleScenario as e:
             fail(str(e), EXIT_INFEASIBLE)
         except InputError as e:

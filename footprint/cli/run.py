@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from footprint.cli.common import EXIT_INPUT, fail, main, user_errors
+from footprint.errors import InfeasibleScenario
 from footprint.safeio import write_atomic
 from footprint.scenario import load_scenario, run_scenario
 from footprint.scenario.summary import format_summary, result_to_dict
@@ -55,7 +56,12 @@ def compare(scenarios: tuple[Path, ...], as_json: bool, report: Path | None) -> 
     if not 2 <= len(scenarios) <= 6:
         fail(f"compare takes 2 to 6 scenario files, got {len(scenarios)}", EXIT_INPUT)
     fmt = _report_format(report) if report else None
-    results = [run_scenario(load_scenario(p)) for p in scenarios]
+    results = []
+    for p in scenarios:
+        try:
+            results.append(run_scenario(load_scenario(p)))
+        except InfeasibleScenario as e:  # say which of the files it is
+            raise InfeasibleScenario([f"{p}: {r}" for r in e.reasons]) from None
     if as_json:
         click.echo(json.dumps([result_to_dict(r) for r in results], indent=2))
     else:

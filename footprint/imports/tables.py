@@ -324,6 +324,11 @@ def _read_csv(raw: bytes, source: str) -> tuple[pd.DataFrame, bool]:
                             skip_blank_lines=False, engine="c", nrows=MAX_ROWS + 2, quoting=csv.QUOTE_MINIMAL,
                             on_bad_lines="error")
     except pd.errors.ParserError as e:
+        quote = re.search(r"EOF inside string starting at row (\d+)", str(e))
+        if quote:  # pandas counts rows from 0 (the header): the spreadsheet row is one more
+            raise InputError([Problem("a double quote (\") opens a value here but is never closed, so the rest of "
+                                      "the file would be read as one cell; close the quote or remove it",
+                                      source, int(quote.group(1)) + 1, None)], f"cannot read {source}") from None
         m = re.search(r"line (\d+), saw (\d+)", str(e))
         m2 = re.search(r"Expected (\d+) fields", str(e))
         if m and m2:
