@@ -145,17 +145,17 @@ class RowChecker:
         if lo is not None:
             below = finite & ((values <= lo) if lo_exclusive else (values < lo))
             rel = ">" if lo_exclusive else "≥"
-            self.flag(below, field, lambda p: f"{_fmt(values[p] / scale)} is out of range; '{col}' must be "
-                      f"{rel} {_fmt(lo / scale)}{u}")
+            self.flag(below, field, lambda p: f"{cell_list[p]} is out of range; '{col}' must be "
+                      f"{rel} {lo / scale:,.10g}{u}")
             finite &= ~below
         if hi is not None:
             above = finite & (values > hi)
-            self.flag(above, field, lambda p: f"{_fmt(values[p] / scale)} is out of range; '{col}' must be ≤ "
-                      f"{_fmt(hi / scale)}{u} (a plausible upper bound: check the value and its unit)")
+            self.flag(above, field, lambda p: f"{cell_list[p]} is out of range; '{col}' must be ≤ "
+                      f"{hi / scale:,.10g}{u} (a plausible upper bound: check the value and its unit)")
             finite &= ~above
         if integer:
             self.flag(finite & (values != np.round(values)), field,
-                      lambda p: f"{_fmt(values[p] / scale)} is not a whole number; enter a whole number{u}")
+                      lambda p: f"{cell_list[p]} is not a whole number; enter a whole number{u}")
         values[~finite] = np.nan
         return values
 
@@ -175,10 +175,6 @@ class RowChecker:
 
     def problems_sorted(self) -> list[Problem]:
         return sorted(self.problems, key=lambda p: (p.row if p.row is not None else 0))
-
-
-def _fmt(v: float) -> str:
-    return f"{v:.10g}"
 
 
 def canonical(values: pd.Series, table: dict[str, str]) -> tuple[np.ndarray, np.ndarray]:
