@@ -23,7 +23,7 @@ from footprint.imports import read_organisation, read_sites, read_staff
 from footprint.imports.organisation import site_aliases
 from footprint.imports.tables import MAX_BYTES, MAX_XLSX_UNZIPPED
 from footprint.safeio import WriteError, read_bounded, too_big_message, write_atomic
-from footprint.scenario import load_scenario, save_scenario
+from footprint.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -44,7 +44,7 @@ STAFF = (
 
 def scenario_text(**org: str) -> str:
     extra = "".join(f'{k} = "{v}"\n' for k, v in org.items())
-    return textwrap.dedent(f"""\
+    return textwrap.dedent("""\
         schema_version = 1
         name = "t"
         [organisation]
