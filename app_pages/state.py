@@ -276,7 +276,7 @@ def scenario_from_params(params: dict[str, str], fallback: Scenario) -> tuple[Sc
         data["organisation"].update(sites="uploaded offices", staff="uploaded staff")
     try:
         data["hubs"] = hubs_from_param(params["hubs"]) if "hubs" in params else scenario_to_dict(fallback)["hubs"]
-    except (ValueError, KeyError, TypeError, zlib.error):
+    except (ValueError, KeyError, TypeError, AttributeError, zlib.error):  # any text: never a crash
         problems.append(Problem("cannot be read; the default hubs are used", "link", None, "hubs"))
         data["hubs"] = scenario_to_dict(fallback)["hubs"]
     try:

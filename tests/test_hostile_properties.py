@@ -135,6 +135,8 @@ param_values = (st.text(max_size=40) | st.sampled_from(HOSTILE_PATHS)
 @SETTINGS
 @given(st.dictionaries(param_names, param_values, max_size=6))
 @example({"factor_set": "/dev/zero", "hubs": "current"})
+@example({"hubs": "x:eNqLNtQxigUAA9UBSA"})  # a packed list, not a table
+@example({"hubs": "x:eNozBQAANgA2"})  # a packed number
 @example({"factor_set": "/etc/passwd"})
 @example({"factor_set": str(SANDBOX / "secret.toml"), "hubs": "x:!!"})
 def test_any_query_string_gives_a_scenario_and_reads_no_named_file(params):
