@@ -83,8 +83,9 @@ def show_import(label: str, rep) -> bool:
     if rep.problems:
         n = len(rep.problems)
         if ok:
-            st.warning(f"{label}: {n:,} problem{'s' if n != 1 else ''}; rows {', '.join(map(str, rep.invalid_rows))} "
-                       "are left out.", icon=":material/warning:")
+            rows = rep.invalid_rows
+            st.warning(f"{label}: {n:,} problem{'s' if n != 1 else ''}; left out: row{'s' if len(rows) != 1 else ''} "
+                       f"{', '.join(map(str, rows))}.", icon=":material/warning:")
         else:
             st.error(f"{label} cannot be loaded: {n:,} problem{'s' if n != 1 else ''}"
                      + ("" if file_level or rep.table is None else

@@ -373,3 +373,35 @@ def test_valid_rows_only(own):
 
 def test_problems_name_the_file_not_none():
     assert str(Problem("m", "f.csv", None, "x")) == "f.csv, field 'x': m"
+
+
+# --- the app's data page ----------------------------------------------------------------------------------
+def _data_page_upload(offices: str, staff: str, partial: bool):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()
+    at.switch_page("app_pages/data.py").run()
+    at.file_uploader(key="d_sites").upload("offices.csv", offices.encode(), "text/csv")
+    at.file_uploader(key="d_staff").upload("staff.csv", staff.encode(), "text/csv")
+    at.checkbox(key="d_partial").set_value(partial)
+    return at.button(key="FormSubmitter:upload_form-Validate and load").click().run()
+
+
+@pytest.mark.slow
+def test_data_page_names_and_partial_loads():
+    # staff naming their office by name are accepted, as in the CLI
+    at = _data_page_upload(OFFICES, STAFF.replace(",A,car", ",Alpha,car"), partial=False)
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert at.session_state.org_key.startswith("upload:") and at.success
+    # a partial load says what was left out, then that it loaded: never "Nothing was changed"
+    at = _data_page_upload(OFFICES, STAFF + "52.5,-1.9,A,hovercraft,1\n", partial=True)
+    assert not at.exception and not at.error
+    texts = [w.value for w in at.warning] + [i.value for i in at.info] + [s.value for s in at.success]
+    assert any("left out: row 6." in t for t in texts) and not any("Nothing" in t for t in texts)
+    assert at.success[0].value.startswith("Loaded 3 sites and 23 staff")
+    # a file-level problem says "whole file", not "None"
+    at = _data_page_upload(OFFICES.replace("headcount", "people count"), STAFF, partial=True)
+    table = at.dataframe[0].value
+    assert list(table["row"]) == ["whole file"] and table["field"][0] == "headcount"
+    assert at.session_state.org_key == "demo" and "Nothing was loaded" in at.info[0].value
