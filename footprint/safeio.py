@@ -41,7 +41,9 @@ class WriteError(FootprintError):
 def _why(e: OSError) -> str:
     code = e.errno
     if code in (errno.ENOSPC, errno.EDQUOT):
-        return "the disk is full (or your quota is used up); free some space and try again"
+        return (
+            "the disk is full (or your quota is used up); free some space and try again"
+        )
     if code == errno.EFBIG:
         return "the file is larger than this system allows (disk full or file-size limit); free space and try again"
     if code in (errno.EACCES, errno.EPERM):
@@ -55,7 +57,9 @@ def _why(e: OSError) -> str:
     return f"{e.strerror or e.__class__.__name__}"
 
 
-def write_atomic(path: str | Path, data: bytes | str, *, encoding: str = "utf-8") -> Path:
+def write_atomic(
+    path: str | Path, data: bytes | str, *, encoding: str = "utf-8"
+) -> Path:
     """Write ``data`` to ``path`` atomically (temporary file in the same folder, fsync, rename).
 
     Parameters
@@ -126,8 +130,15 @@ def _refuse(source: str, message: str, field: str | None) -> InputError:
     return InputError([Problem(message, source, None, field)], f"cannot read {source}")
 
 
-def read_bounded(path: str | Path, max_bytes: int, *, source: str | None = None, field: str | None = None,
-                 what: str = "file", hint: str = "") -> bytes:
+def read_bounded(
+    path: str | Path,
+    max_bytes: int,
+    *,
+    source: str | None = None,
+    field: str | None = None,
+    what: str = "file",
+    hint: str = "",
+) -> bytes:
     """The bytes of ``path`` if it is a regular file of at most ``max_bytes``.
 
     The file is opened without blocking and checked on the open handle (no race
@@ -160,25 +171,43 @@ def read_bounded(path: str | Path, max_bytes: int, *, source: str | None = None,
     try:
         fd = os.open(path, flags)
     except FileNotFoundError:
-        raise _refuse(src, f"{what} not found: {path}; check the path (relative paths are relative to the "
-                      "scenario file)", field) from None
+        raise _refuse(
+            src,
+            f"{what} not found: {path}; check the path (relative paths are relative to the "
+            "scenario file)",
+            field,
+        ) from None
     except IsADirectoryError:
         raise _refuse(src, f"{path} is a folder, not a {what}", field) from None
     except PermissionError:
         raise _refuse(src, f"permission denied reading {path}", field) from None
     except OSError as e:
-        raise _refuse(src, f"cannot open {path} ({e.strerror or e.__class__.__name__})", field) from None
+        raise _refuse(
+            src, f"cannot open {path} ({e.strerror or e.__class__.__name__})", field
+        ) from None
     try:
         st = os.fstat(fd)
         if stat.S_ISDIR(st.st_mode):
             raise _refuse(src, f"{path} is a folder, not a {what}", field)
         if not stat.S_ISREG(st.st_mode):
-            kind = ("a named pipe" if stat.S_ISFIFO(st.st_mode) else "a device" if
-                    stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode) else "a socket" if
-                    stat.S_ISSOCK(st.st_mode) else "not a regular file")
-            raise _refuse(src, f"{path} is {kind}, not a regular file; only ordinary files are read", field)
+            kind = (
+                "a named pipe"
+                if stat.S_ISFIFO(st.st_mode)
+                else "a device"
+                if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode)
+                else "a socket"
+                if stat.S_ISSOCK(st.st_mode)
+                else "not a regular file"
+            )
+            raise _refuse(
+                src,
+                f"{path} is {kind}, not a regular file; only ordinary files are read",
+                field,
+            )
         if st.st_size > max_bytes:
-            raise _refuse(src, too_big_message(st.st_size, max_bytes, what) + hint, field)
+            raise _refuse(
+                src, too_big_message(st.st_size, max_bytes, what) + hint, field
+            )
         chunks, total = [], 0
         while total <= max_bytes:
             chunk = os.read(fd, min(1 << 20, max_bytes + 1 - total))
@@ -190,7 +219,9 @@ def read_bounded(path: str | Path, max_bytes: int, *, source: str | None = None,
             raise _refuse(src, too_big_message(total, max_bytes, what) + hint, field)
         return b"".join(chunks)
     except OSError as e:
-        raise _refuse(src, f"cannot read {path} ({e.strerror or e.__class__.__name__})", field) from None
+        raise _refuse(
+            src, f"cannot read {path} ({e.strerror or e.__class__.__name__})", field
+        ) from None
     finally:
         os.close(fd)
 

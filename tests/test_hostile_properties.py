@@ -18,8 +18,11 @@ from hypothesis import strategies as st
 from footprint.errors import FootprintError
 from footprint.imports import ImportReport, read_sites, read_staff
 
-SETTINGS = settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "60")), deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+SETTINGS = settings(
+    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "60")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 
 # --- every file opened while a property runs (Python's audit hook sees os.open and open alike) ---------
 _OPENED: list[str] = []
@@ -27,7 +30,11 @@ _WATCHING = [False]
 
 
 def _audit(event: str, args: tuple) -> None:
-    if _WATCHING[0] and event == "open" and isinstance(args[0], str | bytes | os.PathLike):
+    if (
+        _WATCHING[0]
+        and event == "open"
+        and isinstance(args[0], str | bytes | os.PathLike)
+    ):
         _OPENED.append(os.path.realpath(os.fsdecode(args[0])))
 
 
@@ -61,8 +68,22 @@ if not FIFO.exists():
     os.symlink("/dev/zero", SANDBOX / "zero.toml")
     (SANDBOX / "secret.toml").write_text("[set]\nid = 'secret'\n")
 NEVER_READ = {"/dev/zero", os.path.realpath(FIFO)}
-HOSTILE_PATHS = ["/dev/zero", "/etc/passwd", "../../etc/passwd", str(FIFO), "pipe.csv", "zero.csv", "zero.toml",
-                 ".", "/", "secret.toml", str(SANDBOX / "secret.toml"), "missing.csv", "nul\x00.csv", "x" * 5000]
+HOSTILE_PATHS = [
+    "/dev/zero",
+    "/etc/passwd",
+    "../../etc/passwd",
+    str(FIFO),
+    "pipe.csv",
+    "zero.csv",
+    "zero.toml",
+    ".",
+    "/",
+    "secret.toml",
+    str(SANDBOX / "secret.toml"),
+    "missing.csv",
+    "nul\x00.csv",
+    "x" * 5000,
+]
 
 
 def _no_forbidden_reads(opened: list[str]) -> None:
@@ -79,25 +100,54 @@ def test_any_bytes_give_a_report_or_a_problem(data, name):
                 out = fn(data, name, **kw)
             except FootprintError:
                 continue
-        assert isinstance(out, ImportReport) and out.n_valid + len(out.invalid_rows) == out.n_rows
+        assert (
+            isinstance(out, ImportReport)
+            and out.n_valid + len(out.invalid_rows) == out.n_rows
+        )
 
 
 # --- any TOML value ------------------------------------------------------------------------------------
 from footprint.scenario.schema import TABLE_KEYS  # noqa: E402
 
-toml_scalar = (st.text(max_size=20) | st.integers() | st.floats() | st.booleans()
-               | st.sampled_from(HOSTILE_PATHS) | st.integers(min_value=-2**63, max_value=2**63 - 1))
-toml_value = st.recursive(toml_scalar, lambda inner: st.lists(inner, max_size=3)
-                          | st.dictionaries(st.text(min_size=1, max_size=8), inner, max_size=3), max_leaves=6)
-tables = {t: st.dictionaries(st.sampled_from(keys) | st.text(min_size=1, max_size=8), toml_value, max_size=5)
-          for t, keys in TABLE_KEYS.items()}
-organisation = st.fixed_dictionaries({"source": st.just("files"), "sites": st.sampled_from(HOSTILE_PATHS),
-                                      "staff": st.sampled_from(HOSTILE_PATHS)})
+toml_scalar = (
+    st.text(max_size=20)
+    | st.integers()
+    | st.floats()
+    | st.booleans()
+    | st.sampled_from(HOSTILE_PATHS)
+    | st.integers(min_value=-(2**63), max_value=2**63 - 1)
+)
+toml_value = st.recursive(
+    toml_scalar,
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(st.text(min_size=1, max_size=8), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+tables = {
+    t: st.dictionaries(
+        st.sampled_from(keys) | st.text(min_size=1, max_size=8), toml_value, max_size=5
+    )
+    for t, keys in TABLE_KEYS.items()
+}
+organisation = st.fixed_dictionaries(
+    {
+        "source": st.just("files"),
+        "sites": st.sampled_from(HOSTILE_PATHS),
+        "staff": st.sampled_from(HOSTILE_PATHS),
+    }
+)
 scenario_doc = st.fixed_dictionaries(
     {"schema_version": st.just(1) | toml_scalar, "name": st.just("p") | toml_scalar},
-    optional={"organisation": organisation | tables["organisation"], "policy": tables["policy"],
-              "hubs": tables["hubs"], "optimiser": tables["optimiser"],
-              "baseline": st.sampled_from(HOSTILE_PATHS) | toml_scalar, "extra": toml_value},
+    optional={
+        "organisation": organisation | tables["organisation"],
+        "policy": tables["policy"],
+        "hubs": tables["hubs"],
+        "optimiser": tables["optimiser"],
+        "baseline": st.sampled_from(HOSTILE_PATHS) | toml_scalar,
+        "extra": toml_value,
+    },
 )
 
 
@@ -126,10 +176,28 @@ def test_any_toml_value_gives_a_scenario_or_a_problem(doc):
 # --- any query string ------------------------------------------------------------------------------------
 from footprint.inputs.policy import POLICY_FIELDS  # noqa: E402
 
-param_names = st.sampled_from([*POLICY_FIELDS, "hubs", "name", "org"]) | st.text(max_size=8)
-param_values = (st.text(max_size=40) | st.sampled_from(HOSTILE_PATHS)
-                | st.sampled_from(["current", "optimise:5:nearest", "largest:-1:x", "x:eJyrrgUAAXUA+Q", "x:!!",
-                                   "optimise:99999999999999999999:nearest", "nan", "inf", "-1", "1e308", "true"]))
+param_names = st.sampled_from([*POLICY_FIELDS, "hubs", "name", "org"]) | st.text(
+    max_size=8
+)
+param_values = (
+    st.text(max_size=40)
+    | st.sampled_from(HOSTILE_PATHS)
+    | st.sampled_from(
+        [
+            "current",
+            "optimise:5:nearest",
+            "largest:-1:x",
+            "x:eJyrrgUAAXUA+Q",
+            "x:!!",
+            "optimise:99999999999999999999:nearest",
+            "nan",
+            "inf",
+            "-1",
+            "1e308",
+            "true",
+        ]
+    )
+)
 
 
 @SETTINGS
@@ -148,5 +216,9 @@ def test_any_query_string_gives_a_scenario_and_reads_no_named_file(params):
         load_factor_set(s.policy.factor_set)  # what running the scenario reads
     assert s.policy.factor_set in available_factor_sets()
     assert all(p.source == "link" for p in problems)
-    named = {os.path.realpath(v) for v in params.values() if v and "\x00" not in v and len(v) < 1000}
+    named = {
+        os.path.realpath(v)
+        for v in params.values()
+        if v and "\x00" not in v and len(v) < 1000
+    }
     assert not (named | NEVER_READ) & set(opened), opened
