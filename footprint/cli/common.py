@@ -57,8 +57,8 @@ def user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             fail(e.first_line, EXIT_INPUT)
         except FootprintError as e:
             fail(str(e), EXIT_INPUT)
-        except (FileNotFoundError, IsADirectoryError, PermissionError) as e:
-            fail(f"{e.strerror}: {e.filename}", EXIT_INPUT)
+        except OSError as e:  # a file the user named cannot be read or written: say which and why
+            fail(f"{e.strerror or e.__class__.__name__}: {e.filename or ''}".rstrip(": "), EXIT_INPUT)
         except KeyboardInterrupt:
             fail("cancelled", EXIT_CANCELLED)
         except Exception as e:  # noqa: BLE001 — last resort: never a traceback for users

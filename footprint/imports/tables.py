@@ -171,9 +171,8 @@ def _header_row(frame: pd.DataFrame, fields: tuple | None, mapping: Mapping[str,
     if rows.size == 0:
         return None, -1.0
     counts = filled[rows].sum(axis=1)
-    # a title row (one merged cell) is not a header when wider rows follow
-    plain = int(rows[np.flatnonzero(counts >= max(2, int(np.ceil(0.5 * counts.max()))))[0]]) \
-        if counts.max() >= 2 else int(rows[0])
+    # a title row (one cell, merged or not) is not the header when wider rows follow
+    plain = int(rows[np.flatnonzero(counts >= 2)[0]]) if counts.max() >= 2 else int(rows[0])
     if not fields:
         return plain, 0.0
     from footprint.imports.fields import match_columns
