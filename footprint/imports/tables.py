@@ -156,7 +156,8 @@ HEADER_SEARCH_ROWS = 30  #: non-empty rows searched for the header row
 
 
 def _first_nonempty(frame: pd.DataFrame) -> int:
-    filled = (frame.fillna("").astype(str).apply(lambda c: c.str.strip()) != "").any(axis=1).to_numpy()
+    head = frame.iloc[:HEADER_SEARCH_ROWS * 100]  # the header search looks no further
+    filled = (head.fillna("").astype(str).apply(lambda c: c.str.strip()) != "").any(axis=1).to_numpy()
     return int(np.flatnonzero(filled)[0]) if filled.any() else 0
 
 
@@ -165,7 +166,7 @@ def _header_row(frame: pd.DataFrame, fields: tuple | None, mapping: Mapping[str,
     """Position of the header row in ``frame`` and how well it matches ``fields`` (None: empty frame)."""
     if frame.shape[0] == 0 or frame.shape[1] == 0:
         return None, -1.0
-    head = frame.iloc[:2000].fillna("").astype(str).apply(lambda c: c.str.strip())
+    head = frame.iloc[: HEADER_SEARCH_ROWS * 100].fillna("").astype(str).apply(lambda c: c.str.strip())
     filled = (head != "").to_numpy()
     rows = np.flatnonzero(filled.any(axis=1))[:HEADER_SEARCH_ROWS]
     if rows.size == 0:
