@@ -30,6 +30,7 @@ try:
         read_staff,
         template_bytes,
     )
+    from footprint.imports.organisation import site_aliases
 except ImportError:
     errors.not_available("Uploading your own offices and staff")
     st.stop()
@@ -57,14 +58,39 @@ with st.form("upload_form", border=True):
     submitted = st.form_submit_button("Validate and load", type="primary", icon=":material/fact_check:")
 
 
+def problem_table(problems) -> None:
+    """Problems as a table: the file-level ones say "whole file", and messages are shown in full."""
+    st.dataframe(
+        pd.DataFrame({"row": [str(p.row) if p.row is not None else "whole file" for p in problems],
+                      "field": [p.field or "" for p in problems],
+                      "message": [p.message for p in problems]}),
+        hide_index=True, width="stretch",
+        column_config={"row": st.column_config.TextColumn("row", width="small"),
+                       "field": st.column_config.TextColumn("field", width="small"),
+                       "message": st.column_config.TextColumn("message", width="large")},
+    )
+
+
 def show_import(label: str, rep) -> bool:
     """One file's import report; True when it can be loaded (all rows valid, or ``partial``)."""
-    ok = rep.table is not None and (not rep.problems or partial)
-    st.markdown(f"**{label}:** {rep.n_valid:,} of {rep.n_rows:,} rows valid")
+    file_level = any(p.row is None for p in rep.problems)
+    ok = rep.table is not None and not file_level and (not rep.problems or partial)
+    st.markdown(f"**{label}** (`{rep.source}`): {rep.n_valid:,} of {rep.n_rows:,} rows valid")
     if rep.column_map:
         st.caption("Columns: " + ", ".join(f"`{src}` → {dst}" for src, dst in dict(rep.column_map).items()))
+    for note in rep.notes:
+        st.caption(note)
     if rep.problems:
-        errors.show_problems(rep.problems, f"{label}: rows left out" if ok else f"{label} cannot be loaded")
+        n = len(rep.problems)
+        if ok:
+            rows = rep.invalid_rows
+            st.warning(f"{label}: {n:,} problem{'s' if n != 1 else ''}; left out: row{'s' if len(rows) != 1 else ''} "
+                       f"{', '.join(map(str, rows))}.", icon=":material/warning:")
+        else:
+            st.error(f"{label} cannot be loaded: {n:,} problem{'s' if n != 1 else ''}"
+                     + ("" if file_level or rep.table is None else
+                        " (tick “Load the valid rows” to leave those rows out)") + ".", icon=":material/error:")
+        problem_table(rep.problems)
     return ok
 
 
@@ -76,8 +102,9 @@ if submitted:
             sites_rep = read_sites(sites_file.getvalue(), sites_file.name)
             ok_sites = show_import("Offices", sites_rep)
             ok_staff = False
-            if sites_rep.table is not None:
-                staff_rep = read_staff(staff_file.getvalue(), staff_file.name, site_ids=sites_rep.table.site_id)
+            if sites_rep.table is not None:  # staff may name their office by id or by its unique name
+                staff_rep = read_staff(staff_file.getvalue(), staff_file.name, site_ids=site_aliases(sites_rep.table),
+                                       rejected_sites=sites_rep.rejected_sites)
                 ok_staff = show_import("Staff", staff_rep)
             if ok_sites and ok_staff:
                 new_org = build_organisation(sites_rep.table, staff_rep.table, name=name or "My organisation")
@@ -92,8 +119,8 @@ if submitted:
                 st.success(f"Loaded {len(new_org.sites):,} sites and {new_org.staff.total:,.0f} staff. "
                            "The Overview now shows your estate.", icon=":material/check_circle:")
                 st.page_link("app_pages/overview.py", label="Open the Overview", icon=":material/home:")
-            else:
-                st.info("Nothing was changed: the current data and scenario are as before.")
+            else:  # said only when nothing was loaded
+                st.info("Nothing was loaded: the current data and scenario are as before.")
 
 with st.expander("Sites in use", icon=":material/table:"):
     s = org.sites

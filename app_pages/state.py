@@ -240,6 +240,13 @@ def _policy_value(name: str, text: str) -> Any:
         return text
 
 
+def _builtin_factor_set(text: Any) -> bool:
+    """True when ``text`` is the id of a built-in factor set (never a path)."""
+    from footprint.factors import available_factor_sets
+
+    return isinstance(text, str) and text in available_factor_sets()
+
+
 def scenario_from_params(params: dict[str, str], fallback: Scenario) -> tuple[Scenario, str, list[Problem]]:
     """The scenario a URL describes; ``fallback`` (with the problems) when it is invalid."""
     if not params or ("hubs" not in params and not any(k in POLICY_FIELDS for k in params)):
@@ -250,6 +257,13 @@ def scenario_from_params(params: dict[str, str], fallback: Scenario) -> tuple[Sc
     for name, text in params.items():
         if name in POLICY_FIELDS:
             policy[name] = _policy_value(name, text)
+    if "factor_set" in params and not _builtin_factor_set(params["factor_set"]):  # a link never names a file
+        from footprint.factors import available_factor_sets
+
+        problems.append(Problem(f"'{str(params['factor_set'])[:60]}' is not a built-in factor set; a link can only "
+                                f"name one of: {', '.join(available_factor_sets())}. The default is used.",
+                                "link", None, "factor_set"))
+        policy["factor_set"] = fallback.policy.factor_set
     data: dict[str, Any] = {
         "schema_version": 1,
         "name": params.get("name", fallback.name),
@@ -262,7 +276,7 @@ def scenario_from_params(params: dict[str, str], fallback: Scenario) -> tuple[Sc
         data["organisation"].update(sites="uploaded offices", staff="uploaded staff")
     try:
         data["hubs"] = hubs_from_param(params["hubs"]) if "hubs" in params else scenario_to_dict(fallback)["hubs"]
-    except (ValueError, KeyError, TypeError, zlib.error):
+    except (ValueError, KeyError, TypeError, AttributeError, zlib.error):  # any text: never a crash
         problems.append(Problem("cannot be read; the default hubs are used", "link", None, "hubs"))
         data["hubs"] = scenario_to_dict(fallback)["hubs"]
     try:

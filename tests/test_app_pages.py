@@ -320,7 +320,7 @@ def test_data_upload_with_bad_rows_changes_nothing():
     assert not at.exception
     assert at.session_state.org_key == state.DEMO
     problems = at.dataframe[0].value
-    assert (problems.iloc[0]["row"], problems.iloc[0]["field"]) == (2, "lat")
+    assert (problems.iloc[0]["row"], problems.iloc[0]["field"]) == ("2", "lat")
 
 
 # --- errors --------------------------------------------------------------------------

@@ -22,7 +22,7 @@ def test_sites_report_every_bad_value_with_row_and_field():
         Sites.from_columns(bad, source="offices.csv")
     got = messages(e)
     assert "offices.csv, row 2, field 'lat': is out of range; expected a number from -90 to 90 degrees" in got
-    assert "offices.csv, row 2, field 'headcount': is out of range; expected a number ≥ 0 people" in got
+    assert "offices.csv, row 2, field 'headcount': is out of range; expected a number from 0 to 1,000,000 people" in got
     assert "offices.csv, row 3, field 'headcount': must be a whole number" in got
     assert "offices.csv, row 2, field 'heating_fuel': must be one of: gas, electric, district" in got
 
@@ -53,7 +53,7 @@ def test_staff_validation():
     with pytest.raises(InputError) as e:
         StaffGroups.from_columns(bad, source="staff.csv")
     assert messages(e) == [
-        "staff.csv, row 2, field 'count': is out of range; expected a number > 0 people",
+        "staff.csv, row 2, field 'count': is out of range; expected a number from 0 (exclusive) to 1,000,000 people",
         "staff.csv, row 3, field 'commute_mode': must be one of: car_petrol, car_diesel, car_hybrid, car_phev, "
         "car_bev, car, motorbike, taxi, rail, underground, tram, bus, coach, walk, cycle",
     ]

@@ -47,6 +47,8 @@ def user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
         debug = bool((click.get_current_context().find_root().obj or {}).get("debug"))
         try:
             return func(*args, **kwargs)
+        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise  # usage errors (bad option values): click prints them with the usage line, exit 2
         except InfeasibleScenario as e:
             fail(str(e), EXIT_INFEASIBLE)
         except InputError as e:
@@ -55,8 +57,8 @@ def user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             fail(e.first_line, EXIT_INPUT)
         except FootprintError as e:
             fail(str(e), EXIT_INPUT)
-        except (FileNotFoundError, IsADirectoryError, PermissionError) as e:
-            fail(f"{e.strerror}: {e.filename}", EXIT_INPUT)
+        except OSError as e:  # a file the user named cannot be read or written: say which and why
+            fail(f"{e.strerror or e.__class__.__name__}: {e.filename or ''}".rstrip(": "), EXIT_INPUT)
         except KeyboardInterrupt:
             fail("cancelled", EXIT_CANCELLED)
         except Exception as e:  # noqa: BLE001 — last resort: never a traceback for users

@@ -11,6 +11,7 @@ import click
 from tqdm import tqdm
 
 from footprint.cli.common import EXIT_INPUT, fail, main, user_errors
+from footprint.safeio import write_atomic
 from footprint.scenario import load_scenario, run_scenario, save_scenario
 from footprint.scenario.run import load_organisation
 from footprint.scenario.schema import HubChoice
@@ -100,15 +101,38 @@ def _parse_range(text: str) -> list[int]:
         if ":" in text:
             parts = [int(p) for p in text.split(":")]
             start, stop, step = (parts + [1])[:3] if len(parts) == 2 else parts
-            if step <= 0 or start < 1 or stop < start:
+            if step <= 0 or start < 1 or stop < start or stop > 100_000:
                 raise ValueError
-            return list(range(start, stop + 1, step))
-        values = [int(p) for p in text.split(",")]
-        if min(values) < 1:
+            values = list(range(start, stop + 1, step))
+        else:
+            values = [int(p) for p in text.split(",")]
+        if min(values) < 1 or max(values) > 100_000 or len(values) > MAX_SWEEP_POINTS:
             raise ValueError
         return values
+    except (ValueError, TypeError):
+        raise click.BadParameter(f"'{text}' is not a range of hub counts; use START:STOP:STEP with 1 ≤ START ≤ "
+                                 f"STOP (e.g. 5:100:5) or a list (e.g. 10,20,30), at most {MAX_SWEEP_POINTS} "
+                                 "points", param_hint="--hubs") from None
+
+
+MAX_WEIGHT = 100.0  #: largest commute weight λ, as optimiser.commute_weight_kg_per_km allows [kg CO2e/person-km]
+MAX_SWEEP_POINTS = 1000  #: most points one sweep runs
+
+
+def _parse_weights(text: str) -> list[float]:
+    """``0,0.05,0.1`` → those weights; each finite and from 0 to :data:`MAX_WEIGHT`."""
+    try:
+        lams = [float(w) for w in text.split(",")]
     except ValueError:
-        raise click.BadParameter("use START:STOP:STEP (e.g. 5:100:5) or a list (e.g. 10,20,30)") from None
+        raise click.BadParameter(f"'{text}' is not a comma list of numbers; use e.g. 0,0.05,0.1",
+                                 param_hint="--weights") from None
+    bad = [w for w in lams if not (0 <= w <= MAX_WEIGHT)]  # also catches nan
+    if bad:
+        raise click.BadParameter(f"{', '.join(f'{w:g}' for w in bad)}: each weight must be a number from 0 to "
+                                 f"{MAX_WEIGHT:g} [kg CO2e per person-km]", param_hint="--weights")
+    if len(lams) > MAX_SWEEP_POINTS:
+        raise click.BadParameter(f"at most {MAX_SWEEP_POINTS} weights", param_hint="--weights")
+    return lams
 
 
 @main.command()
@@ -127,26 +151,24 @@ def sweep(scenario_file, hubs_range, weights, method, time_limit, offices_whole,
     """Sweep the number of hubs (or the commute weight) and find the Pareto front and its knee."""
     from footprint.optimise.sweep import sweep_commute_weight, sweep_hubs
 
+    lams = _parse_weights(weights) if weights else None  # usage errors first, before any slow work
+    counts = None if weights else _parse_range(hubs_range)
     scenario = load_scenario(scenario_file)
     settings = replace(scenario.optimiser, method=method, time_limit_s=time_limit)
     org = load_organisation(scenario)
     bar = _Bar("sweep", not as_json)
     try:
         if weights:
-            try:
-                lams = [float(w) for w in weights.split(",")]
-            except ValueError:
-                raise click.BadParameter("a comma list of numbers, e.g. 0,0.05,0.1", param_hint="--weights") from None
             n = scenario.hubs.count or 30
             res = sweep_commute_weight(org, scenario.policy, n, lams, settings, keep_offices_whole=offices_whole,
                                        progress=bar)
         else:
-            res = sweep_hubs(org, scenario.policy, _parse_range(hubs_range), settings,
+            res = sweep_hubs(org, scenario.policy, counts, settings,
                              keep_offices_whole=offices_whole, progress=bar)
     finally:
         bar.close()
     if out is not None:
-        out.write_bytes(res.to_csv())
+        write_atomic(out, res.to_csv())
     if as_json:
         click.echo(json.dumps(res.to_rows(), indent=2, default=float))
     else:

@@ -8,6 +8,8 @@ from pathlib import Path
 import click
 
 from footprint.cli.common import EXIT_INPUT, fail, main, user_errors
+from footprint.errors import InfeasibleScenario
+from footprint.safeio import write_atomic
 from footprint.scenario import load_scenario, run_scenario
 from footprint.scenario.summary import format_summary, result_to_dict
 
@@ -39,7 +41,7 @@ def run(scenario: Path, as_json: bool, report: Path | None) -> None:
     if report is not None:
         from footprint.reports import scenario_report
 
-        report.write_bytes(scenario_report(result, fmt))
+        write_atomic(report, scenario_report(result, fmt))
         click.echo(f"Report written to {report}", err=as_json)
 
 
@@ -54,7 +56,12 @@ def compare(scenarios: tuple[Path, ...], as_json: bool, report: Path | None) -> 
     if not 2 <= len(scenarios) <= 6:
         fail(f"compare takes 2 to 6 scenario files, got {len(scenarios)}", EXIT_INPUT)
     fmt = _report_format(report) if report else None
-    results = [run_scenario(load_scenario(p)) for p in scenarios]
+    results = []
+    for p in scenarios:
+        try:
+            results.append(run_scenario(load_scenario(p)))
+        except InfeasibleScenario as e:  # say which of the files it is
+            raise InfeasibleScenario([f"{p}: {r}" for r in e.reasons]) from None
     if as_json:
         click.echo(json.dumps([result_to_dict(r) for r in results], indent=2))
     else:
@@ -64,5 +71,5 @@ def compare(scenarios: tuple[Path, ...], as_json: bool, report: Path | None) -> 
     if report is not None:
         from footprint.reports import comparison_report
 
-        report.write_bytes(comparison_report(results, fmt))
+        write_atomic(report, comparison_report(results, fmt))
         click.echo(f"Report written to {report}", err=as_json)

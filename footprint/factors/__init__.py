@@ -411,11 +411,17 @@ def _as_float(x: object, where: str) -> float:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    from footprint.errors import InputError
+    from footprint.safeio import read_bounded
+
+    try:  # only a regular file of bounded size (never a device, pipe or folder)
+        raw = read_bounded(path, 10_000_000, what="factor file")
+    except InputError as exc:
+        raise FactorError(f"{path}: {exc.problems[0].message}") from None
     try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except FileNotFoundError:
-        raise FactorError(f"{path}: factor file not found") from None
+        return tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise FactorError(f"{path}: not UTF-8 text") from None
     except tomllib.TOMLDecodeError as exc:
         raise FactorError(f"{path}: invalid TOML: {exc}") from None
 

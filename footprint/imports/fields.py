@@ -47,7 +47,9 @@ def _f(name: str, synonyms: str, help: str, required: bool = False, unit_kind: s
 
 SITE_FIELDS: tuple[FieldSpec, ...] = (
     _f("site_id", "id office_id site_code office_code building_id property_id property_ref site_ref code "
-       "site_reference building_code location_id ref", "a short unique code for the office, e.g. BHM01", True),
+       "site_reference building_code location_id ref building_ref building_reference property_reference "
+       "office_ref office_reference site_no building_no property_code property_number",
+       "a short unique code for the office, e.g. BHM01", True),
     _f("name", "site_name office_name building_name property_name building office property",
        "the office's name (defaults to site_id)"),
     _f("lat", "latitude y lat_deg", "latitude in decimal degrees, e.g. 52.4862 (WGS84)"),
@@ -177,8 +179,13 @@ def _keyword(header: str, by_name: dict[str, FieldSpec], taken: dict[str, int]) 
 
 
 def match_columns(headers: tuple[str, ...], specs: tuple[FieldSpec, ...], source: str,
-                  mapping: Mapping[str, str] | None = None, area_unit: str = "m2") -> ColumnMatch:
-    """Match ``headers`` to ``specs`` (see the module docstring)."""
+                  mapping: Mapping[str, str] | None = None, area_unit: str = "m2",
+                  mapping_optional: bool = False) -> ColumnMatch:
+    """Match ``headers`` to ``specs`` (see the module docstring).
+
+    ``mapping_optional``: a mapped header missing from this file is not a
+    problem (one mapping shared by the offices and the staff file).
+    """
     by_name = {s.name: s for s in specs}
     lookup_full: dict[str, str] = {}
     for s in specs:
@@ -218,7 +225,7 @@ def match_columns(headers: tuple[str, ...], specs: tuple[FieldSpec, ...], source
         if kind:
             units[target] = header_unit(unit_text) or area_unit
 
-    for k in set(mapped) - used_mapping:
+    for k in (set() if mapping_optional else set(mapped) - used_mapping):
         problems.append(Problem(f"the mapping names a column '{k}' that is not in the file; headers are: "
                                 f"{', '.join(headers)}", source, None, k))
     for s in specs:

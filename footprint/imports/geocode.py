@@ -32,7 +32,7 @@ from typing import Any, Protocol
 from geopy.location import Location
 from geopy.point import Point
 
-from footprint.errors import InputError, Problem
+from footprint.errors import FootprintError, InputError, Problem
 from footprint.imports.gazetteer import (
     GB_ADMIN1,
     Gazetteer,
@@ -46,6 +46,7 @@ USER_AGENT = os.environ.get(
     "footprint-planner/0.1 (open-source workplace footprint planner; set FOOTPRINT_GEOCODER_USER_AGENT "
     "to your organisation and contact, as Nominatim's usage policy asks)",
 )
+CACHE_MAX_BYTES = 100_000_000  #: largest geocoder cache read [bytes]
 SAME_PLACE_KM = 5.0  # candidates closer than this are one place listed twice
 
 
@@ -246,9 +247,11 @@ class OnlineGeocoder(_GeopyInterface):
         self._cache: dict[str, list[Any]] = {}
         if self.cache_path and self.cache_path.exists():
             try:
-                loaded = json.loads(self.cache_path.read_text(encoding="utf-8"))
+                from footprint.safeio import read_bounded
+
+                loaded = json.loads(read_bounded(self.cache_path, CACHE_MAX_BYTES).decode("utf-8"))
                 self._cache = loaded if isinstance(loaded, dict) else {}
-            except (OSError, ValueError):
+            except (OSError, ValueError):  # InputError is a ValueError: an unreadable cache is started afresh
                 self._cache = {}
 
     def lookup(self, query: str, country: str | None = None) -> Match:
@@ -283,9 +286,11 @@ class OnlineGeocoder(_GeopyInterface):
         if self.cache_path is None:
             return
         try:
+            from footprint.safeio import write_atomic
+
             self.cache_path.parent.mkdir(parents=True, exist_ok=True)
-            self.cache_path.write_text(json.dumps(self._cache, indent=0, sort_keys=True), encoding="utf-8")
-        except OSError:
+            write_atomic(self.cache_path, json.dumps(self._cache, indent=0, sort_keys=True))
+        except (OSError, FootprintError):
             pass  # a cache that cannot be written only costs repeated requests
 
 

@@ -89,7 +89,9 @@ def locate(chk: RowChecker, lat_field: str, lon_field: str, place_field: str, co
             failed[idx] = ~ok[codes]
             code_of = np.full(n, -1)
             code_of[idx] = codes
-            chk.flag(failed, place_field, lambda p: f"'{matches[code_of[p]].query}' {matches[code_of[p]].reason}")
+            # one line per distinct place (with its row count and first rows), not one per row
+            chk.flag_grouped(failed, place_field, code_of,
+                             lambda p: f"'{matches[code_of[p]].query}' {matches[code_of[p]].reason}")
             n_ok = int(ok.sum())
             notes.append(f"{int(todo.sum()) - int(failed.sum()):,} rows located from '{chk.header(place_field)}': "
                          f"{n_ok:,} of {len(matches):,} distinct places or postcodes matched")

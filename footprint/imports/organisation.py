@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -85,30 +86,73 @@ def read_collaboration(path: str | Path | bytes, site_ids: tuple[str, ...], file
 
 
 def read_organisation(sites_path: str | Path, staff_path: str | Path, collaboration_path: str | Path | None = None,
-                      *, name: str = "", geocoder: Any = None) -> Organisation:
-    """Read, validate and cross-check the user's files (strict).
+                      *, name: str = "", geocoder: Any = None, mapping: Mapping[str, str] | None = None,
+                      valid_rows_only: bool = False, mapping_source: str = "column mapping") -> Organisation:
+    """Read, validate and cross-check the user's files (strict, unless ``valid_rows_only``).
+
+    Parameters
+    ----------
+    sites_path, staff_path, collaboration_path
+        The files.
+    name : str
+        The organisation's name.
+    geocoder
+        As for :func:`~footprint.imports.read_sites`.
+    mapping : dict or None
+        ``{their header: our field}`` shared by both files (each entry applies to
+        the file that has the header; one that neither file has is a problem).
+    valid_rows_only : bool
+        Build the organisation from the valid rows, leaving out the rows with
+        problems (listed in the data card), instead of refusing the files. A
+        file-level problem (a missing column, an unreadable file) still refuses.
+    mapping_source : str
+        Where the mapping comes from, for messages (the scenario file).
 
     Raises
     ------
     footprint.errors.InputError
         Listing every problem in every file (file, spreadsheet row, column, fix).
     """
-    sites_rep = read_sites(sites_path, geocoder=geocoder)
-    aliases = site_aliases(sites_rep.table) if sites_rep.ok else None
-    staff_rep = read_staff(staff_path, geocoder=geocoder, site_ids=aliases)
+    sites_rep = read_sites(sites_path, geocoder=geocoder, mapping=mapping, mapping_optional=True)
+    aliases = site_aliases(sites_rep.table) if sites_rep.table is not None else None
+    staff_rep = read_staff(staff_path, geocoder=geocoder, site_ids=aliases, mapping=mapping, mapping_optional=True,
+                           rejected_sites=sites_rep.rejected_sites)
     reports: list[ImportReport] = [sites_rep, staff_rep]
     problems = [p for r in reports for p in r.problems]
+    problems += unused_mapping_problems(mapping, reports, mapping_source)
     for r in reports:
         if r.table is None and not r.problems:
             problems.append(Problem("no valid rows", r.source))
-    if problems:
-        files = " and ".join(r.source for r in reports if r.problems)
-        raise InputError(problems, f"{len(problems):,} problem(s) in {files} ({ROW_CONVENTION})")
+    fatal = [p for p in problems if p.row is None] or [
+        Problem("no valid rows remain", r.source) for r in reports if r.table is None]
+    if problems and (not valid_rows_only or fatal):
+        files = " and ".join(dict.fromkeys(p.source for p in problems))
+        raise InputError(fatal if valid_rows_only else problems,
+                         f"{len(problems):,} problem(s) in {files} ({ROW_CONVENTION})")
     collab = None
     if collaboration_path:
         collab = read_collaboration(collaboration_path, sites_rep.table.site_id)
     source = ", ".join(str(Path(p).name) for p in (sites_path, staff_path, collaboration_path) if p)
-    return build_organisation(sites_rep.table, staff_rep.table, collab, name=name, source=source)
+    org = build_organisation(sites_rep.table, staff_rep.table, collab, name=name, source=source)
+    if problems:  # valid_rows_only: say what was left out, in the data card
+        left_out = "".join(f"- {r.source}: rows {', '.join(str(x) for x in r.invalid_rows)}\n"
+                           for r in reports if r.invalid_rows)
+        org = replace(org, data_card=org.data_card + "\n## Rows left out (valid_rows_only)\n\n" + left_out
+                      + "".join(f"- {p}\n" for p in problems))
+    return org
+
+
+def unused_mapping_problems(mapping: Mapping[str, str] | None, reports: list[ImportReport],
+                            source: str) -> list[Problem]:
+    """Entries of a shared column mapping whose header is in none of the files."""
+    if not mapping:
+        return []
+    from footprint.imports.fields import slug
+
+    seen = {slug(h) for r in reports for h in (*r.column_map, *r.unmatched_columns)}
+    files = " or ".join(r.source for r in reports)
+    return [Problem(f"maps a column '{k}' that is in neither {files}", source, None, f"columns.{k}")
+            for k in mapping if slug(k) not in seen]
 
 
 def headcount_check(org: Organisation) -> list[str]:

@@ -42,7 +42,10 @@ class ImportReport:
         Spreadsheet rows not imported.
     notes : tuple of str
         Things done to the data worth knowing (unit conversions, geocoded places,
-        aggregation).
+        aggregation, which sheet and header row were read).
+    rejected_sites : tuple of str
+        Offices files only: the ids and names of the rows left out, so that a
+        staff file naming them is told so once, not row by row.
     """
 
     source: str
@@ -56,6 +59,7 @@ class ImportReport:
     units: dict[str, str] = field(default_factory=dict)
     invalid_rows: tuple[int, ...] = ()
     notes: tuple[str, ...] = ()
+    rejected_sites: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:

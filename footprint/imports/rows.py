@@ -19,6 +19,7 @@ from footprint.imports.tables import RawTable
 _TRUE = {"true", "yes", "y", "1", "t", "x"}
 _FALSE = {"false", "no", "n", "0", "f", ""}
 _THOUSANDS = r"^-?\d{1,3}(,\d{3})+(\.\d+)?$"
+_THOUSANDS_DOT = r"-?\d{1,3}(\.\d{3})+(,\d+)?"  #: 1.800 or 1.234.567,5 (a ';' file's thousands dots)
 
 
 class RowChecker:
@@ -41,6 +42,17 @@ class RowChecker:
         self.headers = {f: table.headers[i] for f, i in columns.items()}
         self.bad = np.zeros(self.n, dtype=bool)
         self.problems: list[Problem] = []
+        self.formulas: dict[str, np.ndarray] = {}
+        if table.formula_cells:  # XLSX formulas with no saved value: read as empty, so say so
+            pos = {int(r): i for i, r in enumerate(self.rows)}
+            for f, c in columns.items():
+                mask = np.zeros(self.n, dtype=bool)
+                mask[[pos[r] for r, cc in table.formula_cells if cc == c and r in pos]] = True
+                if mask.any():
+                    self.formulas[f] = mask
+                    self.flag(mask, f, "holds a formula without a saved value (the workbook was written by a "
+                              "program and never recalculated), so it reads as empty; open and save it in Excel "
+                              "(or LibreOffice), or write the values instead of formulas")
 
     def header(self, field: str) -> str:
         return self.headers.get(field, field)
@@ -58,6 +70,28 @@ class RowChecker:
         else:
             self.problems.extend(Problem(message, self.source, r, col) for r in rows)
 
+    def flag_grouped(self, mask: np.ndarray, field: str, keys: np.ndarray, message: Callable[[int], str]) -> None:
+        """Mark rows where ``mask`` is true as invalid, with ONE problem per distinct ``keys`` value.
+
+        ``message(p)`` is the text for the value at position ``p`` (its first row);
+        the row count and the first rows are appended, so a town named on 188
+        rows is one line, not 188.
+        """
+        pos = np.flatnonzero(mask)
+        if pos.size == 0:
+            return
+        self.bad[pos] = True
+        col = self.header(field)
+        codes, _ = pd.factorize(pd.Series(np.asarray(keys, dtype=object)[pos]), sort=False)
+        for c in range(int(codes.max()) + 1):
+            members = pos[codes == c]
+            rows = self.rows[members]
+            text = message(int(members[0]))
+            if members.size > 1:
+                first = ", ".join(str(r) for r in rows[:5].tolist())
+                text += f" ({members.size:,} rows: {first}{', …' if members.size > 5 else ''})"
+            self.problems.append(Problem(text, self.source, int(rows[0]), col))
+
     def text(self, field: str) -> pd.Series | None:
         """The column's cells as stripped text, or None if the file has no such column."""
         return self.table.frame[self.table_columns[field]] if field in self.table_columns else None
@@ -72,37 +106,56 @@ class RowChecker:
         cells = self.text(field)
         if cells is None:
             return np.full(self.n, np.nan)
-        values = pd.to_numeric(cells, errors="coerce").to_numpy(dtype=float, na_value=np.nan, copy=True)
+        cell_list = cells.to_numpy()
         empty = (cells == "").to_numpy()
-        retry = np.isnan(values) & ~empty
-        if retry.any():
-            sub = cells[retry].str.replace("\u00a0", "", regex=False).str.replace(" ", "", regex=False)
-            if self.table.decimal_comma:
-                sub = sub.str.replace(",", ".", regex=False)
-            else:
+        ambiguous = np.zeros(self.n, dtype=bool)
+        if self.table.decimal_comma:  # ';' files: ',' is the decimal mark, '.' may group thousands
+            values = np.full(self.n, np.nan)
+            sub = cells.str.replace("\u00a0", "", regex=False).str.replace(" ", "", regex=False)
+            dotted = sub.str.fullmatch(_THOUSANDS_DOT).to_numpy(dtype=bool)
+            style = self.table.number_style
+            if style == "comma":  # the file writes 52,5: so 1.800 is one thousand eight hundred
+                sub = sub.where(~dotted, sub.str.replace(".", "", regex=False))
+            elif style != "dot":
+                ambiguous = dotted & ~empty
+            sub = sub.where(sub.str.contains(".", regex=False) & ~dotted, sub.str.replace(",", ".", regex=False))
+            values[:] = pd.to_numeric(sub, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        else:
+            values = pd.to_numeric(cells, errors="coerce").to_numpy(dtype=float, na_value=np.nan, copy=True)
+            retry = np.isnan(values) & ~empty
+            if retry.any():
+                sub = cells[retry].str.replace("\u00a0", "", regex=False).str.replace(" ", "", regex=False)
                 sub = sub.where(~sub.str.match(_THOUSANDS), sub.str.replace(",", "", regex=False))
-            values[retry] = pd.to_numeric(sub, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+                values[retry] = pd.to_numeric(sub, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
         values = values * scale
+        # ranges are in our unit; messages speak the user's unit (e.g. ft² when the column is in ft²)
         u = f" [{unit}]" if unit else ""
         ex = f", e.g. {example}" if example else ""
         col = self.header(field)
-        invalid = (np.isnan(values) & ~empty) | np.isinf(values)
-        cell_list = cells.to_numpy()
+        self.flag(ambiguous, field, lambda p: f"'{cell_list[p]}' is ambiguous in a ';' file: the file shows no "
+                  f"decimal mark elsewhere, so it may mean {cell_list[p].replace('.', '')} or "
+                  f"{cell_list[p].replace(',', '.')}; write it without the thousands dot (e.g. "
+                  f"{cell_list[p].replace('.', '')}) or with a decimal comma")
+        values[ambiguous] = np.nan
+        invalid = ((np.isnan(values) & ~empty) | np.isinf(values)) & ~ambiguous
         self.flag(invalid, field, lambda p: f"'{cell_list[p]}' is not a number; enter a number{u}{ex}")
         if required:
-            self.flag(empty, field, f"is empty; enter a number{u}{ex}")
+            self.flag(empty & ~self.formulas.get(field, False), field, f"is empty; enter a number{u}{ex}")
         finite = np.isfinite(values)
         if lo is not None:
             below = finite & ((values <= lo) if lo_exclusive else (values < lo))
             rel = ">" if lo_exclusive else "≥"
-            self.flag(below, field, lambda p: f"{_fmt(values[p] / scale)} is out of range; '{col}' must be "
-                      f"{rel} {lo:g}{u}")
+            self.flag(below, field, lambda p: f"{cell_list[p]} is out of range; '{col}' must be "
+                      f"{rel} {lo / scale:,.10g}{u}")
+            finite &= ~below
         if hi is not None:
-            self.flag(finite & (values > hi), field,
-                      lambda p: f"{_fmt(values[p] / scale)} is out of range; '{col}' must be ≤ {hi:g}{u}")
+            above = finite & (values > hi)
+            self.flag(above, field, lambda p: f"{cell_list[p]} is out of range; '{col}' must be ≤ "
+                      f"{hi / scale:,.10g}{u} (a plausible upper bound: check the value and its unit)")
+            finite &= ~above
         if integer:
             self.flag(finite & (values != np.round(values)), field,
-                      lambda p: f"{_fmt(values[p])} is not a whole number; enter a whole number{u}")
+                      lambda p: f"{cell_list[p]} is not a whole number; enter a whole number{u}")
         values[~finite] = np.nan
         return values
 
@@ -122,10 +175,6 @@ class RowChecker:
 
     def problems_sorted(self) -> list[Problem]:
         return sorted(self.problems, key=lambda p: (p.row if p.row is not None else 0))
-
-
-def _fmt(v: float) -> str:
-    return f"{v:.10g}"
 
 
 def canonical(values: pd.Series, table: dict[str, str]) -> tuple[np.ndarray, np.ndarray]:

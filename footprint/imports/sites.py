@@ -15,6 +15,13 @@ from footprint.imports.locations import countries, locate
 from footprint.imports.report import ImportReport
 from footprint.imports.rows import RowChecker, canonical
 from footprint.imports.tables import read_table
+from footprint.inputs.bounds import (
+    MAX_COST_PER_M2,
+    MAX_ENERGY_KWH_PER_M2,
+    MAX_FLOOR_AREA_M2,
+    MAX_SITE_DESKS,
+    MAX_SITE_HEADCOUNT,
+)
 from footprint.inputs.sites import HEATING_FUELS, Sites
 
 FUEL_SYNONYMS = {
@@ -26,7 +33,8 @@ FUEL_SYNONYMS = {
 
 
 def read_sites(data: bytes | str | Path, filename: str | None = None, *, mapping: Mapping[str, str] | None = None,
-               geocoder: Any = None, area_unit: str = "m2", default_country: str = "GB") -> ImportReport:
+               geocoder: Any = None, area_unit: str = "m2", default_country: str = "GB",
+               mapping_optional: bool = False, sheet: str | None = None) -> ImportReport:
     """Read and validate offices from a CSV or XLSX file.
 
     Parameters
@@ -54,9 +62,9 @@ def read_sites(data: bytes | str | Path, filename: str | None = None, *, mapping
     footprint.errors.InputError
         The file cannot be read at all (empty, too big, not CSV/XLSX).
     """
-    table = read_table(data, filename)
+    table = read_table(data, filename, fields=SITE_FIELDS, sheet=sheet, mapping=mapping)
     src = table.source
-    match = match_columns(table.headers, SITE_FIELDS, src, mapping, _unit(area_unit))
+    match = match_columns(table.headers, SITE_FIELDS, src, mapping, _unit(area_unit), mapping_optional)
     n = table.frame.shape[0]
     base = {"source": src, "kind": "sites", "n_rows": n, "column_map": match.column_map,
             "unmatched_columns": match.unmatched, "units": match.units}
@@ -68,27 +76,36 @@ def read_sites(data: bytes | str | Path, filename: str | None = None, *, mapping
                                 "'location' (a town, address or UK postcode)", src, None, "lat"))
     if problems:
         return ImportReport(table=None, problems=tuple(problems), n_valid=0,
-                            invalid_rows=tuple(table.row_numbers.tolist()), **base)
+                            invalid_rows=tuple(table.row_numbers.tolist()), notes=table.notes, **base)
 
     chk = RowChecker(table, match.columns)
     ids = chk.text("site_id")
     _check_ids(chk, ids, "site_id", "every office needs a unique id")
     country = countries(chk, "country", default_country.upper())
-    headcount = chk.number("headcount", required=True, lo=0, integer=True, unit="people", example="120")
-    desks = chk.number("desks", required=False, lo=0, integer=True, unit="desks")
+    headcount = chk.number("headcount", required=True, lo=0, hi=MAX_SITE_HEADCOUNT, integer=True, unit="people",
+                           example="120")
+    desks = chk.number("desks", required=False, lo=0, hi=MAX_SITE_DESKS, integer=True, unit="desks")
     area_scale = M2_PER_FT2 if match.units.get("floor_area") == "ft2" else 1.0
-    area = chk.number("floor_area", required=False, lo=0, unit="m²", scale=area_scale)
+    area = chk.number("floor_area", required=False, lo=0, hi=MAX_FLOOR_AREA_M2,
+                      unit="ft²" if area_scale != 1.0 else "m²", scale=area_scale)
 
     def per_area(field: str) -> float:
         return 1.0 / M2_PER_FT2 if match.units.get(field) == "ft2" else 1.0
 
-    elec = chk.number("electricity_kwh_per_m2", required=False, lo=0, hi=2000, unit="kWh/m²/yr",
+    def per_area_unit(what: str, field: str) -> str:
+        per = "ft²" if match.units.get(field) == "ft2" else "m²"
+        return f"{what}/{per}/yr" if what else f"per {per}"
+
+    elec = chk.number("electricity_kwh_per_m2", required=False, lo=0, hi=MAX_ENERGY_KWH_PER_M2,
+                      unit=per_area_unit("kWh", "electricity_kwh_per_m2"),
                       scale=per_area("electricity_kwh_per_m2"))
-    heat = chk.number("heating_kwh_per_m2", required=False, lo=0, hi=2000, unit="kWh/m²/yr",
+    heat = chk.number("heating_kwh_per_m2", required=False, lo=0, hi=MAX_ENERGY_KWH_PER_M2,
+                      unit=per_area_unit("kWh", "heating_kwh_per_m2"),
                       scale=per_area("heating_kwh_per_m2"))
-    cost = chk.number("annual_cost_per_m2", required=False, lo=0, unit="per m² a year",
+    cost = chk.number("annual_cost_per_m2", required=False, lo=0, hi=MAX_COST_PER_M2,
+                      unit=per_area_unit("", "annual_cost_per_m2") + " a year",
                       scale=per_area("annual_cost_per_m2"))
-    max_desks = chk.number("max_desks", required=False, lo=0, integer=True, unit="desks")
+    max_desks = chk.number("max_desks", required=False, lo=0, hi=MAX_SITE_DESKS, integer=True, unit="desks")
     fuel = _fuel(chk)
     can_be_hub = chk.boolean("can_be_hub", True)
     must_keep = chk.boolean("must_keep", False)
@@ -111,7 +128,9 @@ def read_sites(data: bytes | str | Path, filename: str | None = None, *, mapping
     if area_scale != 1.0:
         notes.append("floor area read in ft² and converted to m²")
     sites = _build(chk, columns)
-    return _report(chk, sites, notes, base)
+    rejected = np.concatenate([ids.to_numpy(dtype=object)[chk.bad], name[chk.bad]])
+    base["rejected_sites"] = tuple(sorted({str(r) for r in rejected if str(r)}))
+    return _report(chk, sites, [*table.notes, *notes], base)
 
 
 def _unit(area_unit: str) -> str:

@@ -23,6 +23,7 @@ from footprint.imports.report import ImportReport
 from footprint.imports.rows import RowChecker, canonical
 from footprint.imports.sites import _report
 from footprint.imports.tables import read_table
+from footprint.inputs.bounds import MAX_GROUP_COUNT
 from footprint.inputs.modes import MODES
 from footprint.inputs.staff import StaffGroups
 
@@ -55,7 +56,8 @@ MODE_SYNONYMS = _mode_table()
 
 def read_staff(data: bytes | str | Path, filename: str | None = None, *, mapping: Mapping[str, str] | None = None,
                geocoder: Any = None, site_ids: Iterable[str] | Mapping[str, str] | None = None,
-               default_country: str = "GB") -> ImportReport:
+               default_country: str = "GB", rejected_sites: Iterable[str] = (), mapping_optional: bool = False,
+               sheet: str | None = None) -> ImportReport:
     """Read, validate and aggregate staff from a CSV or XLSX file (one row per person, or with a count).
 
     Parameters
@@ -73,9 +75,9 @@ def read_staff(data: bytes | str | Path, filename: str | None = None, *, mapping
         ``table`` is a :class:`~footprint.inputs.StaffGroups` aggregating the valid
         rows (see :func:`aggregate_staff`); home coordinates are not kept.
     """
-    table = read_table(data, filename)
+    table = read_table(data, filename, fields=STAFF_FIELDS, sheet=sheet, mapping=mapping)
     src = table.source
-    match = match_columns(table.headers, STAFF_FIELDS, src, mapping)
+    match = match_columns(table.headers, STAFF_FIELDS, src, mapping, mapping_optional=mapping_optional)
     n = table.frame.shape[0]
     base = {"source": src, "kind": "staff", "n_rows": n, "column_map": match.column_map,
             "unmatched_columns": match.unmatched, "units": match.units}
@@ -88,7 +90,7 @@ def read_staff(data: bytes | str | Path, filename: str | None = None, *, mapping
                                 src, None, "home_location"))
     if problems:
         return ImportReport(table=None, problems=tuple(problems), n_valid=0,
-                            invalid_rows=tuple(table.row_numbers.tolist()), **base)
+                            invalid_rows=tuple(table.row_numbers.tolist()), notes=table.notes, **base)
 
     chk = RowChecker(table, match.columns)
     if "employee_id" in match.columns:
@@ -99,9 +101,10 @@ def read_staff(data: bytes | str | Path, filename: str | None = None, *, mapping
             vals = emp.to_numpy()
             chk.flag(dup, "employee_id", lambda p: f"'{vals[p]}' is a duplicate of row {chk.rows[first[p]]}; "
                      "each person must appear once (or use a 'count' column for groups)")
-    count = chk.number("count", required=False, lo=0, lo_exclusive=True, unit="people", example="1 or 0.6")
+    count = chk.number("count", required=False, lo=0, lo_exclusive=True, hi=MAX_GROUP_COUNT, unit="people",
+                       example="1 or 0.6")
     count = np.where(np.isnan(count), 1.0, count)
-    site = _sites(chk, site_ids)
+    site = _sites(chk, site_ids, rejected_sites)
     mode = _modes(chk)
     country = countries(chk, "country", default_country.upper())
     lat, lon, notes = locate(chk, "home_lat", "home_lon", "home_location", country, geocoder)
@@ -112,10 +115,11 @@ def read_staff(data: bytes | str | Path, filename: str | None = None, *, mapping
         notes.append(f"{int(valid.sum()):,} valid rows ({count[valid].sum():,.1f} people) aggregated to "
                      f"{len(groups):,} groups of home grid cell ({GRID_DEG_LAT}° × {GRID_DEG_LON}°, about 5.5 km), "
                      "office and mode; individual homes are not kept")
-    return _report(chk, groups, notes, base)
+    return _report(chk, groups, [*table.notes, *notes], base)
 
 
-def _sites(chk: RowChecker, site_ids: Iterable[str] | Mapping[str, str] | None) -> np.ndarray:
+def _sites(chk: RowChecker, site_ids: Iterable[str] | Mapping[str, str] | None,
+           rejected_sites: Iterable[str] = ()) -> np.ndarray:
     cells = chk.text("current_site_id")
     vals = cells.to_numpy(dtype=object)
     chk.flag(vals == "", "current_site_id", "is empty; give the site_id of the person's office today")
@@ -131,8 +135,13 @@ def _sites(chk: RowChecker, site_ids: Iterable[str] | Mapping[str, str] | None) 
     out_u = np.array([exact.get(u, folded.get(str(u).lower())) for u in uniques] + [None], dtype=object)
     out = out_u[codes]
     unknown = np.array([o is None for o in out], dtype=bool) & (vals != "")
-    chk.flag(unknown, "current_site_id", lambda p: f"office '{vals[p]}' is not in the offices file; add it there "
-             "or correct the id (ids and office names are both accepted)")
+    rejected = {str(r).strip().lower() for r in rejected_sites}
+    knock_on = unknown & np.array([str(v).strip().lower() in rejected for v in vals], dtype=bool)
+    # one line per office, with its row count: not one line per person of a rejected office
+    chk.flag_grouped(knock_on, "current_site_id", vals, lambda p: f"office '{vals[p]}' was left out of the offices "
+                     "file because of its own problems (see them there); its staff are left out with it")
+    chk.flag_grouped(unknown & ~knock_on, "current_site_id", vals, lambda p: f"office '{vals[p]}' is not in the "
+                     "offices file; add it there or correct the id (ids and office names are both accepted)")
     return np.where(unknown, vals, out).astype(object)
 
 

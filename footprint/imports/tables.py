@@ -14,9 +14,11 @@ and the first data row is row 2.
 from __future__ import annotations
 
 import csv
+import html
 import io
 import re
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,10 +26,11 @@ import numpy as np
 import pandas as pd
 
 from footprint.errors import InputError, Problem
+from footprint.safeio import MB, read_bounded, too_big_message
 
-MAX_BYTES = 50 * 1024 * 1024  #: largest file read [bytes]
+MAX_BYTES = 50 * MB  #: largest file read [bytes] (50 MB, as docs/data-import.md says)
 MAX_ROWS = 1_000_000  #: most data rows read
-MAX_XLSX_UNZIPPED = 500 * 1024 * 1024  #: largest uncompressed XLSX content [bytes]
+MAX_XLSX_UNZIPPED = 500 * MB  #: largest uncompressed XLSX content [bytes] (500 MB)
 ROW_CONVENTION = "rows are numbered as in a spreadsheet: the header is row 1, the first data row is row 2"
 SPREADSHEET_EXTENSIONS = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm")
 
@@ -49,6 +52,15 @@ class RawTable:
         Spreadsheet row of each frame row (header = 1).
     decimal_comma : bool
         True for a ``;``-delimited file, where ``52,5`` means 52.5.
+    number_style : str
+        For a ``;`` file, how its numbers show their decimals: ``"comma"``
+        (``52,5`` somewhere: ``1.800`` is 1800), ``"dot"`` (``52.5`` somewhere:
+        ``1.800`` is 1.8), or ``"unknown"``/``"mixed"`` (``1.800`` is ambiguous).
+    notes : tuple of str
+        What was read (which sheet, which header row) when it is not the obvious.
+    formula_cells : frozenset of (int, int)
+        ``(spreadsheet row, column position in frame)`` of XLSX cells holding a
+        formula without a saved value (read as empty).
     """
 
     source: str
@@ -56,6 +68,9 @@ class RawTable:
     frame: pd.DataFrame
     row_numbers: np.ndarray
     decimal_comma: bool = False
+    number_style: str = "dot"
+    notes: tuple[str, ...] = ()
+    formula_cells: frozenset = frozenset()
 
 
 def _fail(source: str, message: str, field: str | None = None) -> InputError:
@@ -68,24 +83,33 @@ def read_bytes(data: bytes | str | Path, filename: str | None = None) -> tuple[b
         return bytes(data), filename or "upload"
     path = Path(data)
     name = filename or path.name
-    if not path.exists():
-        raise _fail(name, f"file not found: {path}; check the path (relative paths are relative to the "
-                    "scenario file)")
-    if path.is_dir():
-        raise _fail(name, f"{path} is a folder, not a file")
-    size = path.stat().st_size
-    if size > MAX_BYTES:
-        raise _fail(name, _too_big(size))
-    return path.read_bytes(), name
+    return read_bounded(path, MAX_BYTES, source=name, what="file", hint=_SMALLER), name
+
+
+_SMALLER = "; split it, or aggregate staff to one row per home postcode district, office and mode with a 'count' column"
 
 
 def _too_big(size: int) -> str:
-    return (f"the file is {size / 1e6:.1f} MB, above the limit of {MAX_BYTES / 1e6:.0f} MB; split it, or "
-            "aggregate staff to one row per home postcode district, office and mode with a 'count' column")
+    return too_big_message(size, MAX_BYTES) + _SMALLER
 
 
-def read_table(data: bytes | str | Path, filename: str | None = None) -> RawTable:
+def read_table(data: bytes | str | Path, filename: str | None = None, *, fields: tuple | None = None,
+               sheet: str | None = None, mapping: Mapping[str, str] | None = None) -> RawTable:
     """Read a CSV/TSV/XLSX file into a :class:`RawTable` (all cells as text).
+
+    Parameters
+    ----------
+    data, filename
+        The file's bytes or path, and the name shown in messages.
+    fields : tuple of FieldSpec or None
+        The columns expected: the header row is the one (among the first
+        :data:`HEADER_SEARCH_ROWS` non-empty rows) matching most of them, and in
+        a workbook the sheet holding it, so a cover sheet or a title row above
+        the header is skipped (and the notes say which sheet and row were used).
+    sheet : str or None
+        Read this sheet of a workbook (by name) instead of finding it.
+    mapping : dict or None
+        The user's header → field mapping (counts as a match when finding the header).
 
     Raises
     ------
@@ -99,19 +123,121 @@ def read_table(data: bytes | str | Path, filename: str | None = None) -> RawTabl
         raise _fail(source, "the file is empty; it needs a header row and at least one data row "
                     "(download the template for an example)")
     ext = Path(source).suffix.lower()
+    notes: list[str] = []
+    formulas: frozenset = frozenset()
     if ext in (".xlsx", ".xlsm"):
-        frame = _read_xlsx(raw, source)
+        sheets = _read_xlsx(raw, source, sheet)
+        best = None
+        for name, frame in sheets.items():
+            pos, score = _header_row(frame, fields, mapping)
+            if pos is not None and (best is None or score > best[0]):
+                best = (score, name, frame, pos)
+        if best is None:
+            raise _fail(source, "the workbook's sheets are empty; it needs a header row and at least one data row")
+        _, name, frame, header_pos = best
+        if len(sheets) > 1 or header_pos > _first_nonempty(frame):
+            notes.append(f"read sheet '{name}' (header on row {header_pos + 1})"
+                         + (f" of sheets {', '.join(repr(n) for n in sheets)}" if len(sheets) > 1 else ""))
+        formulas = _formula_cells(raw, name)
         decimal_comma = False
     elif ext in (".csv", ".txt", ".tsv", ""):
         frame, decimal_comma = _read_csv(raw, source)
+        header_pos, _ = _header_row(frame, fields, mapping)
+        if header_pos is not None and header_pos > _first_nonempty(frame):
+            notes.append(f"header on row {header_pos + 1} (the rows above it were skipped)")
     elif ext == ".xls":
         raise _fail(source, "old Excel .xls files are not read; open it in Excel and save as .xlsx or CSV")
     else:
         raise _fail(source, f"'{ext}' files are not read; use CSV (.csv) or Excel (.xlsx)")
-    return _tidy(frame, source, decimal_comma)
+    return _tidy(frame, source, decimal_comma, header_pos, tuple(notes), formulas)
 
 
-def _read_xlsx(raw: bytes, source: str) -> pd.DataFrame:
+HEADER_SEARCH_ROWS = 30  #: non-empty rows searched for the header row
+
+
+def _first_nonempty(frame: pd.DataFrame) -> int:
+    head = frame.iloc[:HEADER_SEARCH_ROWS * 100]  # the header search looks no further
+    filled = (head.fillna("").astype(str).apply(lambda c: c.str.strip()) != "").any(axis=1).to_numpy()
+    return int(np.flatnonzero(filled)[0]) if filled.any() else 0
+
+
+def _header_row(frame: pd.DataFrame, fields: tuple | None, mapping: Mapping[str, str] | None
+                ) -> tuple[int | None, float]:
+    """Position of the header row in ``frame`` and how well it matches ``fields`` (None: empty frame)."""
+    if frame.shape[0] == 0 or frame.shape[1] == 0:
+        return None, -1.0
+    head = frame.iloc[: HEADER_SEARCH_ROWS * 100].fillna("").astype(str).apply(lambda c: c.str.strip())
+    filled = (head != "").to_numpy()
+    rows = np.flatnonzero(filled.any(axis=1))[:HEADER_SEARCH_ROWS]
+    if rows.size == 0:
+        return None, -1.0
+    counts = filled[rows].sum(axis=1)
+    # a title row (one cell, merged or not) is not the header when wider rows follow
+    plain = int(rows[np.flatnonzero(counts >= 2)[0]]) if counts.max() >= 2 else int(rows[0])
+    if not fields:
+        return plain, 0.0
+    from footprint.imports.fields import match_columns
+
+    best, best_score = plain, -1.0
+    for r in rows:
+        cells = tuple(str(h) for h in head.iloc[r] if str(h))
+        m = match_columns(cells, fields, "", mapping, mapping_optional=True)
+        required = sum(1 for f in fields if f.required and f.name in m.columns)
+        score = 10.0 * required + len(m.columns)
+        if score > best_score:
+            best, best_score = int(r), score
+    if best_score <= 0:
+        return plain, 0.0
+    return best, best_score
+
+
+_CELL = re.compile(rb"<(?:\w+:)?c\s[^>]*?\br=\"([A-Z]+)(\d+)\"[^>]*?(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
+
+
+def _formula_cells(raw: bytes, sheet_name: str) -> frozenset:
+    """``(sheet row, column index)`` of formula cells without a saved value in ``sheet_name``."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as z:
+            book = z.read("xl/workbook.xml").decode("utf-8", "replace")
+            rels = z.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+            rid = None
+            for m in re.finditer(r"<(?:\w+:)?sheet\s[^>]*>", book):
+                tag = m.group(0)
+                name = re.search(r'\bname="([^"]*)"', tag)
+                if name and html.unescape(name.group(1)) == sheet_name:
+                    found = re.search(r'\br:id="([^"]*)"|\bid="([^"]*)"', tag)
+                    rid = found and (found.group(1) or found.group(2))
+            target = None
+            for m in re.finditer(r"<(?:\w+:)?Relationship\s[^>]*>", rels):
+                tag = m.group(0)
+                if rid and re.search(rf'\bId="{re.escape(rid)}"', tag):
+                    t = re.search(r'\bTarget="([^"]*)"', tag)
+                    target = t and t.group(1)
+            if not target:
+                return frozenset()
+            target = target.lstrip("/")
+            path = target if target.startswith("xl/") else f"xl/{target}"
+            xml = z.read(path)
+    except (KeyError, zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return frozenset()
+    if b"<f" not in xml and b":f" not in xml:
+        return frozenset()
+    out = set()
+    for m in _CELL.finditer(xml):
+        inner = m.group(3) or b""
+        if re.search(rb"<(?:\w+:)?f[\s>/]", inner) and not re.search(rb"<(?:\w+:)?v>[^<]+</", inner):
+            out.add((int(m.group(2)), _column_index(m.group(1).decode())))
+    return frozenset(out)
+
+
+def _column_index(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+
+
+def _read_xlsx(raw: bytes, source: str, sheet: str | None = None) -> dict[str, pd.DataFrame]:
     if raw[:4] == b"\xd0\xcf\x11\xe0":
         raise _fail(source, "this is an old Excel .xls file (or an encrypted workbook) named .xlsx; open it in "
                     "Excel and save as .xlsx (without a password) or CSV")
@@ -129,19 +255,26 @@ def _read_xlsx(raw: bytes, source: str) -> pd.DataFrame:
         raise _fail(source, "this zip archive is not an Excel workbook; save the sheet from Excel as .xlsx "
                     "or export it as CSV")
     if unzipped > MAX_XLSX_UNZIPPED:
-        raise _fail(source, f"this workbook holds {unzipped / 1e6:.0f} MB of data, above the limit of "
-                    f"{MAX_XLSX_UNZIPPED / 1e6:.0f} MB; export the sheet as CSV")
+        raise _fail(source, f"this workbook holds {unzipped / MB:.0f} MB of data once unpacked, above the "
+                    f"limit of {MAX_XLSX_UNZIPPED / MB:g} MB; export the sheet as CSV")
     try:
         import warnings
 
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            frame = pd.read_excel(io.BytesIO(raw), sheet_name=0, header=None, dtype=str, engine="openpyxl",
-                                  keep_default_na=False, nrows=MAX_ROWS + 2)
+            frames = pd.read_excel(io.BytesIO(raw), sheet_name=None, header=None, dtype=str, engine="openpyxl",
+                                   keep_default_na=False, nrows=MAX_ROWS + 2)
     except Exception as e:  # noqa: BLE001 — openpyxl raises many kinds on broken files
         raise _fail(source, f"this .xlsx file cannot be read ({e.__class__.__name__}); save it again from "
                     "Excel or export it as CSV") from None
-    return frame
+    if sheet is not None:
+        if sheet not in frames:
+            raise _fail(source, f"the workbook has no sheet '{sheet}'; its sheets are: "
+                        f"{', '.join(repr(n) for n in frames)}", "sheet")
+        return {sheet: frames[sheet]}
+    if not frames:
+        raise _fail(source, "the workbook has no sheets")
+    return frames
 
 
 def _looks_like_text(raw: bytes) -> bool:
@@ -191,6 +324,11 @@ def _read_csv(raw: bytes, source: str) -> tuple[pd.DataFrame, bool]:
                             skip_blank_lines=False, engine="c", nrows=MAX_ROWS + 2, quoting=csv.QUOTE_MINIMAL,
                             on_bad_lines="error")
     except pd.errors.ParserError as e:
+        quote = re.search(r"EOF inside string starting at row (\d+)", str(e))
+        if quote:  # pandas counts rows from 0 (the header): the spreadsheet row is one more
+            raise InputError([Problem("a double quote (\") opens a value here but is never closed, so the rest of "
+                                      "the file would be read as one cell; close the quote or remove it",
+                                      source, int(quote.group(1)) + 1, None)], f"cannot read {source}") from None
         m = re.search(r"line (\d+), saw (\d+)", str(e))
         m2 = re.search(r"Expected (\d+) fields", str(e))
         if m and m2:
@@ -216,8 +354,9 @@ def _short(e: Exception) -> str:
     return (text[:120] + "…") if len(text) > 120 else text or e.__class__.__name__
 
 
-def _tidy(frame: pd.DataFrame, source: str, decimal_comma: bool) -> RawTable:
-    """Header from the first non-empty row; empty rows and columns dropped; row numbers kept."""
+def _tidy(frame: pd.DataFrame, source: str, decimal_comma: bool, header_pos: int | None = None,
+          notes: tuple[str, ...] = (), formulas: frozenset = frozenset()) -> RawTable:
+    """Header at ``header_pos`` (default: the first non-empty row); empty rows and columns dropped; row numbers kept."""
     if frame.shape[0] == 0 or frame.shape[1] == 0:
         raise _fail(source, "the file has no rows; it needs a header row and at least one data row")
     frame = frame.fillna("").astype(str)
@@ -225,7 +364,8 @@ def _tidy(frame: pd.DataFrame, source: str, decimal_comma: bool) -> RawTable:
     nonempty = (stripped != "").any(axis=1).to_numpy()
     if not nonempty.any():
         raise _fail(source, "the file is empty; it needs a header row and at least one data row")
-    header_pos = int(np.flatnonzero(nonempty)[0])
+    if header_pos is None:
+        header_pos = int(np.flatnonzero(nonempty)[0])
     header = [str(h).strip() for h in stripped.iloc[header_pos]]
     keep_cols = [i for i, h in enumerate(header) if h or (stripped.iloc[header_pos + 1:, i] != "").any()]
     body = stripped.iloc[header_pos + 1:, keep_cols]
@@ -242,7 +382,24 @@ def _tidy(frame: pd.DataFrame, source: str, decimal_comma: bool) -> RawTable:
     body = body.reset_index(drop=True)
     if body.shape[0] == 0:
         raise _fail(source, "the file has a header row but no data rows")
-    return RawTable(source, tuple(names), body, rows + 1, decimal_comma)
+    style = _number_style(body) if decimal_comma else "dot"
+    col_pos = {c: k for k, c in enumerate(keep_cols)}
+    cells = frozenset((r, col_pos[c]) for r, c in formulas if c in col_pos and r > header_pos + 1)
+    return RawTable(source, tuple(names), body, rows + 1, decimal_comma, style, notes, cells)
+
+
+def _number_style(body: pd.DataFrame) -> str:
+    """How a ``;`` file writes decimals: ``"comma"``, ``"dot"``, ``"mixed"`` or ``"unknown"``."""
+    comma = dot = False
+    for c in body.columns:
+        col = body[c]
+        if not comma:
+            comma = bool(col.str.fullmatch(r"-?\d*,\d+").any())
+        if not dot:
+            dot = bool((col.str.fullmatch(r"-?\d*\.\d+") & ~col.str.fullmatch(r"-?\d{1,3}(\.\d{3})+")).any())
+        if comma and dot:
+            return "mixed"
+    return "comma" if comma else "dot" if dot else "unknown"
 
 
 def _letters(i: int) -> str:

@@ -98,7 +98,7 @@ def _range_text(lo: float | None, hi: float | None, lo_inclusive: bool, unit: st
     u = f" {unit}" if unit else ""
     if lo is not None and hi is not None:
         left = "" if lo_inclusive else " (exclusive)"
-        return f"a number from {lo:g}{left} to {hi:g}{u}"
+        return f"a number from {lo:,.10g}{left} to {hi:,.10g}{u}"
     if lo is not None:
         return f"a number {'≥' if lo_inclusive else '>'} {lo:g}{u}"
     if hi is not None:

@@ -7,6 +7,12 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
+from footprint.inputs.bounds import (
+    MAX_COST_PER_M2,
+    MAX_FLOOR_AREA_M2,
+    MAX_SITE_DESKS,
+    MAX_SITE_HEADCOUNT,
+)
 from footprint.inputs.columns import ArrayTableEquality, ColumnChecker, frozen
 
 HEATING_FUELS = ("gas", "electric", "district")
@@ -113,10 +119,11 @@ class Sites(ArrayTableEquality):
         name = tuple(str(v) for v in cols.get("name", site_id))
         lat = chk.number(cols["lat"], "lat", lo=-90, hi=90, unit="degrees")
         lon = chk.number(cols["lon"], "lon", lo=-180, hi=180, unit="degrees")
-        headcount = chk.number(cols["headcount"], "headcount", lo=0, integer=True, unit="people")
-        desks = chk.number(cols.get("desks", headcount), "desks", lo=0, integer=True)
+        headcount = chk.number(cols["headcount"], "headcount", lo=0, hi=MAX_SITE_HEADCOUNT, integer=True, unit="people")
+        desks = chk.number(cols.get("desks", headcount), "desks", lo=0, hi=MAX_SITE_DESKS, integer=True)
         area_default = np.asarray(desks, dtype=float) * m2_per_desk
-        floor_area = chk.number(_fill(cols.get("floor_area_m2"), area_default), "floor_area_m2", lo=0, unit="m²")
+        floor_area = chk.number(_fill(cols.get("floor_area_m2"), area_default), "floor_area_m2", lo=0,
+                                 hi=MAX_FLOOR_AREA_M2, unit="m²")
         elec = chk.number(
             _fill(cols.get("electricity_kwh_per_m2"), TM46_ELECTRICITY_KWH_PER_M2, n),
             "electricity_kwh_per_m2", lo=0, hi=2000, unit="kWh/m²/yr",
@@ -135,10 +142,13 @@ class Sites(ArrayTableEquality):
         must_keep = _bools(chk, cols.get("must_keep", [False] * n), "must_keep")
         is_candidate = _bools(chk, cols.get("is_candidate", [False] * n), "is_candidate")
         max_desks = chk.number(
-            _fill(cols.get("max_desks"), np.floor(floor_area / 8.0)), "max_desks", lo=0, integer=True
+            _fill(cols.get("max_desks"), np.floor(np.clip(floor_area, 0, MAX_FLOOR_AREA_M2) / 8.0)), "max_desks", lo=0,
+            hi=MAX_SITE_DESKS, integer=True
         )
         cost = np.asarray(_fill(cols.get("annual_cost_per_m2"), np.nan, n), dtype=float)
         chk.flag(np.isfinite(cost) & (cost < 0), "annual_cost_per_m2", "must be ≥ 0 (leave empty if unknown)")
+        chk.flag(np.isinf(cost) | (np.isfinite(cost) & (cost > MAX_COST_PER_M2)), "annual_cost_per_m2",
+                 f"must be ≤ {MAX_COST_PER_M2:,.0f} a year per m² (leave empty if unknown)")
         chk.flag(must_keep & ~can_be_hub, "must_keep", "a must-keep site must also be allowed to be a hub (can_be_hub)")
         chk.flag(is_candidate & (headcount > 0), "headcount", "a candidate site has no staff today; set headcount to 0")
         chk.raise_if_any(f"{len(chk.problems)} problem(s) in {source}")

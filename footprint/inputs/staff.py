@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from footprint.inputs.bounds import MAX_GROUP_COUNT
 from footprint.inputs.columns import ArrayTableEquality, ColumnChecker, frozen
 from footprint.inputs.modes import MODE_IDS
 from footprint.inputs.sites import _n_rows
@@ -68,7 +69,8 @@ class StaffGroups(ArrayTableEquality):
         chk = ColumnChecker(source, n, row_numbers)
         lat = chk.number(cols["home_lat"], "home_lat", lo=-90, hi=90, unit="degrees")
         lon = chk.number(cols["home_lon"], "home_lon", lo=-180, hi=180, unit="degrees")
-        count = chk.number(cols.get("count", np.ones(n)), "count", lo=0, lo_inclusive=False, unit="people")
+        count = chk.number(cols.get("count", np.ones(n)), "count", lo=0, lo_inclusive=False, hi=MAX_GROUP_COUNT,
+                           unit="people")
         site = tuple(str(v).strip() for v in cols["current_site_id"])
         chk.flag(np.array([not s for s in site], dtype=bool), "current_site_id", "is empty; name the person's current office")
         mode = chk.choice([str(v).strip().lower() for v in cols["commute_mode"]], "commute_mode", MODE_IDS)

@@ -16,6 +16,7 @@ import tomli_w
 from footprint.errors import InputError, Problem, ScenarioError
 from footprint.inputs import Policy
 from footprint.inputs.policy import validate_policy_values
+from footprint.safeio import read_bounded, write_atomic
 from footprint.scenario.schema import (
     SCHEMA_VERSION,
     TABLE_KEYS,
@@ -25,6 +26,8 @@ from footprint.scenario.schema import (
     OrganisationRef,
     Scenario,
 )
+
+MAX_SCENARIO_BYTES = 1_000_000  #: largest scenario file read [bytes]
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -37,11 +40,15 @@ def load_scenario(path: str | Path) -> Scenario:
         problem names the file and the key.
     """
     path = Path(path)
+    if not path.exists():
+        raise ScenarioError([Problem("file not found; check the path", str(path))])
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError([Problem("file not found; check the path", str(path))]) from None
-    except (OSError, UnicodeDecodeError) as e:
+        raw = read_bounded(path, MAX_SCENARIO_BYTES, what="scenario file")
+    except InputError as e:
+        raise ScenarioError(e.problems, f"cannot read {path}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
         raise ScenarioError([Problem(f"cannot be read as UTF-8 text ({e.__class__.__name__})", str(path))]) from None
     return parse_scenario(text, source=str(path), base_dir=path.resolve().parent)
 
@@ -93,6 +100,13 @@ def scenario_from_dict(data: dict[str, Any], source: str = "scenario", base_dir:
     if problems:
         raise ScenarioError(problems, f"{len(problems)} problem(s) in {source}")
     problems += org.validate(source) + hubs.validate(source) + opt.validate(source)
+    problems += _factor_set_problems(tables["policy"].get("factor_set"), source, base_dir)
+    if base_dir is not None and org.source == "files":
+        for key in ("sites", "staff", "collaboration"):
+            if getattr(org, key):
+                problems += named_file_problems(getattr(org, key), f"organisation.{key}", source, base_dir)
+    if base_dir is not None and isinstance(data.get("baseline"), str) and data["baseline"]:
+        problems += named_file_problems(data["baseline"], "baseline", source, base_dir)
     if problems:
         raise ScenarioError(problems, f"{len(problems)} problem(s) in {source}")
     try:
@@ -109,7 +123,57 @@ def scenario_from_dict(data: dict[str, Any], source: str = "scenario", base_dir:
         optimiser=opt,
         schema_version=SCHEMA_VERSION,
         base_dir=base_dir,
+        source=source,
     )
+
+
+def _factor_set_problems(value: Any, source: str, base_dir: Path | None) -> list[Problem]:
+    """A factor set is a built-in id, or (in a scenario file) the path of a ``.toml`` file."""
+    if not isinstance(value, str) or not value:
+        return []  # the policy check reports the type
+    from footprint.factors import available_factor_sets
+
+    ids = available_factor_sets()
+    if value in ids or value == "common":
+        return []
+    if not value.endswith(".toml"):
+        return [Problem(f"unknown factor set '{value[:80]}'; use one of: {', '.join(ids)}, or the path of a "
+                        ".toml factor file (relative to the scenario file)", source, None, "policy.factor_set")]
+    if base_dir is None:
+        return [Problem(f"'{value[:80]}' names a file, but only a scenario file may name one; use one of: "
+                        f"{', '.join(ids)}", source, None, "policy.factor_set")]
+    return named_file_problems(value, "policy.factor_set", source, base_dir)
+
+
+def named_file_problems(value: str, key: str, source: str, base_dir: Path) -> list[Problem]:
+    """A file a scenario names must be a regular file (not a device, pipe or folder) of bounded size.
+
+    Checked with ``stat`` only (nothing is opened here); the file is read later
+    with :func:`footprint.safeio.read_bounded`, which checks again.
+    """
+    import os
+    import stat
+
+    from footprint.imports.tables import MAX_BYTES
+
+    path = Path(value)
+    path = path if path.is_absolute() else base_dir / path
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return []  # reported when it is read (a scenario may be saved before its files exist)
+    except OSError as e:
+        return [Problem(f"cannot open {path} ({e.strerror or e.__class__.__name__})", source, None, key)]
+    if stat.S_ISDIR(st.st_mode):
+        return [Problem(f"{path} is a folder; name a file", source, None, key)]
+    if not stat.S_ISREG(st.st_mode):
+        return [Problem(f"{path} is not a regular file (a device, pipe or socket); name an ordinary file",
+                        source, None, key)]
+    if st.st_size > MAX_BYTES:
+        from footprint.safeio import too_big_message
+
+        return [Problem(too_big_message(st.st_size, MAX_BYTES), source, None, key)]
+    return []
 
 
 def _build(cls: type, values: dict[str, Any], table: str, source: str, problems: list[Problem]) -> Any:
@@ -133,10 +197,11 @@ def _build(cls: type, values: dict[str, Any], table: str, source: str, problems:
         elif isinstance(default, str):
             ok = isinstance(v, str)
             want = "a string"
-        elif f.name == "office_to_hub":
+        elif f.name in ("office_to_hub", "columns"):
             ok = isinstance(v, dict) and all(isinstance(x, str) for x in v.values())
             v = tuple(sorted(v.items())) if ok else v
-            want = "a table of office id = hub id"
+            want = "a table of office id = hub id" if f.name == "office_to_hub" else (
+                "a table of \"your header\" = \"Footprint's field\", e.g. \"Building ref\" = \"site_id\"")
         else:  # tuple of str
             ok = isinstance(v, list) and all(isinstance(x, str) for x in v)
             v = tuple(v) if ok else v
@@ -155,7 +220,10 @@ def scenario_to_dict(s: Scenario) -> dict[str, Any]:
         out["description"] = s.description
     if s.baseline:
         out["baseline"] = s.baseline
-    out["organisation"] = {k: v for k, v in _as_dict(s.organisation).items() if v != "" or k == "source"}
+    org = {k: v for k, v in _as_dict(s.organisation).items() if v not in ("", (), False) or k == "source"}
+    if "columns" in org:
+        org["columns"] = dict(org["columns"])
+    out["organisation"] = org
     out["policy"] = s.policy.to_mapping()
     hubs = _as_dict(s.hubs)
     hubs["sites"] = list(s.hubs.sites)
@@ -181,7 +249,12 @@ def scenario_to_toml(s: Scenario) -> str:
 
 
 def save_scenario(s: Scenario, path: str | Path) -> Path:
-    """Write ``s`` to ``path`` as TOML; returns the path."""
-    path = Path(path)
-    path.write_text(scenario_to_toml(s), encoding="utf-8")
-    return path
+    """Write ``s`` to ``path`` as TOML, atomically; returns the path.
+
+    Raises
+    ------
+    footprint.safeio.WriteError
+        The file cannot be written (disk full, permission); an existing file at
+        ``path`` is left as it was.
+    """
+    return write_atomic(Path(path), scenario_to_toml(s))

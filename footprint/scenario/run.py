@@ -66,6 +66,9 @@ def load_organisation(scenario: Scenario) -> Organisation:
         scenario.resolve(ref.staff),
         scenario.resolve(ref.collaboration) if ref.collaboration else None,
         name=scenario.name,
+        mapping=dict(ref.columns) or None,
+        valid_rows_only=ref.valid_rows_only,
+        mapping_source=scenario.where,
     )
 
 
@@ -73,7 +76,7 @@ def _site_indices(org: Organisation, ids: tuple[str, ...], key: str, scenario: S
     index = {s: i for i, s in enumerate(org.sites.site_id)}
     unknown = [s for s in ids if s not in index]
     if unknown:
-        src = str(scenario.base_dir or scenario.name)
+        src = scenario.where
         raise ScenarioError([
             Problem(f"site id '{s}' is not in the organisation's sites; check the spelling", src, None, key)
             for s in unknown
@@ -107,6 +110,11 @@ def plan_for(org: Organisation, policy: Policy, hubs: HubChoice, scenario: Scena
     if hubs.selection == "optimise":
         from footprint.optimise.model import optimise_hubs
 
+        if hubs.count < 1 and scenario.optimiser.fixed_hub_tco2e <= 0:  # as `optimise` refuses it
+            raise ScenarioError([Problem("selection 'optimise' with count = 0 (a free number of hubs) needs a price "
+                                         "per hub, optimiser.fixed_hub_tco2e > 0; or set hubs.count to the number "
+                                         "of hubs", scenario.where, None, "hubs.count")])
+
         report = optimise_hubs(org, policy, hubs.count or None, scenario.optimiser, keep_offices_whole=whole,
                                progress=progress)
         return report.plan, report
@@ -133,7 +141,7 @@ def _plan_from_moves(org: Organisation, policy: Policy, mask: np.ndarray, hubs: 
     offices = _site_indices(org, tuple(k for k, _ in hubs.office_to_hub), "hubs.office_to_hub", scenario)
     targets = _site_indices(org, tuple(v for _, v in hubs.office_to_hub), "hubs.office_to_hub", scenario)
     if not np.all(mask[targets]):
-        raise ScenarioError([Problem("office_to_hub moves staff to a site that is not a hub", str(scenario.base_dir),
+        raise ScenarioError([Problem("office_to_hub moves staff to a site that is not a hub", scenario.where,
                                      None, "hubs.office_to_hub")])
     fallback = nearest_plan(org, policy, mask, keep_offices_whole=True)
     office_target = fallback.assignment[np.unique(org.group_site, return_index=True)[1]]

@@ -20,12 +20,28 @@ class OrganisationRef:
     """Where the organisation comes from: the built-in demo, or the user's files.
 
     Paths are relative to the scenario file.
+
+    Attributes
+    ----------
+    source : str
+        ``"demo"`` or ``"files"``.
+    sites, staff, collaboration : str
+        The files (CSV or XLSX) for ``source = "files"``.
+    columns : tuple of (str, str)
+        ``[organisation.columns]``: the user's header → Footprint's field, for
+        headers the automatic matching misses (``"Building ref" = "site_id"``);
+        each entry applies to whichever file has that header.
+    valid_rows_only : bool
+        Import only the valid rows, leaving out (and listing) the rows with
+        problems, instead of refusing the files.
     """
 
     source: str = "demo"
     sites: str = ""
     staff: str = ""
     collaboration: str = ""
+    columns: tuple[tuple[str, str], ...] = ()
+    valid_rows_only: bool = False
 
     def validate(self, where: str) -> list[Problem]:
         problems = []
@@ -34,6 +50,8 @@ class OrganisationRef:
         if self.source == "files" and not (self.sites and self.staff):
             problems.append(Problem("with source = 'files', give both 'sites' and 'staff' file paths",
                                     where, None, "organisation"))
+        if self.columns and self.source != "files":
+            problems.append(Problem("a column mapping needs source = 'files'", where, None, "organisation.columns"))
         return problems
 
 
@@ -130,6 +148,9 @@ class OptimiserSettings:
             problems.append(Problem("must be from 0 to 1 (exclusive) [fraction]", where, None, "optimiser.mip_gap"))
         if not (0 <= self.fixed_hub_tco2e <= 1e6):
             problems.append(Problem("must be from 0 to 1,000,000 [t CO2e/yr]", where, None, "optimiser.fixed_hub_tco2e"))
+        if not (0 <= self.random_state <= 2**32 - 1):
+            problems.append(Problem(f"must be a whole number from 0 to {2**32 - 1:,}, got {self.random_state}", where,
+                                    None, "optimiser.random_state"))
         if not (0 <= self.commute_weight_kg_per_km <= 100):
             problems.append(Problem("must be from 0 to 100 [kg CO2e per person-km]", where, None,
                                     "optimiser.commute_weight_kg_per_km"))
@@ -153,11 +174,17 @@ class Scenario:
     optimiser: OptimiserSettings = OptimiserSettings()
     schema_version: int = SCHEMA_VERSION
     base_dir: Path | None = field(default=None, compare=False, repr=False)
+    source: str = field(default="", compare=False, repr=False)
 
     def resolve(self, relative: str) -> Path:
         """A path named in the scenario, resolved against its folder."""
         p = Path(relative)
         return p if p.is_absolute() or self.base_dir is None else self.base_dir / p
+
+    @property
+    def where(self) -> str:
+        """The scenario file for messages (or the scenario's name when it has none)."""
+        return self.source or f"scenario '{self.name}'"
 
 
 #: The keys each table of a scenario file may hold (for error messages).
