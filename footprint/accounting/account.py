@@ -154,8 +154,15 @@ def account(org: Organisation, policy: Policy, plan: Plan, factors: FactorSet | 
         td[home_sites] = trail.value("electricity_td")
     for c in sorted({c for c, o in zip(org.sites.country, plan.open_sites, strict=True) if o and c != fs.country}):
         sel = np.array([x == c for x in org.sites.country])
-        grid[sel] = trail.add(f"grid_{c}", grid_intensity(c))
-        notes.append(f"Sites in {c}: grid intensity from the country table; no T&D factor applied.")
+        f = grid_intensity(c)
+        grid[sel] = trail.add(f"grid_{c}", f)
+        home = f"the set's country is {fs.country}" if fs.country else f"{fs.id} names no country"
+        notes.append(
+            f"Sites in {c} ({home}): grid electricity {f.value:g} {f.unit} from the country table "
+            f"[{f.set_id} {f.year}, {f.confidence}] {f.source}"
+            + ("; a FALLBACK value (mix-derived, runs high)" if f.fallback else "")
+            + f"; no T&D factor for {c} (counted as 0)."
+        )
     fuel = np.asarray(org.sites.heating_fuel)
     gas_kwh = np.where(fuel == "gas", use.heating_kwh, 0.0)
     district_kwh = np.where(fuel == "district", use.heating_kwh, 0.0)
@@ -225,6 +232,7 @@ def account(org: Organisation, policy: Policy, plan: Plan, factors: FactorSet | 
         video_meetings=bt.video_trips,
         notes=tuple(notes),
         factor_names=tuple(sorted(trail.used)),
+        fallbacks=tuple(k for k in sorted(trail.used) if trail.used[k].fallback),
     )
 
 

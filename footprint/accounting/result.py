@@ -172,6 +172,9 @@ class Footprint:
     factor_names : tuple of str
         The name each line's ``factor_keys`` use for each entry of ``factors_used``
         (parallel to it; e.g. ``"grid_FR"`` for a country's grid factor).
+    fallbacks : tuple of str
+        Names (as in ``factor_names``) of the factors that are stand-in values
+        (:attr:`Factor.fallback`); the notes say where each was used.
     """
 
     def factor_by_name(self) -> dict[str, Factor]:
@@ -191,6 +194,7 @@ class Footprint:
     video_meetings: float
     notes: tuple[str, ...] = ()
     factor_names: tuple[str, ...] = ()
+    fallbacks: tuple[str, ...] = ()
 
     @property
     def total_kgco2e(self) -> float:

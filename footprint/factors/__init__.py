@@ -191,6 +191,9 @@ class Factor:
         Optional range [``unit``].
     note : str
         Caveats and method notes.
+    fallback : bool
+        True for a stand-in value (e.g. a mix-derived grid intensity used where
+        no better source was found); reports flag it.
     """
 
     key: str
@@ -203,6 +206,7 @@ class Factor:
     low: float | None = None
     high: float | None = None
     note: str = ""
+    fallback: bool = False
 
     def __post_init__(self) -> None:
         where = f"factor '{self.key}' of set '{self.set_id}'"
@@ -595,8 +599,10 @@ class _Registry:
 
     def _resolve(self, raw: _RawSet, stack: tuple[str, ...]) -> FactorSet:
         factors = {f.key: f for f in raw.own}
+        parents = []
         for parent in raw.inherits:
             pset = self._load_parent(parent, raw, stack)
+            parents.append(pset)
             for f in pset.factors:
                 if f.key in factors:
                     continue
@@ -606,17 +612,18 @@ class _Registry:
                     continue
                 factors[f.key] = f
         meta = raw.meta
+        country, notes = _set_country(raw, factors, parents)
         return FactorSet(
             id=meta["id"],
             name=meta["name"],
             year=meta["year"],
-            country=meta["country"],
+            country=country,
             publisher=meta["publisher"],
             url=meta["url"],
             version=meta["version"],
             gwp=meta["gwp"],
             status=meta["status"],
-            notes=meta["notes"],
+            notes=notes,
             factors=tuple(factors.values()),
             inherits=raw.inherits,
         )
@@ -645,6 +652,43 @@ class _Registry:
                 f"choose another id (built-in: {_listing(self.ids)})"
             )
         return self._resolve(raw, (*_stack, key))
+
+
+def _set_country(
+    raw: _RawSet, factors: Mapping[str, Factor], parents: list[FactorSet]
+) -> tuple[str, str]:
+    """The set's home country and notes: its own ``country``, else its electricity's.
+
+    A grid factor is one country's grid, so a set that has
+    ``electricity_generation`` must say which country it belongs to: a set
+    without ``country`` takes the country of the parent its electricity factor
+    comes from (said in the notes), and a set that gives its own electricity
+    factor without ``country`` is an error (no silent fallback to the
+    country table).
+    """
+    meta = raw.meta
+    country, notes = meta["country"], meta["notes"]
+    elec = factors.get("electricity_generation")
+    if country or elec is None:
+        return country, notes
+    if elec.set_id == meta["id"]:
+        raise FactorError(
+            f"{raw.path} [set]: 'country' is missing, but the set gives its own "
+            "electricity_generation: say which country's grid it is (an ISO 3166-1 "
+            'alpha-2 code, e.g. country = "GB"), so that sites elsewhere use their '
+            "own country's grid"
+        )
+    source = next((p for p in parents if p.get("electricity_generation") == elec), None)
+    if source is None or not source.country:
+        raise FactorError(
+            f"{raw.path} [set]: 'country' is missing and cannot be taken from the set "
+            f"its electricity_generation comes from ({elec.set_id}); add country = \"XX\""
+        )
+    extra = (
+        f"Country {source.country} taken from '{source.id}', the set its "
+        "electricity_generation comes from (the file gives no 'country')."
+    )
+    return source.country, f"{notes} {extra}".strip()
 
 
 _REGISTRY = _Registry(DATA_DIR)
@@ -761,6 +805,7 @@ def _grid_table(path: Path = DATA_DIR / "grid-intensity.toml") -> _CountryTable:
                 set_id="grid-intensity",
                 confidence=_str(entry, "confidence", where),
                 note=note,
+                fallback=entry["fallback"],
             )
         except FactorError as exc:
             msg = str(exc)

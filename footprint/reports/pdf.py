@@ -345,8 +345,9 @@ def factor_section(pdf: ReportPDF, factors: tb.Table) -> None:
     """The factor table: value, unit, year and source of every factor used."""
     pdf.h1("Emission factors")
     pdf.para(factors.note + " Every factor applied to the scenario or its baseline is listed.", size=8.5)
-    rows = [[key, f"{value:g}", pretty(unit), str(year), set_id, conf, pretty(source)]
-            for key, value, unit, year, set_id, conf, _lo, _hi, source, _note in factors.rows]
+    rows = [[key, f"{value:g}", pretty(unit), str(year), set_id, conf,
+             pretty(f"{flag}: {source}" if flag else source)]
+            for key, value, unit, year, set_id, conf, _lo, _hi, source, _note, flag in factors.rows]
     pdf.grid(["Factor", "Value", "Unit", "Year", "Set", "Conf.", "Source"], rows, (31, 13, 30, 9, 16, 10, 71),
              ("LEFT", "RIGHT", "LEFT", "LEFT", "LEFT", "CENTER", "LEFT"), 6.5)
 

@@ -447,13 +447,15 @@ def factors_used(result: ScenarioResult) -> list[Factor]:
 
 def factor_table(factors: list[Factor]) -> Table:
     """Factors with value, unit, year, source and confidence."""
-    rows = [(f.key, f.value, f.unit, f.year, f.set_id, f.confidence, f.low, f.high, f.source, f.note)
+    rows = [(f.key, f.value, f.unit, f.year, f.set_id, f.confidence, f.low, f.high, f.source, f.note,
+             "FALLBACK" if f.fallback else "")
             for f in factors]
     cols = (_txt("Factor", 22), Column("Value", "", "fine", 12), _txt("Unit", 26), Column("Year", "", "text", 8),
             _txt("Set", 12), _txt("Confidence", 10), Column("Low", "", "fine", 10), Column("High", "", "fine", 10),
-            _txt("Source", 80), _txt("Note", 60))
+            _txt("Source", 80), _txt("Note", 60), _txt("Fallback", 10))
     return Table("factors", "Emission factors used (with sources)", cols, tuple(rows),
-                 "Confidence: P primary, S secondary, D derived, A assumption.")
+                 "Confidence: P primary, S secondary, D derived, A assumption. FALLBACK: a stand-in value "
+                 "where no better source was found (the notes say where it was used).")
 
 
 # --- comparison -------------------------------------------------------------------------

@@ -1,0 +1,90 @@
+"""GHG reporting rules an auditor checks (issue 14): no silent fallbacks, like with like,
+categories, dual Scope 2 and method text that matches the code.
+
+Factor values are DESNZ 2025 typed by hand; the toy is the three-office one of conftest.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import TOY_SITES, TOY_STAFF, toy_collaboration
+
+from footprint.accounting import account, current_plan
+from footprint.accounting.result import CAT_ELECTRICITY, CAT_ENERGY_UPSTREAM
+from footprint.factors import FactorError, load_factor_set
+from footprint.inputs import Organisation, Policy, Sites, StaffGroups
+
+ELEC, TD = 0.17700, 0.01853  # DESNZ 2025 UK electricity generation and T&D [kg CO2e/kWh]
+TOY_ELEC_KWH = 280_000  # see test_accounting_toy.test_buildings_today
+POLICY = Policy(office_days_per_week=3, video_share=0.5)
+
+
+def line(fp, category: str, item: str) -> float:
+    return sum(x.kgco2e for x in fp.lines if x.category == category and x.item == item)
+
+
+def toy(**site_columns: list) -> Organisation:
+    cols = {**TOY_SITES, **site_columns}
+    return Organisation("toy", Sites.from_columns(cols, source="toy sites"),
+                        StaffGroups.from_columns(TOY_STAFF, source="toy staff"), toy_collaboration())
+
+
+NO_COUNTRY = """
+[set]
+id = "acme-overrides"
+name = "ACME: DESNZ 2025 with our own car factor"
+year = 2025
+inherits = ["desnz-2025"]
+
+[factors.car_petrol]
+value = 0.15
+unit = "kg CO2e/vehicle-km"
+source = "ACME fleet survey 2025"
+confidence = "A"
+"""
+
+
+# --- 2. no silent fallbacks ---------------------------------------------------------------------
+def test_custom_set_without_country_keeps_its_parents_grid(tmp_path: Path, toy_org):
+    path = tmp_path / "acme.toml"
+    path.write_text(NO_COUNTRY, encoding="utf-8")
+    fs = load_factor_set(path)
+    assert fs.country == "GB" and "taken from 'desnz-2025'" in fs.notes
+    fp = account(toy_org, POLICY, current_plan(toy_org), fs)
+    # DESNZ 0.177 and T&D, not the 0.2376 codecarbon fallback with no T&D
+    assert line(fp, CAT_ELECTRICITY, "Electricity (location-based)") == pytest.approx(TOY_ELEC_KWH * ELEC)
+    assert line(fp, CAT_ENERGY_UPSTREAM, "Electricity T&D losses") == pytest.approx(TOY_ELEC_KWH * TD)
+    assert fp.fallbacks == ()
+
+
+def test_custom_grid_factor_without_country_is_an_error(tmp_path: Path):
+    text = NO_COUNTRY.replace("car_petrol", "electricity_generation").replace("vehicle-km", "kWh")
+    path = tmp_path / "grid.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(FactorError, match=r"grid\.toml \[set\]: 'country' is missing"):
+        load_factor_set(path)
+
+
+def test_fallback_grid_value_is_named_and_flagged():
+    # the UK offices under the US set: the country table's GB value is a codecarbon fallback
+    org = toy()
+    fp = account(org, POLICY, current_plan(org), load_factor_set("epa-2025"))
+    assert fp.fallbacks == ("grid_GB",)
+    grid = fp.factor_by_name()["grid_GB"]
+    assert grid.fallback and grid.value == pytest.approx(0.2376)
+    note = next(n for n in fp.notes if n.startswith("Sites in GB"))
+    assert "FALLBACK" in note and "0.2376" in note and "no T&D factor for GB" in note
+    assert line(fp, CAT_ELECTRICITY, "Electricity (location-based)") == pytest.approx(TOY_ELEC_KWH * 0.2376)
+
+
+def test_reports_flag_fallback_factors(toy_org):
+    from footprint.reports.tables import factor_table
+
+    org = toy()
+    fp = account(org, POLICY, current_plan(org), load_factor_set("epa-2025"))
+    table = factor_table(list(fp.factors_used))
+    flags = dict(zip(table.column("Factor"), table.column("Fallback"), strict=True))
+    assert flags["electricity_generation"] == "FALLBACK"  # the GB grid stand-in
+    assert flags["natural_gas"] == ""
