@@ -88,3 +88,57 @@ def test_reports_flag_fallback_factors(toy_org):
     flags = dict(zip(table.column("Factor"), table.column("Fallback"), strict=True))
     assert flags["electricity_generation"] == "FALLBACK"  # the GB grid stand-in
     assert flags["natural_gas"] == ""
+
+
+# --- 3. like with like --------------------------------------------------------------------------
+SCENARIO = """
+schema_version = 1
+name = "{name}"
+[organisation]
+source = "demo"
+[policy]
+office_days_per_week = 3.0
+factor_set = "{fs}"
+{extra}
+[hubs]
+selection = "{selection}"
+{hubs}
+"""
+
+
+def _scenarios(extra: str = ""):
+    from footprint.scenario.files import parse_scenario
+
+    hub = parse_scenario(SCENARIO.format(name="one hub", fs="desnz-2025", extra=extra, selection="explicit",
+                                         hubs='sites = ["A"]'))
+    base = parse_scenario(SCENARIO.format(name="old baseline", fs="desnz-2024", extra="", selection="current",
+                                          hubs=""))
+    return hub, base
+
+
+def test_baseline_is_compared_on_the_scenarios_factor_set(toy_org):
+    from footprint.scenario.run import run_scenario
+
+    hub, base = _scenarios()
+    r = run_scenario(hub, baseline=base, organisation=toy_org)
+    assert r.baseline.factor_set_id == "desnz-2025"
+    expected = account(toy_org, base.policy, current_plan(toy_org), load_factor_set("desnz-2025"))
+    assert r.baseline.total_kgco2e == pytest.approx(expected.total_kgco2e)
+    assert r.factor_effect_kgco2e == 0.0
+    assert "names factor set desnz-2024" in r.baseline_factor_note
+
+
+def test_different_factor_sets_show_the_factor_effect(toy_org):
+    from footprint.scenario.run import run_scenario
+    from footprint.scenario.summary import format_summary, result_to_dict
+
+    hub, base = _scenarios('baseline_factors = "own"')
+    r = run_scenario(hub, baseline=base, organisation=toy_org)
+    assert r.baseline.factor_set_id == "desnz-2024"
+    on_2025 = account(toy_org, base.policy, current_plan(toy_org), load_factor_set("desnz-2025")).total_kgco2e
+    on_2024 = account(toy_org, base.policy, current_plan(toy_org), load_factor_set("desnz-2024")).total_kgco2e
+    assert r.factor_effect_kgco2e == pytest.approx(on_2025 - on_2024)
+    assert r.factor_effect_kgco2e < 0  # 2025 factors are lower (UK grid −15 %, air −16 to −42 %)
+    d = result_to_dict(r)["change"]
+    assert d["factor_effect_tco2e"] + d["plan_and_policy_effect_tco2e"] == pytest.approx(d["total_tco2e"])
+    assert "factor-set change alone (desnz-2024 → desnz-2025)" in format_summary(r)

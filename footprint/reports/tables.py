@@ -416,6 +416,8 @@ def inputs_table(result: ScenarioResult) -> Table:
         ("Factor set", f"{fp.factor_set_name} [{fp.factor_set_id}]"),
         ("Baseline factor set", f"{result.baseline.factor_set_name} [{result.baseline.factor_set_id}]"),
     ]
+    if result.baseline_factor_note:
+        rows.append(("Baseline factors", result.baseline_factor_note))
     rows += [("Note", n) for n in fp.notes]
     return Table("inputs", "Inputs", (_txt("Item", 22), _txt("Value", 80)), tuple(rows))
 

@@ -66,7 +66,10 @@ def result_to_dict(result: ScenarioResult) -> dict[str, Any]:
             "by_category_tco2e": {k: _t(fp.by_category()[k] - base.by_category()[k]) for k in CATEGORIES},
             "mean_commute_km": fp.commute.mean_km - base.commute.mean_km,
             "floor_area_m2": fp.floor_area_m2 - base.floor_area_m2,
+            "factor_effect_tco2e": _t(result.factor_effect_kgco2e),
+            "plan_and_policy_effect_tco2e": _t(fp.total_kgco2e - base.total_kgco2e - result.factor_effect_kgco2e),
         },
+        "baseline_factor_note": result.baseline_factor_note,
     }
     u = footprint_uncertainty(fp, None if fp is base else base)
     out["uncertainty"] = {
@@ -107,6 +110,12 @@ def format_summary(result: ScenarioResult) -> str:
     if not same and base.total_kgco2e:
         lines.append(f"  change against baseline ({result.baseline_name}): "
                      f"{100 * (fp.total_kgco2e / base.total_kgco2e - 1):+.1f} %")
+    if result.factor_effect_kgco2e:
+        lines.append(f"  of which factor-set change alone ({base.factor_set_id} → {fp.factor_set_id}): "
+                     f"{_t(result.factor_effect_kgco2e):+,.1f} t CO2e; plan and policy: "
+                     f"{_t(fp.total_kgco2e - base.total_kgco2e - result.factor_effect_kgco2e):+,.1f} t CO2e")
+    if result.baseline_factor_note:
+        lines.append(f"  {result.baseline_factor_note}")
     u = footprint_uncertainty(fp, None if same else base)
     lines.append(f"  90 % interval of the total: {u.total.p05:,.0f} to {u.total.p95:,.0f} t CO2e"
                  + ("" if u.change is None else
