@@ -132,7 +132,7 @@ def test_different_factor_sets_show_the_factor_effect(toy_org):
     from footprint.scenario.run import run_scenario
     from footprint.scenario.summary import format_summary, result_to_dict
 
-    hub, base = _scenarios('baseline_factors = "own"')
+    hub, base = _scenarios('factor_set_baseline = "own"')
     r = run_scenario(hub, baseline=base, organisation=toy_org)
     assert r.baseline.factor_set_id == "desnz-2024"
     on_2025 = account(toy_org, base.policy, current_plan(toy_org), load_factor_set("desnz-2025")).total_kgco2e
@@ -142,3 +142,47 @@ def test_different_factor_sets_show_the_factor_effect(toy_org):
     d = result_to_dict(r)["change"]
     assert d["factor_effect_tco2e"] + d["plan_and_policy_effect_tco2e"] == pytest.approx(d["total_tco2e"])
     assert "factor-set change alone (desnz-2024 → desnz-2025)" in format_summary(r)
+
+
+# --- 4. categories: video as a memo line, leased sites without operational control --------------
+def test_video_calls_are_a_memo_line_outside_the_total(toy_org):
+    from footprint.accounting.result import CATEGORIES, VIDEO_MEMO_REASON
+
+    fp = account(toy_org, POLICY, current_plan(toy_org))
+    assert not any("video" in c.lower() for c in CATEGORIES)
+    assert not any("video" in x.item.lower() for x in fp.lines)
+    (memo,) = fp.memo_lines
+    assert memo.scope == "Memo" and memo.kgco2e == pytest.approx(50 * 0.05)  # 50 participant-hours × 0.05
+    assert fp.total_kgco2e == pytest.approx(sum(x.kgco2e for x in fp.lines))
+    assert "Scope 3 cat. 1" in VIDEO_MEMO_REASON
+
+
+def test_leased_site_without_operational_control_is_scope3_cat8():
+    from footprint.accounting.result import CAT_HEATING, CAT_LEASED
+
+    GAS = 0.18296
+    org = toy(operational_control=[True, False, True])  # Reading (B) is leased, the landlord runs it
+    fp = account(org, POLICY, current_plan(org))
+    # B: 400 m² × 100 kWh/m² gas, 400 × 120 kWh/m² electricity
+    assert line(fp, CAT_HEATING, "Natural gas (heating)") == pytest.approx(1000 * 150 * GAS)
+    assert line(fp, CAT_ELECTRICITY, "Electricity (location-based)") == pytest.approx((TOY_ELEC_KWH - 48_000) * ELEC)
+    b = 40_000 * GAS + 48_000 * ELEC
+    assert line(fp, CAT_LEASED, "Leased offices without operational control (energy)") == pytest.approx(b)
+    assert fp.by_category()[CAT_LEASED] == pytest.approx(b)
+    assert line(fp, CAT_ENERGY_UPSTREAM, "Electricity T&D losses") == pytest.approx(TOY_ELEC_KWH * TD)
+    base = account(toy(), POLICY, current_plan(toy()))
+    assert fp.total_kgco2e == pytest.approx(base.total_kgco2e)  # moved between scopes, not changed
+    assert any("operational control" in n for n in fp.notes)
+
+
+def test_operational_control_column_is_read_by_the_importer(tmp_path: Path):
+    from footprint.imports import read_organisation
+
+    sites = tmp_path / "sites.csv"
+    sites.write_text("site_id,lat,lon,headcount,operational_control\nA,51.5,-0.12,2,yes\nB,53.48,-2.24,1,no\n",
+                     encoding="utf-8")
+    staff = tmp_path / "staff.csv"
+    staff.write_text("home_lat,home_lon,current_site_id,commute_mode\n51.52,-0.1,A,rail\n53.5,-2.2,B,bus\n"
+                     "51.49,-0.2,A,car\n", encoding="utf-8")
+    org = read_organisation(sites, staff)
+    assert org.sites.operational_control.tolist() == [True, False]

@@ -29,7 +29,9 @@ from footprint.accounting.result import (
     CAT_ENERGY_UPSTREAM,
     CAT_HEATING,
     CAT_HOMEWORKING,
+    CAT_LEASED,
     CAT_VIDEO,
+    MEMO,
     SCOPE_1,
     SCOPE_2,
     SCOPE_3,
@@ -169,10 +171,15 @@ def account(org: Organisation, policy: Policy, plan: Plan, factors: FactorSet | 
     elec_kwh = use.electricity_kwh + np.where(fuel == "electric", use.heating_kwh, 0.0)
     ef_gas = trail.value("natural_gas") if gas_kwh.any() else 0.0
     ef_district = trail.value("heat_steam") if district_kwh.any() else 0.0
+    # a site leased without operational control: its energy is the lessor's Scope 1 and 2,
+    # so the organisation's Scope 3 cat. 8 (GHG Protocol organisational boundary)
+    own = np.asarray(org.sites.operational_control, dtype=bool)
+    gas_all, elec_all, district_all = gas_kwh, elec_kwh, district_kwh
+    gas_kwh, elec_kwh, district_kwh = (np.where(own, x, 0.0) for x in (gas_all, elec_all, district_all))
     scope1 = gas_kwh * ef_gas
     scope2_elec = elec_kwh * grid
     scope2_heat = district_kwh * ef_district
-    td_kg = elec_kwh * td
+    td_kg = elec_all * td
     lines += [
         EmissionLine(SCOPE_1, CAT_HEATING, "Natural gas (heating)", float(scope1.sum()),
                      float(gas_kwh.sum()), "kWh", ("natural_gas",)),
@@ -182,15 +189,26 @@ def account(org: Organisation, policy: Policy, plan: Plan, factors: FactorSet | 
     if district_kwh.any():
         lines.append(EmissionLine(SCOPE_2, CAT_ELECTRICITY, "District heat", float(scope2_heat.sum()),
                                   float(district_kwh.sum()), "kWh", ("heat_steam",)))
+    leased = ~own & plan.open_sites
+    leased_kg = np.where(leased, gas_all * ef_gas + elec_all * grid + district_all * ef_district, 0.0)
+    if leased.any():
+        keys = tuple(k for k, x in (("natural_gas", gas_all), ("electricity_generation", elec_all),
+                                    ("heat_steam", district_all)) if x[leased].any())
+        lines.append(EmissionLine(SCOPE_3, CAT_LEASED, "Leased offices without operational control (energy)",
+                                  float(leased_kg.sum()), float((gas_all + elec_all + district_all)[leased].sum()),
+                                  "kWh", keys))
+        notes.append(f"{int(leased.sum())} open site(s) leased without operational control: their heating and "
+                     "electricity are in Scope 3 cat. 8 (upstream leased assets), not Scopes 1 and 2; their T&D "
+                     "losses stay in cat. 3.")
     lines.append(EmissionLine(SCOPE_3, CAT_ENERGY_UPSTREAM, "Electricity T&D losses", float(td_kg.sum()),
-                              float(elec_kwh[home_sites].sum()), "kWh", ("electricity_td",)))
-    scope3_energy = td_kg.copy()
+                              float(elec_all[home_sites].sum()), "kWh", ("electricity_td",)))
+    scope3_energy = td_kg + leased_kg
     if policy.well_to_tank:
         wtt_site = np.zeros(m)
         for key, kwh, sel in (
-            ("wtt_electricity_generation", elec_kwh, home_sites),
-            ("wtt_electricity_td", elec_kwh, home_sites),
-            ("wtt_natural_gas", gas_kwh, np.ones(m, bool)),
+            ("wtt_electricity_generation", elec_all, home_sites),
+            ("wtt_electricity_td", elec_all, home_sites),
+            ("wtt_natural_gas", gas_all, np.ones(m, bool)),
         ):
             if key in fs:
                 wtt_site += np.where(sel, kwh, 0.0) * trail.value(key)
@@ -198,7 +216,7 @@ def account(org: Organisation, policy: Policy, plan: Plan, factors: FactorSet | 
                 notes.append(f"No {key} factor in {fs.id} (counted as 0).")
         scope3_energy += wtt_site
         lines.append(EmissionLine(SCOPE_3, CAT_ENERGY_UPSTREAM, "Well-to-tank of building energy",
-                                  float(wtt_site.sum()), float((elec_kwh + gas_kwh).sum()), "kWh",
+                                  float(wtt_site.sum()), float((elec_all + gas_all).sum()), "kWh",
                                   ("wtt_electricity_generation", "wtt_electricity_td", "wtt_natural_gas")))
 
     # --- business travel (Scope 3 cat. 6) and video -----------------------------------
@@ -233,6 +251,7 @@ def account(org: Organisation, policy: Policy, plan: Plan, factors: FactorSet | 
         notes=tuple(notes),
         factor_names=tuple(sorted(trail.used)),
         fallbacks=tuple(k for k in sorted(trail.used) if trail.used[k].fallback),
+        memo_lines=(bt.memo,) if bt.memo is not None else (),
     )
 
 
@@ -262,6 +281,7 @@ class _BusinessTravel:
         self.video_avoided_kg = 0.0
         self.in_person_trips = 0.0
         self.video_trips = 0.0
+        self.memo: EmissionLine | None = None
 
 
 def _business_travel(org: Organisation, policy: Policy, plan: Plan, trail: _Trail, notes: list[str]) -> _BusinessTravel:
@@ -325,8 +345,8 @@ def _business_travel(org: Organisation, policy: Policy, plan: Plan, trail: _Trai
     ef_video = trail.value("video_call")
     video_hours = float((np.where(off, ht.participant_hours, 0.0) * v).sum())
     video_kg = video_hours * ef_video
-    out.lines.append(EmissionLine(SCOPE_3, CAT_VIDEO, "Video calls in place of trips", video_kg, video_hours,
-                                  "participant-hours", ("video_call",)))
+    out.memo = EmissionLine(MEMO, CAT_VIDEO, "Video calls in place of trips", video_kg, video_hours,
+                            "participant-hours", ("video_call",))
     hotel_per_trip = np.zeros_like(d)
     if hotel_kg > 0 and nights.sum() > 0:
         hotel_per_trip = needs_hotel * (hotel_kg / float(nights.sum()))

@@ -16,9 +16,12 @@ CAT_ENERGY_UPSTREAM = "Scope 3 cat. 3: T&D losses and well-to-tank"
 CAT_BUSINESS_TRAVEL = "Scope 3 cat. 6: business travel"
 CAT_COMMUTING = "Scope 3 cat. 7: commuting"
 CAT_HOMEWORKING = "Scope 3 cat. 7: homeworking"
-CAT_VIDEO = "Scope 3: video meetings"
+CAT_LEASED = "Scope 3 cat. 8: upstream leased assets"
+#: Not a GHG Protocol category: a memo line beside the total (see :attr:`Footprint.memo_lines`).
+CAT_VIDEO = "Memo: video calls (outside the total)"
+MEMO = "Memo"
 
-#: Reporting order of the categories.
+#: Reporting order of the categories (all inside the total).
 CATEGORIES = (
     CAT_HEATING,
     CAT_ELECTRICITY,
@@ -26,7 +29,15 @@ CATEGORIES = (
     CAT_BUSINESS_TRAVEL,
     CAT_COMMUTING,
     CAT_HOMEWORKING,
-    CAT_VIDEO,
+    CAT_LEASED,
+)
+
+#: Why video calls are a memo line and not a category of the total.
+VIDEO_MEMO_REASON = (
+    "Video calls are a memo line, outside the total: the GHG Protocol has no video category. A call's "
+    "emissions are the participants' devices (already counted: office electricity in Scope 2, home "
+    "equipment in the homeworking factor) and the network and data centres (Scope 3 cat. 1, purchased "
+    "services, outside this footprint's boundary), so adding them would count the devices twice."
 )
 
 
@@ -172,6 +183,9 @@ class Footprint:
     factor_names : tuple of str
         The name each line's ``factor_keys`` use for each entry of ``factors_used``
         (parallel to it; e.g. ``"grid_FR"`` for a country's grid factor).
+    memo_lines : tuple of EmissionLine
+        Lines reported beside the total, not in it (video calls; see
+        :data:`VIDEO_MEMO_REASON`).
     fallbacks : tuple of str
         Names (as in ``factor_names``) of the factors that are stand-in values
         (:attr:`Factor.fallback`); the notes say where each was used.
@@ -195,6 +209,7 @@ class Footprint:
     notes: tuple[str, ...] = ()
     factor_names: tuple[str, ...] = ()
     fallbacks: tuple[str, ...] = ()
+    memo_lines: tuple[EmissionLine, ...] = ()
 
     @property
     def total_kgco2e(self) -> float:

@@ -76,6 +76,9 @@ SITE_FIELDS: tuple[FieldSpec, ...] = (
     _f("must_keep", "keep retain must_retain protected", "yes/no: must this site stay open? (default no)"),
     _f("is_candidate", "candidate new_site candidate_site", "yes/no: a possible new site, not an office "
        "today (default no)"),
+    _f("operational_control", "op_control operationally_controlled we_operate controlled",
+       "yes/no: does the organisation have operational control of the building? No for a lease where the "
+       "landlord runs it: its energy is then Scope 3 cat. 8 (default yes)"),
     _f("max_desks", "capacity desk_capacity max_capacity maximum_desks max_occupancy",
        "desks the site could hold as a hub (default floor area / 8 m²)"),
     _f("annual_cost_per_m2", "annual_cost_per_ft2 cost_per_m2 rent_per_m2 cost_per_ft2 rent_per_ft2 "

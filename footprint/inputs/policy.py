@@ -38,7 +38,7 @@ class Policy:
     hub_electricity_kwh_per_m2: float = _p(75.0, 0, 500, "kWh/m²/yr", "Electricity intensity of a refurbished hub")
     hub_heating_kwh_per_m2: float = _p(80.0, 0, 500, "kWh/m²/yr", "Heating intensity of a refurbished hub")
     factor_set: str = _p("desnz-2025", None, None, "", "Emission factor set (id or path to a TOML file)")
-    baseline_factors: str = _p(
+    factor_set_baseline: str = _p(
         "same", None, None, "",
         "Factor set of the baseline: the scenario's own set, like with like (same), or the set the baseline "
         "scenario names, with the factor-set effect shown as its own line of the change (own)",

@@ -39,6 +39,10 @@ class Sites(ArrayTableEquality):
         Desk capacity if the site becomes a hub. [desks]
     annual_cost_per_m2 : ndarray
         Property cost, NaN where unknown. [currency/m²/yr]
+    operational_control : ndarray of bool
+        The organisation has operational control of the building (GHG Protocol
+        organisational boundary). False for a site leased without it: its
+        energy is reported in Scope 3 cat. 8 (upstream leased assets).
     """
 
     site_id: tuple[str, ...]
@@ -57,6 +61,11 @@ class Sites(ArrayTableEquality):
     max_desks: np.ndarray
     is_candidate: np.ndarray
     annual_cost_per_m2: np.ndarray
+    operational_control: np.ndarray | None = None
+
+    def __post_init__(self) -> None:
+        if self.operational_control is None:
+            object.__setattr__(self, "operational_control", frozen(np.ones(len(self.site_id), dtype=bool)))
 
     def __len__(self) -> int:
         return len(self.site_id)
@@ -98,7 +107,7 @@ class Sites(ArrayTableEquality):
         ``heating_kwh_per_m2`` (120, CIBSE TM46), ``heating_fuel`` ("gas"),
         ``country`` ("GB"), ``can_be_hub`` (True), ``must_keep`` (False),
         ``max_desks`` (= floor_area_m2 / 8), ``is_candidate`` (False),
-        ``annual_cost_per_m2`` (NaN).
+        ``annual_cost_per_m2`` (NaN), ``operational_control`` (True).
 
         Raises
         ------
@@ -134,6 +143,7 @@ class Sites(ArrayTableEquality):
         can_be_hub = _bools(chk, cols.get("can_be_hub", [True] * n), "can_be_hub")
         must_keep = _bools(chk, cols.get("must_keep", [False] * n), "must_keep")
         is_candidate = _bools(chk, cols.get("is_candidate", [False] * n), "is_candidate")
+        control = _bools(chk, cols.get("operational_control", [True] * n), "operational_control")
         max_desks = chk.number(
             _fill(cols.get("max_desks"), np.floor(floor_area / 8.0)), "max_desks", lo=0, integer=True
         )
@@ -159,6 +169,7 @@ class Sites(ArrayTableEquality):
             max_desks=frozen(max_desks.astype(np.int64)),
             is_candidate=frozen(is_candidate),
             annual_cost_per_m2=frozen(cost),
+            operational_control=frozen(control),
         )
 
     def to_columns(self) -> dict[str, list[object]]:

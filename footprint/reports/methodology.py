@@ -14,7 +14,10 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "energy of open offices (Scope 1 heating fuel; Scope 2 location-based electricity and district heat; "
         "Scope 3 category 3 transmission and distribution losses, and well-to-tank when enabled), business "
         "travel between sites (Scope 3 category 6), employee commuting and, optionally, homeworking (Scope 3 "
-        "category 7), and the video calls that replace trips. All results are annual, in tonnes of CO₂ "
+        "category 7), and the energy of sites leased without operational control (Scope 3 category 8). Video "
+        "calls that replace trips are a memo line outside the total: the GHG Protocol has no such category, "
+        "their devices are already counted (office electricity, homeworking) and networks and data centres "
+        "are purchased services (category 1) outside the boundary. All results are annual, in tonnes of CO₂ "
         "equivalent a year (t CO₂e/yr); inside the model they are kg CO₂e/yr.",
     )),
     ("Commuting (Scope 3 cat. 7)", (

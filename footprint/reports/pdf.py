@@ -304,7 +304,9 @@ def _detail_tables(pdf: ReportPDF, result: ScenarioResult) -> None:
     pdf.data_table(tb.lines_table(result, CAT_BUSINESS_TRAVEL), cols, w, signed=["Change [t CO2e/yr]"])
     pdf.para(f"In-person cross-site trips: {result.footprint.in_person_trips:,.0f} a year; video meetings in "
              f"their place: {result.footprint.video_meetings:,.0f} a year, a net saving of "
-             f"{result.footprint.video_avoided_kgco2e / 1000:,.1f} {TCO2E} (memo, already in the totals).",
+             f"{result.footprint.video_avoided_kgco2e / 1000:,.1f} {TCO2E} (memo: the avoided travel is already "
+             "absent from the totals; the calls' own emissions are a memo line outside them, see the category "
+             "table).",
              size=8.5)
     pdf.h2("All emission lines")
     cols = ["Category", "Item", "Baseline [t CO2e/yr]", "Scenario [t CO2e/yr]", "Change [t CO2e/yr]"]

@@ -18,7 +18,13 @@ from typing import Any
 import numpy as np
 
 from footprint.accounting import CATEGORIES, Footprint
-from footprint.accounting.result import CAT_BUSINESS_TRAVEL, SCOPE_1, SCOPE_2, SCOPE_3
+from footprint.accounting.result import (
+    CAT_BUSINESS_TRAVEL,
+    SCOPE_1,
+    SCOPE_2,
+    SCOPE_3,
+    VIDEO_MEMO_REASON,
+)
 from footprint.factors import Factor
 from footprint.inputs.policy import POLICY_FIELDS
 from footprint.scenario.compare import comparison_rows
@@ -168,8 +174,21 @@ def category_table(result: ScenarioResult) -> Table:
     rows = [(cat.split(":")[0], cat, *_change_row(h.baseline_by_category[cat], h.scenario_by_category[cat]))
             for cat in CATEGORIES]
     rows.append(("", "Total", *_change_row(h.baseline_tco2e, h.scenario_tco2e)))
+    for key in _memo_keys(result):
+        b = sum(ln.kgco2e for ln in result.baseline.memo_lines if (ln.category, ln.item) == key)
+        s = sum(ln.kgco2e for ln in result.footprint.memo_lines if (ln.category, ln.item) == key)
+        rows.append(("Memo", f"{key[0]}: {key[1]}", *_change_row(_t(b), _t(s))))
     return Table("by_category", "Emissions by category (GHG Protocol)",
-                 (_txt("Scope", 16), _txt("Category", 40), *_change_cols()), tuple(rows))
+                 (_txt("Scope", 16), _txt("Category", 40), *_change_cols()), tuple(rows),
+                 VIDEO_MEMO_REASON if _memo_keys(result) else "")
+
+
+def _memo_keys(result: ScenarioResult) -> list[tuple[str, str]]:
+    keys: list[tuple[str, str]] = []
+    for ln in (*result.baseline.memo_lines, *result.footprint.memo_lines):
+        if (ln.category, ln.item) not in keys:
+            keys.append((ln.category, ln.item))
+    return keys
 
 
 def uncertainty_table(result: ScenarioResult) -> Table:

@@ -177,7 +177,7 @@ def run_scenario(scenario: Scenario, *, baseline: Scenario | None = None, progre
         baseline = load_scenario(scenario.resolve(scenario.baseline))
     base_policy = baseline.policy if baseline is not None else scenario.policy
     own_factors = load_factor_set(_factor_path(baseline or scenario, base_policy))
-    like_with_like = scenario.policy.baseline_factors == "same"
+    like_with_like = scenario.policy.factor_set_baseline == "same"
     base_factors = factors if like_with_like else own_factors
     if scenario.hubs.selection == "current" and base_policy == scenario.policy:
         base_fp = fp
@@ -188,7 +188,7 @@ def run_scenario(scenario: Scenario, *, baseline: Scenario | None = None, progre
     if own_factors.id != factors.id or own_factors != factors:
         if like_with_like:
             note = (f"The baseline scenario names factor set {own_factors.id}; it is compared on this scenario's "
-                    f"set {factors.id}, like with like (policy baseline_factors = \"same\").")
+                    f"set {factors.id}, like with like (policy factor_set_baseline = \"same\").")
         else:
             same_fp = account(org, base_policy, current_plan(org), factors)
             effect = same_fp.total_kgco2e - base_fp.total_kgco2e

@@ -40,6 +40,11 @@ def footprint_to_dict(fp: Footprint) -> dict[str, Any]:
         "in_person_trips": fp.in_person_trips,
         "video_meetings": fp.video_meetings,
         "video_avoided_tco2e": _t(fp.video_avoided_kgco2e),
+        "memo_lines": [
+            {"category": ln.category, "item": ln.item, "tco2e": _t(ln.kgco2e), "activity": ln.activity,
+             "activity_unit": ln.activity_unit, "factors": list(ln.factor_keys), "in_total": False}
+            for ln in fp.memo_lines
+        ],
         "factor_set": {"id": fp.factor_set_id, "name": fp.factor_set_name, "year": fp.factor_set_year},
         "factors": [
             {"key": f.key, "value": f.value, "unit": f.unit, "year": f.year, "source": f.source,
@@ -139,6 +144,9 @@ def format_summary(result: ScenarioResult) -> str:
         ]
     lines.append(f"Video meetings: {fp.video_meetings:,.0f} a year in place of trips, saving "
                  f"{_t(fp.video_avoided_kgco2e):,.1f} t CO2e net")
+    for ln in fp.memo_lines:
+        lines.append(f"  memo (outside the total): {ln.item} {_t(ln.kgco2e):,.1f} t CO2e "
+                     f"({ln.activity:,.0f} {ln.activity_unit})")
     if result.optimisation is not None and hasattr(result.optimisation, "summary"):
         lines += ["", result.optimisation.summary()]
     for note in fp.notes:
