@@ -186,3 +186,45 @@ def test_operational_control_column_is_read_by_the_importer(tmp_path: Path):
                      "51.49,-0.2,A,car\n", encoding="utf-8")
     org = read_organisation(sites, staff)
     assert org.sites.operational_control.tolist() == [True, False]
+
+
+# --- 14. method text = code -------------------------------------------------------------------
+def _evaluate(formulas: tuple[str, ...], values: dict[str, float]) -> dict[str, float]:
+    """Evaluate the method text's formulas (its own notation) one after another."""
+    import math
+    import re
+
+    env = dict(values, min=min, ceil=math.ceil, round=round)
+    for text in formulas:
+        name, expr = (x.strip() for x in text.split("=", 1))
+        expr = re.sub(r"⌈(.*?)⌉", r"ceil(round(\1, 9))", expr.replace("·", "*"))
+        env[name] = eval(expr, {"__builtins__": {}}, env)  # noqa: S307 - our own constant strings
+    return env
+
+
+@pytest.mark.parametrize("staff", [0.0, 7.0, 20.0, 300.0])
+def test_hub_formulas_in_the_method_text_match_the_code(toy_org, staff):
+    import numpy as np
+
+    from footprint.accounting.buildings import HUB_FORMULAS, HUB_SYMBOLS, building_use
+
+    policy = Policy(office_days_per_week=3, peak_factor=1.2, desk_sharing_ratio=0.8, m2_per_desk=11.0,
+                    hub_fixed_area_m2=450.0)
+    values = {sym: getattr(policy, name) for sym, name in HUB_SYMBOLS.items()}
+    got = _evaluate(HUB_FORMULAS, {**values, "s_j": staff, "max_desks_j": 40.0})
+    use = building_use(toy_org, policy, np.array([True, False, False]), np.array([staff, 0.0, 0.0]), False)
+    assert use.desks_needed[0] == got["desks_j"]
+    assert use.floor_area_m2[0] == pytest.approx(got["area_j"])
+    assert use.floor_area_m2[0] >= 450.0  # the fixed area of an open hub is in both
+
+
+def test_method_texts_print_the_codes_formulas():
+    from footprint.accounting.buildings import HUB_FORMULAS
+    from footprint.reports.methodology import SECTIONS
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "methodology.md").read_text(encoding="utf-8")
+    pdf_text = [p.strip() for _title, paras in SECTIONS for p in paras]
+    for formula in HUB_FORMULAS:
+        assert f"    {formula}\n" in doc
+        assert formula in pdf_text
+    assert "min(desks_j, max_desks_j) · a   [m²]" not in doc  # the old text without the fixed area

@@ -6,6 +6,7 @@ formula, set apart in the PDF.
 
 from __future__ import annotations
 
+from footprint.accounting.buildings import HUB_FORMULAS
 from footprint.factors import CONFIDENCE_LEVELS
 
 SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -36,8 +37,10 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     )),
     ("Buildings (Scopes 1, 2 and 3 cat. 3)", (
         "Today's offices keep their own floor area and energy intensity. A hub is sized from its staff:",
-        "  desks_j = ⌈ min(s_j, s_j · days/5 · peak) · r ⌉,   area_j = min(desks_j, max_desks_j) · a   [m²]",
-        "with s_j staff, peak the peak-day factor, r desks per peak attendee and a the floor area per desk. "
+        *(f"  {f}" for f in HUB_FORMULAS),
+        "with s_j staff, peak the peak-day factor, r desks per peak attendee, a the floor area per desk [m²] "
+        "and A_hub the fixed area every open hub needs whatever its headcount (reception, meeting rooms, "
+        "kitchens, plant; policy hub_fixed_area_m2, 500 m² by default). "
         "Energy = area × intensity [kWh/yr]. Emissions = electricity × grid factor (Scope 2, location-based) "
         "+ T&D losses × electricity (Scope 3 cat. 3) + heating × fuel factor (gas: Scope 1; district heat: "
         "Scope 2; electric heating: as electricity).",
