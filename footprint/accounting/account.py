@@ -16,11 +16,14 @@ from footprint.accounting.business_travel import (
     travel_codes,
 )
 from footprint.accounting.commute import (
+    KEY_LABELS,
     commute_emissions_kg,
+    commute_factor_keys,
     commute_legs,
-    mode_factor_per_person_km,
+    factor_per_person_km,
     travel_distance_km,
 )
+from footprint.accounting.places import london_sites
 from footprint.accounting.plan import REMOTE, Plan
 from footprint.accounting.result import (
     CAT_BUSINESS_TRAVEL,
@@ -101,31 +104,34 @@ def account(org: Organisation, policy: Policy, plan: Plan, factors: FactorSet | 
     travel_km = legs.travel_km
     minutes = np.where(remote, 0.0, legs.minutes)
     current_km = travel_distance_km(org, policy, org.group_distance_km(org.group_site))
-    used_modes = np.unique(legs.mode[~remote]) if (~remote).any() else np.unique(legs.mode)
-    for k in used_modes:
-        trail.value(MODES[k].factor_key)
-    ef = mode_factor_per_person_km(fs, policy)[legs.mode]
+    countries = np.asarray(org.sites.country, dtype=object)
+    in_london = london_sites(org.sites.lat, org.sites.lon, org.sites.country)
+    keys = commute_factor_keys(fs, legs.mode, countries[site], in_london[site])
+    used = sorted({(int(k), str(key)) for k, key in zip(legs.mode[~remote], keys[~remote], strict=True)}
+                  if (~remote).any() else {(int(k), MODES[k].factor_key) for k in np.unique(legs.mode)})
+    for _k, key in used:
+        trail.value(key)
+    ef = factor_per_person_km(fs, policy, keys, legs.mode)
     office_days = policy.office_days_per_year
     commute_kg = np.where(remote, 0.0, commute_emissions_kg(count, travel_km, ef, office_days))
     pkm = np.where(remote, 0.0, count * office_days * 2.0 * travel_km)
-    for k in used_modes:
-        sel = legs.mode == k
-        mode = MODES[k]
+    for k, key in used:
+        sel = (legs.mode == k) & (keys == key)
         lines.append(
-            EmissionLine(SCOPE_3, CAT_COMMUTING, mode.label, float(commute_kg[sel].sum()),
-                         float(pkm[sel].sum()), "person-km", (mode.factor_key,))
+            EmissionLine(SCOPE_3, CAT_COMMUTING, MODES[k].label + KEY_LABELS.get(key, ""),
+                         float(commute_kg[sel].sum()), float(pkm[sel].sum()), "person-km", (key,))
         )
     switched = float(count[~remote & (legs.mode != org.group_mode)].sum())
     if switched > 0:
         notes.append(f"{switched:,.0f} staff commute beyond the range of their usual mode (walk 3 km, cycle 12 km, "
                      "bus 50 km, tram/Underground 25 km) and are counted by the mode they would switch to.")
     if policy.well_to_tank:
-        wtt = mode_factor_per_person_km(fs, policy, well_to_tank=True)[legs.mode]
-        wtt_keys = [f"wtt_{MODES[k].factor_key}" for k in used_modes]
+        wtt = factor_per_person_km(fs, policy, keys, legs.mode, well_to_tank=True)
+        wtt_keys = [f"wtt_{key}" for _k, key in used]
         for key in wtt_keys:
             if key in fs:
                 trail.value(key)
-        missing = [MODES[k].label for k in used_modes if f"wtt_{MODES[k].factor_key}" not in fs]
+        missing = [MODES[k].label + KEY_LABELS.get(key, "") for k, key in used if f"wtt_{key}" not in fs]
         if missing:
             notes.append(f"No well-to-tank factor in {fs.id} for: {', '.join(missing)} (counted as 0).")
         lines.append(

@@ -69,6 +69,54 @@ def effective_mode(mode_idx: np.ndarray, geodesic_km: np.ndarray) -> np.ndarray:
 
 
 _MODE_INDEX = {m.id: k for k, m in enumerate(MODES)}
+BUS = _MODE_INDEX["bus"]
+
+#: Label suffix of each site-specific commute factor key.
+KEY_LABELS = {"bus_london": " (London)", "bus_local_not_london": " (outside London)"}
+
+
+def commute_factor_keys(factors: FactorSet, mode: np.ndarray, site_country: np.ndarray,
+                        site_in_london: np.ndarray) -> np.ndarray:
+    """Factor key of each commute: the mode's, with the bus split by the office's location.
+
+    DESNZ separates London buses (0.06875 kg CO2e/pkm in 2025) from local buses
+    outside London (0.12525); the average local bus (0.10385) mixes both. Where the
+    set is a UK set that has both, a bus commute to an office in Greater London
+    uses the London factor and one to another UK office the non-London factor.
+
+    Parameters
+    ----------
+    factors : FactorSet
+    mode : ndarray of int
+        Mode used by each group (index into :data:`MODES`).
+    site_country, site_in_london : ndarray
+        Country code and London flag of each group's office.
+
+    Returns
+    -------
+    ndarray of str (object)
+    """
+    keys = np.array([m.factor_key for m in MODES], dtype=object)[mode]
+    if factors.country == "GB" and "bus_london" in factors and "bus_local_not_london" in factors:
+        bus_gb = (mode == BUS) & (site_country == "GB")
+        keys = np.where(bus_gb & site_in_london, "bus_london",
+                        np.where(bus_gb & ~site_in_london, "bus_local_not_london", keys))
+    return keys
+
+
+def factor_per_person_km(factors: FactorSet, policy: Policy, keys: np.ndarray, mode: np.ndarray, *,
+                         well_to_tank: bool = False) -> np.ndarray:
+    """Emission factor of each commute per person-km (cars divided by occupancy). [kg CO2e/pkm]
+
+    With ``well_to_tank`` the ``wtt_`` factor of each key (0 where the set has none).
+    """
+    per_vehicle = np.array([m.per_vehicle for m in MODES])[mode]
+    out = np.zeros(len(keys))
+    for key in np.unique(keys):
+        name = f"wtt_{key}" if well_to_tank else key
+        if name in factors:
+            out[keys == key] = factors.value(name)
+    return np.where(per_vehicle, out / policy.car_occupancy, out)
 _RANGED = tuple((k, m.max_km, _MODE_INDEX[m.fallback]) for k, m in enumerate(MODES) if m.max_km is not None)
 #: Indices of the modes that have a range (and may switch to a fallback).
 RANGED_MODES = np.array([k for k, _, _ in _RANGED], dtype=np.int64)

@@ -87,6 +87,7 @@ FACTOR_UNITS: Mapping[str, str] = MappingProxyType(
         "light_rail": _PKM,
         "bus_local": _PKM,
         "bus_london": _PKM,
+        "bus_local_not_london": _PKM,
         "coach": _PKM,
         "walk": _PKM,
         "cycle": _PKM,
