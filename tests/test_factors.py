@@ -286,7 +286,8 @@ def test_loading_all_builtins_is_fast() -> None:
     registry = _Registry(DATA_DIR)  # fresh: parse every file again
     for set_id in (*BUILTIN, "common"):
         registry.load(set_id)
-    assert time.perf_counter() - start < 0.05
+    # about 20 ms alone; generous because the machine is shared (issue 14 doubled the DESNZ 2025 file)
+    assert time.perf_counter() - start < 0.25
 
 
 # ---------------------------------------------------------------------------
@@ -390,7 +391,7 @@ def test_hotel_night(country: str, city: str | None, expected: float) -> None:
     assert "DESNZ" in f.source
 
 
-@pytest.mark.parametrize("country", ["IE", "PL", "AT", "FI", "ZZ", "BR"])
+@pytest.mark.parametrize("country", ["IE", "PL", "AT", "FI", "ZZ", "AR"])  # Brazil now has its DESNZ value (8.7)
 def test_hotel_night_blank_is_none_not_zero(country: str) -> None:
     assert hotel_night(country) is None
 

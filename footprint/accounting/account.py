@@ -10,9 +10,12 @@ import numpy as np
 
 from footprint.accounting.buildings import building_use
 from footprint.accounting.business_travel import (
+    AIR_DOMESTIC,
+    CAR,
+    RAIL_INTERNATIONAL,
+    RAIL_NATIONAL,
     TRAVEL_CODES,
     hub_trips,
-    same_country,
     travel_codes,
 )
 from footprint.accounting.commute import (
@@ -299,45 +302,72 @@ def _business_travel(org: Organisation, policy: Policy, plan: Plan, trail: _Trai
     v = policy.video_share
     in_person = trips * (1.0 - v)
     d = org.site_distance_km
-    code = travel_codes(d, same_country(org), policy.business_car_max_km, policy.business_rail_max_km)
+    desnz = fs.country == "GB"
+    code = travel_codes(org, policy.business_car_max_km, policy.business_rail_max_km, desnz)
+    # cars: one per group of travellers from one office to one meeting (vehicle-km, not person-km)
+    vehicles = np.where(off, ht.vehicle_trips, 0.0)
+    car_share = np.divide(vehicles, trips, out=np.ones_like(trips), where=trips > 0)
+    per_person = np.where(code == CAR, car_share, 1.0)  # vehicles (or persons) per person-trip
     rf = "_rf" if policy.radiative_forcing else ""
     n_codes = len(TRAVEL_CODES)
     trips_by_code = np.bincount(code.ravel(), weights=in_person.ravel(), minlength=n_codes)
     km_matrix = 2.0 * d * np.array([_circuity(policy, c[2]) for c in TRAVEL_CODES])[code]
-    km_by_code = np.bincount(code.ravel(), weights=(in_person * km_matrix).ravel(), minlength=n_codes)
+    km_by_code = np.bincount(code.ravel(), weights=(in_person * km_matrix * per_person).ravel(), minlength=n_codes)
     ef = np.zeros(n_codes)
     wtt = np.zeros(n_codes)
     keys: list[str] = []
+    cabin = policy.cabin_class
     for k, (key, _label, network) in enumerate(TRAVEL_CODES):
-        if trips_by_code[k] == 0 and network == "air" and key != "air_domestic":
+        if trips_by_code[k] == 0 and k not in (CAR, RAIL_NATIONAL, AIR_DOMESTIC):
             keys.append("")
-            continue  # no such flights: keep the trail to factors actually used
-        full_key = key + rf if network == "air" else key
+            continue  # no such trips: keep the trail to factors actually used
+        base = key
+        if network == "air" and cabin != "average":
+            if f"{key}_{cabin}{rf}" in fs:
+                base = f"{key}_{cabin}"
+            else:
+                notes.append(f"{fs.id} has no {cabin.replace('_', ' ')} factor for {_label.lower()}: the average "
+                             "passenger factor is used (DESNZ publishes domestic flights as average only, short-haul "
+                             "without premium economy and first).")
+        elif k == RAIL_INTERNATIONAL and key not in fs:
+            base = "rail_national"
+            notes.append(f"{fs.id} has no international rail factor: cross-border rail trips use national rail.")
+        full_key = base + rf if network == "air" else base
         ef[k] = trail.value(full_key)
         keys.append(full_key)
-        if policy.well_to_tank and f"wtt_{key}" in fs:
-            wtt[k] = trail.value(f"wtt_{key}")
-    per_trip = km_matrix * ef[code]  # kg CO2e per person-trip (return), by pair
-    wtt_per_trip = km_matrix * wtt[code]
-    for k, (_key, label, _network) in enumerate(TRAVEL_CODES[:2]):
-        out.lines.append(EmissionLine(SCOPE_3, CAT_BUSINESS_TRAVEL, label, float(km_by_code[k] * ef[k]),
-                                      float(km_by_code[k]), "person-km", (keys[k],)))
-    air_kg = float((km_by_code[2:] * ef[2:]).sum())
+        if policy.well_to_tank:
+            if f"wtt_{base}" in fs:
+                wtt[k] = trail.value(f"wtt_{base}")
+            elif trips_by_code[k] > 0:
+                notes.append(f"No well-to-tank factor in {fs.id} for {_label.lower()} (counted as 0).")
+    per_trip = km_matrix * per_person * ef[code]  # kg CO2e per person-trip (return), by pair
+    wtt_per_trip = km_matrix * per_person * wtt[code]
+    surface = ((CAR, "vehicle-km"), (RAIL_NATIONAL, "person-km"), (RAIL_INTERNATIONAL, "person-km"))
+    for k, unit in surface:
+        if k == RAIL_INTERNATIONAL and not keys[k]:
+            continue  # listed only when there are cross-border rail trips
+        out.lines.append(EmissionLine(SCOPE_3, CAT_BUSINESS_TRAVEL, TRAVEL_CODES[k][1], float(km_by_code[k] * ef[k]),
+                                      float(km_by_code[k]), unit, (keys[k],)))
+    air = slice(AIR_DOMESTIC, None)
+    air_kg = float((km_by_code[air] * ef[air]).sum())
     air_label = "Air" + (" (with radiative forcing)" if policy.radiative_forcing else " (without radiative forcing)")
-    out.lines.append(EmissionLine(SCOPE_3, CAT_BUSINESS_TRAVEL, air_label, air_kg, float(km_by_code[2:].sum()),
-                                  "person-km", tuple(k for k in keys[2:] if k)))
-    # hotel nights: one per trip beyond hotel_min_km, at the destination country's factor
+    out.lines.append(EmissionLine(SCOPE_3, CAT_BUSINESS_TRAVEL, air_label, air_kg, float(km_by_code[air].sum()),
+                                  "person-km", tuple(k for k in keys[air] if k)))
+    # hotel nights: one per trip beyond hotel_min_km, at the destination's factor (London apart)
     needs_hotel = d > policy.hotel_min_km
     nights = in_person * needs_hotel
     hotel_kg = 0.0
     countries = np.asarray(org.sites.country)
-    for c in sorted(set(countries.tolist())):
-        dest = countries == c
+    london = london_sites(org.sites.lat, org.sites.lon, org.sites.country)
+    places = np.where(london, "GB-LND", countries)
+    for c in sorted(set(places.tolist())):
+        dest = places == c
         n_c = float(nights[:, dest].sum())
-        f = hotel_night(c)
+        f = hotel_night("GB", "London") if c == "GB-LND" else hotel_night(c)
         if f is None:
             if n_c > 0:
-                notes.append(f"No hotel factor for {c}: {n_c:,.0f} hotel nights counted as 0.")
+                notes.append(f"No DESNZ hotel factor for {c} (DESNZ lists it without a value, or not at all): "
+                             f"{n_c:,.0f} hotel nights counted as 0.")
             continue
         if n_c > 0 or c == fs.country:
             hotel_kg += n_c * trail.add(f"hotel_night_{c}", f)
@@ -346,7 +376,8 @@ def _business_travel(org: Organisation, policy: Policy, plan: Plan, trail: _Trai
     if policy.well_to_tank:
         out.lines.append(EmissionLine(SCOPE_3, CAT_BUSINESS_TRAVEL, "Well-to-tank of business travel",
                                       float((in_person * wtt_per_trip).sum()), float(in_person.sum()), "person-trips",
-                                      tuple(sorted(k for k in trail.used if k.startswith("wtt_") and "electricity" not in k and "gas" not in k))))
+                                      tuple(sorted(f"wtt_{k.removesuffix('_rf')}" for k in keys
+                                                   if k and f"wtt_{k.removesuffix('_rf')}" in fs))))
     # video meetings in place of trips
     ef_video = trail.value("video_call")
     video_hours = float((np.where(off, ht.participant_hours, 0.0) * v).sum())

@@ -100,6 +100,14 @@ FACTOR_UNITS: Mapping[str, str] = MappingProxyType(
         "air_short_haul_rf": _PKM,
         "air_long_haul_rf": _PKM,
         "air_international_rf": _PKM,
+        # cabin classes (DESNZ publishes average, and by class where it can)
+        **{
+            f"air_{haul}_{cabin}{rf}": _PKM
+            for haul in ("short_haul", "long_haul", "international")
+            for cabin in ("economy", "premium_economy", "business", "first")
+            for rf in ("", "_rf")
+        },
+        "rail_international": _PKM,
         # Hotels, homeworking, video calls
         "hotel_night": "kg CO2e/room-night",
         "homeworking_equipment": _FTE,
@@ -124,6 +132,19 @@ FACTOR_UNITS: Mapping[str, str] = MappingProxyType(
         "wtt_air_domestic": _PKM,
         "wtt_air_short_haul": _PKM,
         "wtt_air_long_haul": _PKM,
+        "wtt_air_international": _PKM,
+        **{
+            f"wtt_air_{haul}_{cabin}": _PKM
+            for haul in ("short_haul", "long_haul", "international")
+            for cabin in ("economy", "premium_economy", "business", "first")
+        },
+        "wtt_car_hybrid": _VKM,
+        "wtt_car_phev": _VKM,
+        "wtt_taxi": _PKM,
+        "wtt_light_rail": _PKM,
+        "wtt_rail_international": _PKM,
+        "wtt_bus_london": _PKM,
+        "wtt_bus_local_not_london": _PKM,
         "wtt_electricity_generation": _KWH,
         "wtt_electricity_td": _KWH,
         "wtt_natural_gas": _KWH,
@@ -838,7 +859,7 @@ def _hotel_table(path: Path = DATA_DIR / "hotels.toml") -> _CountryTable:
         where = f"{path} [countries.{code}]"
         if not _COUNTRY_RE.match(code) or not isinstance(entry, dict):
             raise FactorError(f"{where}: key must be an ISO 3166 code with a table")
-        _check_keys(entry, ("name", "value", "note"), ("name", "value"), where)
+        _check_keys(entry, ("name", "value", "note", "source", "confidence"), ("name", "value"), where)
         value = _as_float(entry["value"], where)
         if value == 0:
             raise FactorError(
@@ -850,9 +871,9 @@ def _hotel_table(path: Path = DATA_DIR / "hotels.toml") -> _CountryTable:
             value=value,
             unit=unit,
             year=year,
-            source=f"{_str(meta, 'source', mwhere)}; row: {name}",
+            source=_str(entry, "source", where) or f"{_str(meta, 'source', mwhere)}; row: {name}",
             set_id="hotels",
-            confidence=_str(meta, "confidence", mwhere),
+            confidence=_str(entry, "confidence", where) or _str(meta, "confidence", mwhere),
             note=_str(entry, "note", where),
         )
     if overlap := no_value & out.keys():

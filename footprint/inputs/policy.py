@@ -45,6 +45,11 @@ class Policy:
         ("same", "own"),
     )
     radiative_forcing: bool = _p(True, None, None, "", "Include radiative forcing for flights (DESNZ recommends it)")
+    cabin_class: str = _p(
+        "average", None, None, "",
+        "Cabin class of business flights (DESNZ recommends average passenger when unknown)",
+        ("average", "economy", "premium_economy", "business", "first"),
+    )
     well_to_tank: bool = _p(False, None, None, "", "Add well-to-tank emissions of fuels and electricity (Scope 3)")
     include_homeworking: bool = _p(True, None, None, "", "Report homeworking emissions (GHG Protocol cat. 7, optional)")
     circuity_road: float = _p(1.3, 1, 3, "×", "Road distance / great-circle distance")

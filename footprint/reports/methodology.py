@@ -50,8 +50,11 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "plan, office a's staff work from hub h in share S[a, h], so trips between hubs are:",
         "  H = Sᵀ · T · S",
         "Trips within a hub need no travel. A share v is held by video; the rest travel a return distance "
-        "2 · d_hk · k by car (short), rail (medium) or air (long, with radiative forcing when chosen), plus a "
-        "hotel night beyond a set distance:",
+        "2 · d_hk · k by car (short; travellers to one meeting share a car), rail (medium; international rail "
+        "across a border) or air (long, or wherever the sea lies between the sites; DESNZ hauls: domestic within "
+        "the UK, short-haul UK–Europe, long-haul UK–elsewhere, international between non-UK airports; cabin class "
+        "from the policy; radiative forcing when chosen), plus a hotel night beyond a set distance at the "
+        "destination's DESNZ hotel factor (London apart):",
         "  E_travel = Σ_hk (1 − v) · H_hk · (2 · d_hk · k · EF_mode + nights_hk · EF_hotel)",
         "  E_video = v · participant-hours · EF_video",
         "The memo 'video saving' is the travel the video calls avoid minus the calls' own emissions.",
