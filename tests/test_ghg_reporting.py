@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 from conftest import TOY_SITES, TOY_STAFF, toy_collaboration
 
@@ -151,7 +152,9 @@ def test_video_calls_are_a_memo_line_outside_the_total(toy_org):
     fp = account(toy_org, POLICY, current_plan(toy_org))
     assert not any("video" in c.lower() for c in CATEGORIES)
     assert not any("video" in x.item.lower() for x in fp.lines)
-    (memo,) = fp.memo_lines
+    from footprint.accounting.result import CAT_VIDEO
+
+    (memo,) = [x for x in fp.memo_lines if x.category == CAT_VIDEO]
     assert memo.scope == "Memo" and memo.kgco2e == pytest.approx(50 * 0.05)  # 50 participant-hours × 0.05
     assert fp.total_kgco2e == pytest.approx(sum(x.kgco2e for x in fp.lines))
     assert "Scope 3 cat. 1" in VIDEO_MEMO_REASON
@@ -179,13 +182,17 @@ def test_operational_control_column_is_read_by_the_importer(tmp_path: Path):
     from footprint.imports import read_organisation
 
     sites = tmp_path / "sites.csv"
-    sites.write_text("site_id,lat,lon,headcount,operational_control\nA,51.5,-0.12,2,yes\nB,53.48,-2.24,1,no\n",
+    sites.write_text("site_id,lat,lon,headcount,operational_control,supplier_factor_kg_per_kwh,renewable_share,"
+                     "electricity_contract\nA,51.5,-0.12,2,yes,0.05,0.25,Acme 2025\nB,53.48,-2.24,1,no,,,\n",
                      encoding="utf-8")
     staff = tmp_path / "staff.csv"
     staff.write_text("home_lat,home_lon,current_site_id,commute_mode\n51.52,-0.1,A,rail\n53.5,-2.2,B,bus\n"
                      "51.49,-0.2,A,car\n", encoding="utf-8")
     org = read_organisation(sites, staff)
     assert org.sites.operational_control.tolist() == [True, False]
+    assert org.sites.supplier_factor_kg_per_kwh[0] == 0.05 and np.isnan(org.sites.supplier_factor_kg_per_kwh[1])
+    assert org.sites.renewable_share.tolist() == [0.25, 0.0]
+    assert org.sites.electricity_contract == ("Acme 2025", "")
 
 
 # --- 14. method text = code -------------------------------------------------------------------
@@ -204,7 +211,6 @@ def _evaluate(formulas: tuple[str, ...], values: dict[str, float]) -> dict[str, 
 
 @pytest.mark.parametrize("staff", [0.0, 7.0, 20.0, 300.0])
 def test_hub_formulas_in_the_method_text_match_the_code(toy_org, staff):
-    import numpy as np
 
     from footprint.accounting.buildings import HUB_FORMULAS, HUB_SYMBOLS, building_use
 
@@ -228,3 +234,57 @@ def test_method_texts_print_the_codes_formulas():
         assert f"    {formula}\n" in doc
         assert formula in pdf_text
     assert "min(desks_j, max_desks_j) · a   [m²]" not in doc  # the old text without the fixed area
+
+
+# --- 1. Scope 2 dual reporting ------------------------------------------------------------------
+CONTRACTS = {"supplier_factor_kg_per_kwh": [0.05, None, None], "renewable_share": [0.0, 1.0, 0.0],
+             "electricity_contract": ["Acme Energy fuel mix disclosure 2024-25", "", ""]}
+# electricity kWh: A 1000 m² × 100 = 100,000; B 400 × 120 = 48,000; C 600 × (90 + 130 electric heating) = 132,000
+
+
+def test_market_based_scope2_by_contract():
+    from footprint.accounting.result import CAT_SCOPE2_MEMO
+
+    org = toy(**CONTRACTS)
+    fp = account(org, POLICY, current_plan(org))
+    market = 100_000 * 0.05 + 48_000 * 0.0 + 132_000 * ELEC  # C: no contract, no residual mix: grid stands in
+    assert fp.scope2_location_kgco2e == pytest.approx(TOY_ELEC_KWH * ELEC)
+    assert fp.scope2_market_kgco2e == pytest.approx(market)
+    assert fp.scope2_basis == "location" and fp.by_scope()["Scope 2"] == pytest.approx(TOY_ELEC_KWH * ELEC)
+    memo = {x.item: x for x in fp.memo_lines if x.category == CAT_SCOPE2_MEMO}
+    assert memo["Electricity (market-based)"].kgco2e == pytest.approx(market)
+    assert fp.factor_by_name()["supplier_A"].source.endswith("Acme Energy fuel mix disclosure 2024-25")
+    assert any("location-based grid factor stands in" in n and "Cambridge" in n for n in fp.notes)
+
+
+def test_market_based_total_and_residual_mix():
+    org = toy(**CONTRACTS)
+    fs = load_factor_set("desnz-2025").with_overrides({"electricity_residual_mix": 0.3},
+                                                     source="Example residual mix 2024 (test value)")
+    fp = account(org, Policy(office_days_per_week=3, video_share=0.5, scope2_total="market"), current_plan(org), fs)
+    market = 100_000 * 0.05 + 132_000 * 0.3
+    assert fp.by_scope()["Scope 2"] == pytest.approx(market)
+    assert [x.item for x in fp.lines if x.scope == "Scope 2"] == ["Electricity (market-based)"]
+    assert any(x.item == "Electricity (location-based)" for x in fp.memo_lines)
+    assert fp.factor_by_name()["electricity_residual_mix"].source == "Example residual mix 2024 (test value)"
+    assert not any("stands in" in n for n in fp.notes)
+
+
+def test_dual_scope2_in_cli_json_and_tables():
+    from footprint.reports.tables import scope_table
+    from footprint.scenario.files import parse_scenario
+    from footprint.scenario.run import run_scenario
+    from footprint.scenario.summary import format_summary, result_to_dict
+
+    org = toy(**CONTRACTS)
+    sc = parse_scenario(SCENARIO.format(name="today", fs="desnz-2025", extra="", selection="current", hubs=""))
+    r = run_scenario(sc, organisation=org)
+    text = format_summary(r)
+    assert "Scope 2 dual reporting (the total uses location-based)" in text
+    assert "Scope 2, market-based" in text
+    d = result_to_dict(r)["footprint"]["scope2"]
+    assert d["total_uses"] == "location-based"
+    assert d["market_based_tco2e"] == pytest.approx((5_000 + 132_000 * ELEC) / 1000)
+    rows = {row[0]: row for row in scope_table(r).rows}
+    assert rows["Scope 2, location-based"][2] == pytest.approx(TOY_ELEC_KWH * ELEC / 1000)
+    assert rows["Scope 2, market-based"][2] == pytest.approx((5_000 + 132_000 * ELEC) / 1000)

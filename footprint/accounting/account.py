@@ -6,6 +6,8 @@ result carries the factor trail (value, unit, year, source of each factor used).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from footprint.accounting.buildings import building_use
@@ -36,6 +38,7 @@ from footprint.accounting.result import (
     CAT_HEATING,
     CAT_HOMEWORKING,
     CAT_LEASED,
+    CAT_SCOPE2_MEMO,
     CAT_VIDEO,
     MEMO,
     SCOPE_1,
@@ -186,14 +189,23 @@ def account(org: Organisation, policy: Policy, plan: Plan, factors: FactorSet | 
     gas_all, elec_all, district_all = gas_kwh, elec_kwh, district_kwh
     gas_kwh, elec_kwh, district_kwh = (np.where(own, x, 0.0) for x in (gas_all, elec_all, district_all))
     scope1 = gas_kwh * ef_gas
-    scope2_elec = elec_kwh * grid
+    scope2_location = elec_kwh * grid
     scope2_heat = district_kwh * ef_district
+    market_ef, market_keys = _market_factors(org, plan, fs, grid, home_sites, trail, notes)
+    scope2_market = elec_kwh * market_ef
     td_kg = elec_all * td
+    location_line = EmissionLine(SCOPE_2, CAT_ELECTRICITY, "Electricity (location-based)",
+                                 float(scope2_location.sum()), float(elec_kwh.sum()), "kWh",
+                                 ("electricity_generation",))
+    market_line = EmissionLine(SCOPE_2, CAT_ELECTRICITY, "Electricity (market-based)", float(scope2_market.sum()),
+                               float(elec_kwh.sum()), "kWh", market_keys)
+    in_total, memo = (market_line, location_line) if policy.scope2_total == "market" else (location_line, market_line)
+    scope2_memo = replace(memo, scope=MEMO, category=CAT_SCOPE2_MEMO)
+    scope2_elec = scope2_market if policy.scope2_total == "market" else scope2_location
     lines += [
         EmissionLine(SCOPE_1, CAT_HEATING, "Natural gas (heating)", float(scope1.sum()),
                      float(gas_kwh.sum()), "kWh", ("natural_gas",)),
-        EmissionLine(SCOPE_2, CAT_ELECTRICITY, "Electricity (location-based)", float(scope2_elec.sum()),
-                     float(elec_kwh.sum()), "kWh", ("electricity_generation",)),
+        in_total,
     ]
     if district_kwh.any():
         lines.append(EmissionLine(SCOPE_2, CAT_ELECTRICITY, "District heat", float(scope2_heat.sum()),
@@ -239,6 +251,7 @@ def account(org: Organisation, policy: Policy, plan: Plan, factors: FactorSet | 
         org.sites.site_id, org.sites.name, plan.open_sites.copy(), use.staff, use.desks, use.desks_needed,
         org.sites.max_desks.astype(float), use.floor_area_m2, use.electricity_kwh, use.heating_kwh,
         scope1, scope2_elec + scope2_heat, scope3_energy, site_commute, site_home,
+        scope2_location + scope2_heat, scope2_market + scope2_heat,
     )
     if not plan.current_estate and sites.over_capacity.any():
         notes.append(over_capacity_sentence(sites))
@@ -260,8 +273,57 @@ def account(org: Organisation, policy: Policy, plan: Plan, factors: FactorSet | 
         notes=tuple(notes),
         factor_names=tuple(sorted(trail.used)),
         fallbacks=tuple(k for k in sorted(trail.used) if trail.used[k].fallback),
-        memo_lines=(bt.memo,) if bt.memo is not None else (),
+        memo_lines=(scope2_memo, *((bt.memo,) if bt.memo is not None else ())),
+        scope2_basis=policy.scope2_total,
+        scope2_location_kgco2e=float(scope2_location.sum() + scope2_heat.sum()),
+        scope2_market_kgco2e=float(scope2_market.sum() + scope2_heat.sum()),
     )
+
+
+def _market_factors(org: Organisation, plan: Plan, fs: FactorSet, grid: np.ndarray, home_sites: np.ndarray,
+                    trail: _Trail, notes: list[str]) -> tuple[np.ndarray, tuple[str, ...]]:
+    """Market-based electricity factor of each site (GHG Protocol Scope 2 Guidance hierarchy). [kg CO2e/kWh]
+
+    The share backed by certificates (REGOs, GOs: ``renewable_share``) counts 0;
+    the rest the site's supplier-specific factor where the site table gives one,
+    else the residual mix (``electricity_residual_mix`` of the set, home country
+    only). Where neither exists the location-based grid factor stands in, and a
+    note says so (it understates market-based emissions, since certificates sold
+    elsewhere are not removed from it).
+    """
+    s = org.sites
+    renew = np.asarray(s.renewable_share, dtype=float)
+    supplier = np.asarray(s.supplier_factor_kg_per_kwh, dtype=float)
+    has_supplier = np.isfinite(supplier)
+    open_ = plan.open_sites
+    keys: list[str] = []
+    residual = np.array(grid, dtype=float)
+    need_residual = open_ & ~has_supplier & (renew < 1.0)
+    if (need_residual & home_sites).any() and "electricity_residual_mix" in fs:
+        residual[home_sites] = trail.value("electricity_residual_mix")
+        keys.append("electricity_residual_mix")
+        stand_in = need_residual & ~home_sites
+    else:
+        stand_in = need_residual
+    if stand_in.any():
+        keys.append("electricity_generation")
+        names = ", ".join(s.name[j] for j in np.flatnonzero(stand_in)[:5])
+        more = f" and {int(stand_in.sum()) - 5} more" if stand_in.sum() > 5 else ""
+        notes.append(f"Market-based Scope 2: {int(stand_in.sum())} open site(s) have no supplier factor and no "
+                     f"residual-mix factor in {fs.id} ({names}{more}); the location-based grid factor stands in "
+                     "(GHG Protocol Scope 2 Guidance, last resort; it understates the market-based figure). Add "
+                     "supplier_factor_kg_per_kwh to the sites, or electricity_residual_mix to a custom factor set, "
+                     "with its source and year.")
+    for j in np.flatnonzero(open_ & has_supplier):
+        contract = s.electricity_contract[j] or "site table (no contract or source given)"
+        name = f"supplier_{s.site_id[j]}"
+        trail.add(name, Factor("electricity_supplier", float(supplier[j]), "kg CO2e/kWh", fs.year,
+                               f"Supplier-specific factor of {s.name[j]}: {contract}", "sites", "A"))
+        keys.append(name)
+    if (open_ & (renew > 0)).any():
+        keys.append("renewable_share (certificates: 0)")
+    ef = (1.0 - renew) * np.where(has_supplier, supplier, residual)
+    return ef, tuple(keys)
 
 
 def _circuity(policy: Policy, network: str) -> float:

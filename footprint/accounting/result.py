@@ -20,6 +20,8 @@ CAT_LEASED = "Scope 3 cat. 8: upstream leased assets"
 #: Not a GHG Protocol category: a memo line beside the total (see :attr:`Footprint.memo_lines`).
 CAT_VIDEO = "Memo: video calls (outside the total)"
 MEMO = "Memo"
+#: The Scope 2 electricity figure on the basis the total does not use (dual reporting).
+CAT_SCOPE2_MEMO = "Memo: Scope 2 electricity, other basis (outside the total)"
 
 #: Reporting order of the categories (all inside the total).
 CATEGORIES = (
@@ -119,6 +121,8 @@ class SiteTable:
     scope3_energy_kg: np.ndarray
     commute_kg: np.ndarray
     homeworking_kg: np.ndarray
+    scope2_location_kg: np.ndarray | None = None
+    scope2_market_kg: np.ndarray | None = None
 
     @property
     def over_capacity(self) -> np.ndarray:
@@ -186,6 +190,12 @@ class Footprint:
     memo_lines : tuple of EmissionLine
         Lines reported beside the total, not in it (video calls; see
         :data:`VIDEO_MEMO_REASON`).
+    scope2_basis : str
+        ``"location"`` or ``"market"``: the Scope 2 figure the total uses
+        (policy ``scope2_total``); the other is a memo line.
+    scope2_location_kgco2e, scope2_market_kgco2e : float
+        Scope 2 (electricity and district heat) on each basis, reported side
+        by side (GHG Protocol Scope 2 Guidance). [kg CO2e/yr]
     fallbacks : tuple of str
         Names (as in ``factor_names``) of the factors that are stand-in values
         (:attr:`Factor.fallback`); the notes say where each was used.
@@ -210,6 +220,9 @@ class Footprint:
     factor_names: tuple[str, ...] = ()
     fallbacks: tuple[str, ...] = ()
     memo_lines: tuple[EmissionLine, ...] = ()
+    scope2_basis: str = "location"
+    scope2_location_kgco2e: float = 0.0
+    scope2_market_kgco2e: float = 0.0
 
     @property
     def total_kgco2e(self) -> float:

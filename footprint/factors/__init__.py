@@ -117,6 +117,7 @@ FACTOR_UNITS: Mapping[str, str] = MappingProxyType(
         # Energy
         "electricity_generation": _KWH,
         "electricity_td": _KWH,
+        "electricity_residual_mix": _KWH,
         "natural_gas": _KWH,
         "heat_steam": _KWH,
         # Well-to-tank (optional "full Scope 3" lines)

@@ -44,6 +44,12 @@ class Policy:
         "scenario names, with the factor-set effect shown as its own line of the change (own)",
         ("same", "own"),
     )
+    scope2_total: str = _p(
+        "location", None, None, "",
+        "Which Scope 2 figure the total uses: location-based (grid average, the default) or market-based "
+        "(contracts, REGOs, residual mix); both are always reported",
+        ("location", "market"),
+    )
     radiative_forcing: bool = _p(True, None, None, "", "Include radiative forcing for flights (DESNZ recommends it)")
     cabin_class: str = _p(
         "average", None, None, "",

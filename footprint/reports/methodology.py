@@ -12,7 +12,8 @@ from footprint.factors import CONFIDENCE_LEVELS
 SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Scope and boundaries", (
         "The footprint follows the GHG Protocol Corporate Standard and its Scope 3 Standard. It counts the "
-        "energy of open offices (Scope 1 heating fuel; Scope 2 location-based electricity and district heat; "
+        "energy of open offices (Scope 1 heating fuel; Scope 2 electricity and district heat, location- and "
+        "market-based side by side; "
         "Scope 3 category 3 transmission and distribution losses, and well-to-tank when enabled), business "
         "travel between sites (Scope 3 category 6), employee commuting and, optionally, homeworking (Scope 3 "
         "category 7), and the energy of sites leased without operational control (Scope 3 category 8). Video "
@@ -41,7 +42,8 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "with s_j staff, peak the peak-day factor, r desks per peak attendee, a the floor area per desk [m²] "
         "and A_hub the fixed area every open hub needs whatever its headcount (reception, meeting rooms, "
         "kitchens, plant; policy hub_fixed_area_m2, 500 m² by default). "
-        "Energy = area × intensity [kWh/yr]. Emissions = electricity × grid factor (Scope 2, location-based) "
+        "Energy = area × intensity [kWh/yr]. Emissions = electricity × grid factor (Scope 2, location-based; "
+        "market-based beside it: certificates at 0, supplier factor or residual mix) "
         "+ T&D losses × electricity (Scope 3 cat. 3) + heating × fuel factor (gas: Scope 1; district heat: "
         "Scope 2; electric heating: as electricity).",
     )),
@@ -78,7 +80,9 @@ ASSUMPTIONS: tuple[str, ...] = (
     "Staff keep today's commute mode when they move to a hub.",
     "Hub energy intensities are those of a refurbished office; closed offices emit nothing (no disposal, "
     "no embodied carbon of refurbishment).",
-    "Electricity is location-based (grid average); market-based reporting (contracts, REGOs) is not modelled.",
+    "Scope 2 is reported location-based (grid average) and market-based (REGO share at 0, supplier factor, "
+    "else the set's residual mix; the grid average stands in where neither is known, which understates it); "
+    "the total uses location-based unless the policy says market-based.",
     "Today's cross-site meetings continue in number after consolidation; meetings within one hub need no travel.",
     "Video calls are counted per participant-hour at a small, uncertain factor (see the factor table).",
     "Staff homes are aggregated to grid cells before any calculation; exports aggregate further to 0.25° cells.",

@@ -237,6 +237,9 @@ def _summary_rows(h: tb.Headline) -> tuple[list[str], list[list[str]]]:
 
     rows = [t("Total", h.baseline_tco2e, h.scenario_tco2e)]
     rows += [t(sc, h.baseline_by_scope[sc], h.scenario_by_scope[sc]) for sc in tb.SCOPES]
+    for basis, (b2, s2) in h.scope2_dual.items():
+        rows.append(t(f"  Scope 2, {basis}-based" + (" (in the total)" if basis == h.scope2_basis else " (memo)"),
+                      b2, s2))
     rows += [t(pretty(c), h.baseline_by_category[c], h.scenario_by_category[c]) for c in h.scenario_by_category]
     b, s = h.baseline_floor_area_m2, h.scenario_floor_area_m2
     rows += [

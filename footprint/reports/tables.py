@@ -118,6 +118,8 @@ class Headline:
     offices_closed: int
     baseline_floor_area_m2: float
     scenario_floor_area_m2: float
+    scope2_basis: str = "location"
+    scope2_dual: dict[str, tuple[float, float]] | None = None
 
 
 def headline(result: ScenarioResult) -> Headline:
@@ -148,6 +150,9 @@ def headline(result: ScenarioResult) -> Headline:
         offices_closed=int((before & ~after).sum()),
         baseline_floor_area_m2=base.floor_area_m2,
         scenario_floor_area_m2=fp.floor_area_m2,
+        scope2_basis=fp.scope2_basis,
+        scope2_dual={"location": (_t(base.scope2_location_kgco2e), _t(fp.scope2_location_kgco2e)),
+                     "market": (_t(base.scope2_market_kgco2e), _t(fp.scope2_market_kgco2e))},
     )
 
 
@@ -165,7 +170,13 @@ def scope_table(result: ScenarioResult) -> Table:
     h = headline(result)
     rows = [(sc, *_change_row(h.baseline_by_scope[sc], h.scenario_by_scope[sc])) for sc in SCOPES]
     rows.append(("Total", *_change_row(h.baseline_tco2e, h.scenario_tco2e)))
-    return Table("by_scope", "Emissions by scope", (_txt("Scope", 16), *_change_cols()), tuple(rows))
+    fp, base = result.footprint, result.baseline
+    rows.append(("Scope 2, location-based", *_change_row(_t(base.scope2_location_kgco2e),
+                                                         _t(fp.scope2_location_kgco2e))))
+    rows.append(("Scope 2, market-based", *_change_row(_t(base.scope2_market_kgco2e), _t(fp.scope2_market_kgco2e))))
+    return Table("by_scope", "Emissions by scope", (_txt("Scope", 24), *_change_cols()), tuple(rows),
+                 f"Scope 2 is reported on both bases (GHG Protocol Scope 2 Guidance); the total uses "
+                 f"{fp.scope2_basis}-based.")
 
 
 def category_table(result: ScenarioResult) -> Table:
@@ -180,7 +191,7 @@ def category_table(result: ScenarioResult) -> Table:
         rows.append(("Memo", f"{key[0]}: {key[1]}", *_change_row(_t(b), _t(s))))
     return Table("by_category", "Emissions by category (GHG Protocol)",
                  (_txt("Scope", 16), _txt("Category", 40), *_change_cols()), tuple(rows),
-                 VIDEO_MEMO_REASON if _memo_keys(result) else "")
+                 "Memo lines are outside the total. " + VIDEO_MEMO_REASON if _memo_keys(result) else "")
 
 
 def _memo_keys(result: ScenarioResult) -> list[tuple[str, str]]:

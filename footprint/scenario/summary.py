@@ -21,6 +21,8 @@ def footprint_to_dict(fp: Footprint) -> dict[str, Any]:
         "total_tco2e": _t(fp.total_kgco2e),
         "by_scope_tco2e": {k: _t(v) for k, v in fp.by_scope().items()},
         "by_category_tco2e": {k: _t(v) for k, v in fp.by_category().items()},
+        "scope2": {"total_uses": f"{fp.scope2_basis}-based", "location_based_tco2e": _t(fp.scope2_location_kgco2e),
+                   "market_based_tco2e": _t(fp.scope2_market_kgco2e)},
         "lines": [
             {"scope": ln.scope, "category": ln.category, "item": ln.item, "tco2e": _t(ln.kgco2e),
              "activity": ln.activity, "activity_unit": ln.activity_unit, "factors": list(ln.factor_keys)}
@@ -112,6 +114,9 @@ def format_summary(result: ScenarioResult) -> str:
     for cat, kg in fp.by_category().items():
         lines.append(row(cat, kg, base.by_category()[cat]))
     lines.append(row("TOTAL", fp.total_kgco2e, base.total_kgco2e))
+    lines.append(f"  Scope 2 dual reporting (the total uses {fp.scope2_basis}-based):")
+    lines.append(row("Scope 2, location-based", fp.scope2_location_kgco2e, base.scope2_location_kgco2e))
+    lines.append(row("Scope 2, market-based", fp.scope2_market_kgco2e, base.scope2_market_kgco2e))
     if not same and base.total_kgco2e:
         lines.append(f"  change against baseline ({result.baseline_name}): "
                      f"{100 * (fp.total_kgco2e / base.total_kgco2e - 1):+.1f} %")
