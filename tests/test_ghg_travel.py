@@ -170,3 +170,18 @@ def test_well_to_tank_factors_are_listed():
     wtt = next(x for x in fp.lines if x.item == "Well-to-tank of business travel")
     assert wtt.kgco2e == pytest.approx(TRIPS * 2 * km("PAR", "MAD") * 0.02162, rel=1e-4)
     assert not any("No well-to-tank factor" in n and "air" in n for n in fp.notes)
+
+
+# --- 10. sites outside the set's country -----------------------------------------------------
+def test_sites_abroad_name_the_uk_values_that_stand_in():
+    staff = {"home_lat": [48.87, 51.55], "home_lon": [2.36, -0.10], "count": [4.0, 1.0],
+             "current_site_id": ["PAR", "LON"], "commute_mode": ["rail", "rail"]}
+    sites = Sites.from_columns({"site_id": ["PAR", "LON"], "lat": [48.8566, 51.5074], "lon": [2.3522, -0.1278],
+                                "headcount": [4, 1], "country": ["FR", "GB"]}, source="sites")
+    org = Organisation("abroad", sites, StaffGroups.from_columns(staff, source="staff"), None)
+    fp = account(org, POLICY, current_plan(org))
+    note = next(n for n in fp.notes if "sites in FR" in n)
+    assert note.startswith("4 staff at sites in FR") and "GB values stand in" in note
+    assert "rail_national 0.03546" in note and "homeworking 0.33378" in note
+    grid = next(n for n in fp.notes if n.startswith("Sites in FR"))
+    assert "0.04048" in grid and "no T&D factor for FR" in grid

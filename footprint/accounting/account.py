@@ -146,6 +146,20 @@ def account(org: Organisation, policy: Policy, plan: Plan, factors: FactorSet | 
                          float(pkm.sum()), "person-km", tuple(k for k in wtt_keys if k in fs))
         )
 
+    # sites outside the set's country: no per-country travel or homeworking factors exist in a set,
+    # so its own (UK, for DESNZ) values stand in; say which, with their values
+    staffed = np.zeros(m, dtype=bool)
+    staffed[a[~remote]] = True
+    for c in sorted({countries[j] for j in np.flatnonzero(staffed) if countries[j] != fs.country}):
+        sel = ~remote & (countries[site] == c)
+        stand = sorted({str(k) for k in keys[sel]})
+        values = ", ".join(f"{k} {fs.value(k):g}" for k in stand if k in fs)
+        home = (f"; homeworking {fs.value('homeworking'):g} kg CO2e/FTE-hour"
+                if policy.include_homeworking and "homeworking" in fs else "")
+        where = f"{fs.country} values" if fs.country else f"values of {fs.id}"
+        notes.append(f"{float(count[sel].sum()):,.0f} staff at sites in {c}: {fs.id} has no {c} travel or "
+                     f"homeworking factors, so its {where} stand in (commuting: {values}{home}).")
+
     # --- homeworking (Scope 3 cat. 7, optional) --------------------------------------
     home_days = np.where(remote, policy.working_days_per_year, policy.home_days_per_year)
     home_hours = count * home_days * policy.hours_per_day
@@ -175,7 +189,8 @@ def account(org: Organisation, policy: Policy, plan: Plan, factors: FactorSet | 
             f"Sites in {c} ({home}): grid electricity {f.value:g} {f.unit} from the country table "
             f"[{f.set_id} {f.year}, {f.confidence}] {f.source}"
             + ("; a FALLBACK value (mix-derived, runs high)" if f.fallback else "")
-            + f"; no T&D factor for {c} (counted as 0)."
+            + f"; no T&D factor for {c}" + (" and no well-to-tank factor" if policy.well_to_tank else "")
+            + " (counted as 0: DESNZ no longer publishes overseas T&D; the IEA's are licensed)."
         )
     fuel = np.asarray(org.sites.heating_fuel)
     gas_kwh = np.where(fuel == "gas", use.heating_kwh, 0.0)
