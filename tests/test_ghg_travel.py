@@ -185,3 +185,17 @@ def test_sites_abroad_name_the_uk_values_that_stand_in():
     assert "rail_national 0.03546" in note and "homeworking 0.33378" in note
     grid = next(n for n in fp.notes if n.startswith("Sites in FR"))
     assert "0.04048" in grid and "no T&D factor for FR" in grid
+
+
+def test_district_heat_distribution_and_wtt():
+    from footprint.accounting.result import CAT_ENERGY_UPSTREAM
+
+    org = org_with({"home_lat": [51.55], "home_lon": [-0.10], "count": [1.0], "current_site_id": ["A"],
+                    "commute_mode": ["walk"]}, heating_fuel=["district", "gas", "gas"])
+    fp = account(org, Policy(video_share=0.5, well_to_tank=True), current_plan(org))
+    heat_kwh = 1000 * 150  # A: 1,000 m² × 150 kWh/m²
+    loss = next(x for x in fp.lines if x.item == "District heat distribution losses")
+    assert loss.category == CAT_ENERGY_UPSTREAM and loss.kgco2e == pytest.approx(heat_kwh * 0.00945)
+    names = fp.factor_by_name()
+    assert names["wtt_heat_steam"].value == 0.03341 and names["wtt_heat_steam_distribution"].value == 0.00176
+    assert not any("wtt_heat_steam" in n for n in fp.notes)

@@ -239,21 +239,33 @@ def account(org: Organisation, policy: Policy, plan: Plan, factors: FactorSet | 
     lines.append(EmissionLine(SCOPE_3, CAT_ENERGY_UPSTREAM, "Electricity T&D losses", float(td_kg.sum()),
                               float(elec_all[home_sites].sum()), "kWh", ("electricity_td",)))
     scope3_energy = td_kg + leased_kg
+    if district_all.any():  # DESNZ: district heat's distribution losses (5 %) go to Scope 3, like T&D
+        if "heat_steam_distribution" in fs:
+            heat_loss = district_all * trail.value("heat_steam_distribution")
+            scope3_energy = scope3_energy + heat_loss
+            lines.append(EmissionLine(SCOPE_3, CAT_ENERGY_UPSTREAM, "District heat distribution losses",
+                                      float(heat_loss.sum()), float(district_all.sum()), "kWh",
+                                      ("heat_steam_distribution",)))
+        else:
+            notes.append(f"No district heat distribution-loss factor in {fs.id} (counted as 0).")
     if policy.well_to_tank:
         wtt_site = np.zeros(m)
-        for key, kwh, sel in (
-            ("wtt_electricity_generation", elec_all, home_sites),
-            ("wtt_electricity_td", elec_all, home_sites),
-            ("wtt_natural_gas", gas_all, np.ones(m, bool)),
-        ):
+        everywhere = np.ones(m, bool)
+        wtt_keys = [("wtt_electricity_generation", elec_all, home_sites),
+                    ("wtt_electricity_td", elec_all, home_sites),
+                    ("wtt_natural_gas", gas_all, everywhere)]
+        if district_all.any():
+            wtt_keys += [("wtt_heat_steam", district_all, everywhere),
+                         ("wtt_heat_steam_distribution", district_all, everywhere)]
+        for key, kwh, sel in wtt_keys:
             if key in fs:
                 wtt_site += np.where(sel, kwh, 0.0) * trail.value(key)
             else:
                 notes.append(f"No {key} factor in {fs.id} (counted as 0).")
         scope3_energy += wtt_site
         lines.append(EmissionLine(SCOPE_3, CAT_ENERGY_UPSTREAM, "Well-to-tank of building energy",
-                                  float(wtt_site.sum()), float((elec_all + gas_all).sum()), "kWh",
-                                  ("wtt_electricity_generation", "wtt_electricity_td", "wtt_natural_gas")))
+                                  float(wtt_site.sum()), float((elec_all + gas_all + district_all).sum()), "kWh",
+                                  tuple(k for k, _kwh, _sel in wtt_keys if k in fs)))
 
     # --- business travel (Scope 3 cat. 6) and video -----------------------------------
     bt = _business_travel(org, policy, plan, trail, notes)

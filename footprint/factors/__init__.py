@@ -120,6 +120,7 @@ FACTOR_UNITS: Mapping[str, str] = MappingProxyType(
         "electricity_residual_mix": _KWH,
         "natural_gas": _KWH,
         "heat_steam": _KWH,
+        "heat_steam_distribution": _KWH,
         # Well-to-tank (optional "full Scope 3" lines)
         "wtt_car_petrol": _VKM,
         "wtt_car_diesel": _VKM,
@@ -149,6 +150,8 @@ FACTOR_UNITS: Mapping[str, str] = MappingProxyType(
         "wtt_electricity_generation": _KWH,
         "wtt_electricity_td": _KWH,
         "wtt_natural_gas": _KWH,
+        "wtt_heat_steam": _KWH,
+        "wtt_heat_steam_distribution": _KWH,
     }
 )
 """Every factor key the model knows, with its required unit."""
