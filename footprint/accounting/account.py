@@ -110,19 +110,21 @@ def account(org: Organisation, policy: Policy, plan: Plan, factors: FactorSet | 
     travel_km = legs.travel_km
     minutes = np.where(remote, 0.0, legs.minutes)
     current_km = travel_distance_km(org, policy, org.group_distance_km(org.group_site))
-    countries = np.asarray(org.sites.country, dtype=object)
+    countries = np.asarray(org.sites.country, dtype=str)
     in_london = london_sites(org.sites.lat, org.sites.lon, org.sites.country)
-    keys = commute_factor_keys(fs, legs.mode, countries[site], in_london[site])
-    used = sorted({(int(k), str(key)) for k, key in zip(legs.mode[~remote], keys[~remote], strict=True)}
-                  if (~remote).any() else {(int(k), MODES[k].factor_key) for k in np.unique(legs.mode)})
+    key_idx, key_names = commute_factor_keys(fs, legs.mode, countries[site], in_london[site])
+    n_keys = len(key_names)
+    pairs = legs.mode * n_keys + key_idx
+    present = np.unique(pairs[~remote]) if (~remote).any() else np.unique(legs.mode) * n_keys + np.unique(legs.mode)
+    used = [(int(p // n_keys), key_names[int(p % n_keys)]) for p in present]
     for _k, key in used:
         trail.value(key)
-    ef = factor_per_person_km(fs, policy, keys, legs.mode)
+    ef = factor_per_person_km(fs, policy, key_idx, key_names, legs.mode)
     office_days = policy.office_days_per_year
     commute_kg = np.where(remote, 0.0, commute_emissions_kg(count, travel_km, ef, office_days))
     pkm = np.where(remote, 0.0, count * office_days * 2.0 * travel_km)
     for k, key in used:
-        sel = (legs.mode == k) & (keys == key)
+        sel = pairs == k * n_keys + key_names.index(key)
         lines.append(
             EmissionLine(SCOPE_3, CAT_COMMUTING, MODES[k].label + KEY_LABELS.get(key, ""),
                          float(commute_kg[sel].sum()), float(pkm[sel].sum()), "person-km", (key,))
@@ -132,7 +134,7 @@ def account(org: Organisation, policy: Policy, plan: Plan, factors: FactorSet | 
         notes.append(f"{switched:,.0f} staff commute beyond the range of their usual mode (walk 3 km, cycle 12 km, "
                      "bus 50 km, tram/Underground 25 km) and are counted by the mode they would switch to.")
     if policy.well_to_tank:
-        wtt = factor_per_person_km(fs, policy, keys, legs.mode, well_to_tank=True)
+        wtt = factor_per_person_km(fs, policy, key_idx, key_names, legs.mode, well_to_tank=True)
         wtt_keys = [f"wtt_{key}" for _k, key in used]
         for key in wtt_keys:
             if key in fs:
@@ -152,7 +154,7 @@ def account(org: Organisation, policy: Policy, plan: Plan, factors: FactorSet | 
     staffed[a[~remote]] = True
     for c in sorted({countries[j] for j in np.flatnonzero(staffed) if countries[j] != fs.country}):
         sel = ~remote & (countries[site] == c)
-        stand = sorted({str(k) for k in keys[sel]})
+        stand = sorted({key_names[int(i)] for i in np.unique(key_idx[sel])})
         values = ", ".join(f"{k} {fs.value(k):g}" for k in stand if k in fs)
         home = (f"; homeworking {fs.value('homeworking'):g} kg CO2e/FTE-hour"
                 if policy.include_homeworking and "homeworking" in fs else "")

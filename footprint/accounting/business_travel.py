@@ -83,9 +83,10 @@ def air_haul(country: tuple[str, ...], distance_km: np.ndarray, desnz: bool) -> 
     (sets without a haul table, e.g. the EPA's) domestic within one country,
     short-haul below :data:`SHORT_HAUL_MAX_KM`, long-haul beyond.
     """
-    c = np.asarray(country, dtype=object)
+    c = np.asarray(country, dtype=str)
     if not desnz:
-        same = c[:, None] == c[None, :]
+        code = np.unique(c, return_inverse=True)[1]
+        same = code[:, None] == code[None, :]
         return np.where(same, AIR_DOMESTIC, np.where(distance_km < SHORT_HAUL_MAX_KM, AIR_SHORT, AIR_LONG))
     uk = np.array([x in UK_AIR for x in c])
     europe = np.array([x in SHORT_HAUL for x in c])
@@ -104,9 +105,9 @@ def travel_codes(org: Organisation, car_max_km: float, rail_max_km: float, desnz
     """
     s = org.sites
     d = org.site_distance_km
-    land = landmass(s.country, np.asarray(s.lat), np.asarray(s.lon))
+    land = np.unique(landmass(s.country, np.asarray(s.lat), np.asarray(s.lon)).astype(str), return_inverse=True)[1]
     connected = land[:, None] == land[None, :]
-    c = np.asarray(s.country, dtype=object)
+    c = np.unique(np.asarray(s.country, dtype=str), return_inverse=True)[1]
     rail = np.where(c[:, None] == c[None, :], RAIL_NATIONAL, RAIL_INTERNATIONAL)
     ground = np.where(d < car_max_km, CAR, rail)
     return np.where(connected & (d < rail_max_km), ground, air_haul(s.country, d, desnz))
@@ -157,7 +158,8 @@ def hub_trips(org: Organisation, plan: Plan) -> HubTrips:
     s = staff_share_matrix(org, plan)
     trips = s.T @ collab.person_trips @ s
     hours = s.T @ (collab.person_trips * collab.meeting_hours) @ s * collab.participants_per_call
-    vehicles = s.T @ (collab.person_trips / collab.travellers_per_meeting) @ s
+    k = collab.travellers_per_meeting
+    vehicles = trips if np.all(k == 1.0) else s.T @ (collab.person_trips / k) @ s
     return HubTrips(trips, hours, vehicles)
 
 
