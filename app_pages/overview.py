@@ -28,6 +28,8 @@ with left:
                     alt="Emissions of today's estate by GHG Protocol category, in t CO2e a year")
     by_scope = fp.by_scope()
     st.caption(" · ".join(f"**{k}:** {v / 1000:,.0f} t CO₂e/yr" for k, v in by_scope.items()))
+    st.caption(f"Scope 2 location-based {fp.scope2_location_kgco2e / 1000:,.0f} · market-based "
+               f"{fp.scope2_market_kgco2e / 1000:,.0f} t CO₂e/yr (the total uses {fp.scope2_basis}-based)")
 with right:
     st.subheader("How far staff commute")
     st.altair_chart(charts.commute_chart({"Today": fp}), width="stretch",

@@ -1,11 +1,16 @@
 """Buildings: desks, floor area and energy of open sites (Scopes 1 and 2).
 
 Today's estate keeps each office's real floor area and energy intensity. A hub is
-sized from its staff::
+sized from its staff by :data:`HUB_FORMULAS` (the method text in
+``docs/methodology.md`` and the PDF prints these same strings, and a test
+evaluates them against :func:`building_use`)::
 
-    desks_j = ceil(peak attendance_j × desk-sharing ratio)
-    peak attendance_j = min(staff_j, staff_j × office days/5 × peak factor)
-    area_j = min(desks_j, max_desks_j) × m² per desk + fixed area per open hub
+    peak_j  = min(s_j, s_j · days/5 · peak)
+    desks_j = ⌈peak_j · r⌉
+    area_j  = min(desks_j, max_desks_j) · a + A_hub
+
+with s_j staff, r the desk-sharing ratio, a m² per desk and A_hub the fixed area
+of every open hub (policy ``hub_fixed_area_m2``, 500 m² by default).
 
 Energy = area × intensity [kWh/yr]; emissions = electricity × grid factor
 (Scope 2, location-based; T&D losses in Scope 3 cat. 3) + heating kWh × the fuel's
@@ -19,6 +24,23 @@ from dataclasses import dataclass
 import numpy as np
 
 from footprint.inputs import Organisation, Policy
+
+#: The hub sizing formulas in the method text's notation: s_j staff, days office days a week,
+#: peak the peak factor, r desks per peak attendee, a m² per desk, A_hub the fixed area of an
+#: open hub [m²]. Rendered verbatim in docs/methodology.md and the PDF's method section.
+HUB_FORMULAS: tuple[str, ...] = (
+    "peak_j  = min(s_j, s_j · days/5 · peak)",
+    "desks_j = ⌈peak_j · r⌉",
+    "area_j  = min(desks_j, max_desks_j) · a + A_hub",
+)
+#: Policy field behind each symbol of :data:`HUB_FORMULAS`.
+HUB_SYMBOLS: dict[str, str] = {
+    "days": "office_days_per_week",
+    "peak": "peak_factor",
+    "r": "desk_sharing_ratio",
+    "a": "m2_per_desk",
+    "A_hub": "hub_fixed_area_m2",
+}
 
 
 @dataclass(frozen=True, eq=False)

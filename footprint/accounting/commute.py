@@ -69,6 +69,59 @@ def effective_mode(mode_idx: np.ndarray, geodesic_km: np.ndarray) -> np.ndarray:
 
 
 _MODE_INDEX = {m.id: k for k, m in enumerate(MODES)}
+BUS = _MODE_INDEX["bus"]
+
+#: Label suffix of each site-specific commute factor key.
+KEY_LABELS = {"bus_london": " (London)", "bus_local_not_london": " (outside London)"}
+
+
+def commute_factor_keys(factors: FactorSet, mode: np.ndarray, site_country: np.ndarray,
+                        site_in_london: np.ndarray) -> tuple[np.ndarray, tuple[str, ...]]:
+    """Factor key of each commute: the mode's, with the bus split by the office's location.
+
+    DESNZ separates London buses (0.06875 kg CO2e/pkm in 2025) from local buses
+    outside London (0.12525); the average local bus (0.10385) mixes both. Where the
+    set is a UK set that has both, a bus commute to an office in Greater London
+    uses the London factor and one to another UK office the non-London factor.
+
+    Parameters
+    ----------
+    factors : FactorSet
+    mode : ndarray of int
+        Mode used by each group (index into :data:`MODES`).
+    site_country, site_in_london : ndarray
+        Country code and London flag of each group's office.
+
+    Returns
+    -------
+    key_index : ndarray of int
+        Index of each group's key into ``keys``.
+    keys : tuple of str
+        The mode keys (in :data:`MODES` order), then ``bus_london`` and
+        ``bus_local_not_london``.
+    """
+    keys = (*(m.factor_key for m in MODES), "bus_london", "bus_local_not_london")
+    index = np.asarray(mode, dtype=np.int64).copy()
+    if factors.country == "GB" and "bus_london" in factors and "bus_local_not_london" in factors:
+        bus_gb = (mode == BUS) & (np.asarray(site_country) == "GB")
+        index[bus_gb & site_in_london] = len(MODES)
+        index[bus_gb & ~site_in_london] = len(MODES) + 1
+    return index, keys
+
+
+def factor_per_person_km(factors: FactorSet, policy: Policy, key_index: np.ndarray, keys: tuple[str, ...],
+                         mode: np.ndarray, *, well_to_tank: bool = False) -> np.ndarray:
+    """Emission factor of each commute per person-km (cars divided by occupancy). [kg CO2e/pkm]
+
+    With ``well_to_tank`` the ``wtt_`` factor of each key (0 where the set has none).
+    """
+    names = [f"wtt_{k}" if well_to_tank else k for k in keys]
+    values = np.array([factors.value(n) if n in factors else 0.0 for n in names])
+    per_vehicle = np.array([m.per_vehicle for m in MODES])[mode]
+    out = values[key_index]
+    return np.where(per_vehicle, out / policy.car_occupancy, out)
+
+
 _RANGED = tuple((k, m.max_km, _MODE_INDEX[m.fallback]) for k, m in enumerate(MODES) if m.max_km is not None)
 #: Indices of the modes that have a range (and may switch to a fallback).
 RANGED_MODES = np.array([k for k, _, _ in _RANGED], dtype=np.int64)

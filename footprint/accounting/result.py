@@ -16,9 +16,14 @@ CAT_ENERGY_UPSTREAM = "Scope 3 cat. 3: T&D losses and well-to-tank"
 CAT_BUSINESS_TRAVEL = "Scope 3 cat. 6: business travel"
 CAT_COMMUTING = "Scope 3 cat. 7: commuting"
 CAT_HOMEWORKING = "Scope 3 cat. 7: homeworking"
-CAT_VIDEO = "Scope 3: video meetings"
+CAT_LEASED = "Scope 3 cat. 8: upstream leased assets"
+#: Not a GHG Protocol category: a memo line beside the total (see :attr:`Footprint.memo_lines`).
+CAT_VIDEO = "Memo: video calls (outside the total)"
+MEMO = "Memo"
+#: The Scope 2 electricity figure on the basis the total does not use (dual reporting).
+CAT_SCOPE2_MEMO = "Memo: Scope 2 electricity, other basis (outside the total)"
 
-#: Reporting order of the categories.
+#: Reporting order of the categories (all inside the total).
 CATEGORIES = (
     CAT_HEATING,
     CAT_ELECTRICITY,
@@ -26,7 +31,15 @@ CATEGORIES = (
     CAT_BUSINESS_TRAVEL,
     CAT_COMMUTING,
     CAT_HOMEWORKING,
-    CAT_VIDEO,
+    CAT_LEASED,
+)
+
+#: Why video calls are a memo line and not a category of the total.
+VIDEO_MEMO_REASON = (
+    "Video calls are a memo line, outside the total: the GHG Protocol has no video category. A call's "
+    "emissions are the participants' devices (already counted: office electricity in Scope 2, home "
+    "equipment in the homeworking factor) and the network and data centres (Scope 3 cat. 1, purchased "
+    "services, outside this footprint's boundary), so adding them would count the devices twice."
 )
 
 
@@ -108,6 +121,8 @@ class SiteTable:
     scope3_energy_kg: np.ndarray
     commute_kg: np.ndarray
     homeworking_kg: np.ndarray
+    scope2_location_kg: np.ndarray | None = None
+    scope2_market_kg: np.ndarray | None = None
 
     @property
     def over_capacity(self) -> np.ndarray:
@@ -172,6 +187,18 @@ class Footprint:
     factor_names : tuple of str
         The name each line's ``factor_keys`` use for each entry of ``factors_used``
         (parallel to it; e.g. ``"grid_FR"`` for a country's grid factor).
+    memo_lines : tuple of EmissionLine
+        Lines reported beside the total, not in it (video calls; see
+        :data:`VIDEO_MEMO_REASON`).
+    scope2_basis : str
+        ``"location"`` or ``"market"``: the Scope 2 figure the total uses
+        (policy ``scope2_total``); the other is a memo line.
+    scope2_location_kgco2e, scope2_market_kgco2e : float
+        Scope 2 (electricity and district heat) on each basis, reported side
+        by side (GHG Protocol Scope 2 Guidance). [kg CO2e/yr]
+    fallbacks : tuple of str
+        Names (as in ``factor_names``) of the factors that are stand-in values
+        (:attr:`Factor.fallback`); the notes say where each was used.
     """
 
     def factor_by_name(self) -> dict[str, Factor]:
@@ -191,6 +218,11 @@ class Footprint:
     video_meetings: float
     notes: tuple[str, ...] = ()
     factor_names: tuple[str, ...] = ()
+    fallbacks: tuple[str, ...] = ()
+    memo_lines: tuple[EmissionLine, ...] = ()
+    scope2_basis: str = "location"
+    scope2_location_kgco2e: float = 0.0
+    scope2_market_kgco2e: float = 0.0
 
     @property
     def total_kgco2e(self) -> float:

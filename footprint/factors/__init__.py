@@ -87,6 +87,7 @@ FACTOR_UNITS: Mapping[str, str] = MappingProxyType(
         "light_rail": _PKM,
         "bus_local": _PKM,
         "bus_london": _PKM,
+        "bus_local_not_london": _PKM,
         "coach": _PKM,
         "walk": _PKM,
         "cycle": _PKM,
@@ -99,6 +100,14 @@ FACTOR_UNITS: Mapping[str, str] = MappingProxyType(
         "air_short_haul_rf": _PKM,
         "air_long_haul_rf": _PKM,
         "air_international_rf": _PKM,
+        # cabin classes (DESNZ publishes average, and by class where it can)
+        **{
+            f"air_{haul}_{cabin}{rf}": _PKM
+            for haul in ("short_haul", "long_haul", "international")
+            for cabin in ("economy", "premium_economy", "business", "first")
+            for rf in ("", "_rf")
+        },
+        "rail_international": _PKM,
         # Hotels, homeworking, video calls
         "hotel_night": "kg CO2e/room-night",
         "homeworking_equipment": _FTE,
@@ -108,8 +117,10 @@ FACTOR_UNITS: Mapping[str, str] = MappingProxyType(
         # Energy
         "electricity_generation": _KWH,
         "electricity_td": _KWH,
+        "electricity_residual_mix": _KWH,
         "natural_gas": _KWH,
         "heat_steam": _KWH,
+        "heat_steam_distribution": _KWH,
         # Well-to-tank (optional "full Scope 3" lines)
         "wtt_car_petrol": _VKM,
         "wtt_car_diesel": _VKM,
@@ -123,9 +134,24 @@ FACTOR_UNITS: Mapping[str, str] = MappingProxyType(
         "wtt_air_domestic": _PKM,
         "wtt_air_short_haul": _PKM,
         "wtt_air_long_haul": _PKM,
+        "wtt_air_international": _PKM,
+        **{
+            f"wtt_air_{haul}_{cabin}": _PKM
+            for haul in ("short_haul", "long_haul", "international")
+            for cabin in ("economy", "premium_economy", "business", "first")
+        },
+        "wtt_car_hybrid": _VKM,
+        "wtt_car_phev": _VKM,
+        "wtt_taxi": _PKM,
+        "wtt_light_rail": _PKM,
+        "wtt_rail_international": _PKM,
+        "wtt_bus_london": _PKM,
+        "wtt_bus_local_not_london": _PKM,
         "wtt_electricity_generation": _KWH,
         "wtt_electricity_td": _KWH,
         "wtt_natural_gas": _KWH,
+        "wtt_heat_steam": _KWH,
+        "wtt_heat_steam_distribution": _KWH,
     }
 )
 """Every factor key the model knows, with its required unit."""
@@ -191,6 +217,9 @@ class Factor:
         Optional range [``unit``].
     note : str
         Caveats and method notes.
+    fallback : bool
+        True for a stand-in value (e.g. a mix-derived grid intensity used where
+        no better source was found); reports flag it.
     """
 
     key: str
@@ -203,6 +232,7 @@ class Factor:
     low: float | None = None
     high: float | None = None
     note: str = ""
+    fallback: bool = False
 
     def __post_init__(self) -> None:
         where = f"factor '{self.key}' of set '{self.set_id}'"
@@ -601,8 +631,10 @@ class _Registry:
 
     def _resolve(self, raw: _RawSet, stack: tuple[str, ...]) -> FactorSet:
         factors = {f.key: f for f in raw.own}
+        parents = []
         for parent in raw.inherits:
             pset = self._load_parent(parent, raw, stack)
+            parents.append(pset)
             for f in pset.factors:
                 if f.key in factors:
                     continue
@@ -612,17 +644,18 @@ class _Registry:
                     continue
                 factors[f.key] = f
         meta = raw.meta
+        country, notes = _set_country(raw, factors, parents)
         return FactorSet(
             id=meta["id"],
             name=meta["name"],
             year=meta["year"],
-            country=meta["country"],
+            country=country,
             publisher=meta["publisher"],
             url=meta["url"],
             version=meta["version"],
             gwp=meta["gwp"],
             status=meta["status"],
-            notes=meta["notes"],
+            notes=notes,
             factors=tuple(factors.values()),
             inherits=raw.inherits,
         )
@@ -651,6 +684,43 @@ class _Registry:
                 f"choose another id (built-in: {_listing(self.ids)})"
             )
         return self._resolve(raw, (*_stack, key))
+
+
+def _set_country(
+    raw: _RawSet, factors: Mapping[str, Factor], parents: list[FactorSet]
+) -> tuple[str, str]:
+    """The set's home country and notes: its own ``country``, else its electricity's.
+
+    A grid factor is one country's grid, so a set that has
+    ``electricity_generation`` must say which country it belongs to: a set
+    without ``country`` takes the country of the parent its electricity factor
+    comes from (said in the notes), and a set that gives its own electricity
+    factor without ``country`` is an error (no silent fallback to the
+    country table).
+    """
+    meta = raw.meta
+    country, notes = meta["country"], meta["notes"]
+    elec = factors.get("electricity_generation")
+    if country or elec is None:
+        return country, notes
+    if elec.set_id == meta["id"]:
+        raise FactorError(
+            f"{raw.path} [set]: 'country' is missing, but the set gives its own "
+            "electricity_generation: say which country's grid it is (an ISO 3166-1 "
+            'alpha-2 code, e.g. country = "GB"), so that sites elsewhere use their '
+            "own country's grid"
+        )
+    source = next((p for p in parents if p.get("electricity_generation") == elec), None)
+    if source is None or not source.country:
+        raise FactorError(
+            f"{raw.path} [set]: 'country' is missing and cannot be taken from the set "
+            f"its electricity_generation comes from ({elec.set_id}); add country = \"XX\""
+        )
+    extra = (
+        f"Country {source.country} taken from '{source.id}', the set its "
+        "electricity_generation comes from (the file gives no 'country')."
+    )
+    return source.country, f"{notes} {extra}".strip()
 
 
 _REGISTRY = _Registry(DATA_DIR)
@@ -767,6 +837,7 @@ def _grid_table(path: Path = DATA_DIR / "grid-intensity.toml") -> _CountryTable:
                 set_id="grid-intensity",
                 confidence=_str(entry, "confidence", where),
                 note=note,
+                fallback=entry["fallback"],
             )
         except FactorError as exc:
             msg = str(exc)
@@ -798,7 +869,7 @@ def _hotel_table(path: Path = DATA_DIR / "hotels.toml") -> _CountryTable:
         where = f"{path} [countries.{code}]"
         if not _COUNTRY_RE.match(code) or not isinstance(entry, dict):
             raise FactorError(f"{where}: key must be an ISO 3166 code with a table")
-        _check_keys(entry, ("name", "value", "note"), ("name", "value"), where)
+        _check_keys(entry, ("name", "value", "note", "source", "confidence"), ("name", "value"), where)
         value = _as_float(entry["value"], where)
         if value == 0:
             raise FactorError(
@@ -810,9 +881,9 @@ def _hotel_table(path: Path = DATA_DIR / "hotels.toml") -> _CountryTable:
             value=value,
             unit=unit,
             year=year,
-            source=f"{_str(meta, 'source', mwhere)}; row: {name}",
+            source=_str(entry, "source", where) or f"{_str(meta, 'source', mwhere)}; row: {name}",
             set_id="hotels",
-            confidence=_str(meta, "confidence", mwhere),
+            confidence=_str(entry, "confidence", where) or _str(meta, "confidence", mwhere),
             note=_str(entry, "note", where),
         )
     if overlap := no_value & out.keys():

@@ -78,6 +78,15 @@ SITE_FIELDS: tuple[FieldSpec, ...] = (
     _f("must_keep", "keep retain must_retain protected", "yes/no: must this site stay open? (default no)"),
     _f("is_candidate", "candidate new_site candidate_site", "yes/no: a possible new site, not an office "
        "today (default no)"),
+    _f("operational_control", "op_control operationally_controlled we_operate controlled",
+       "yes/no: does the organisation have operational control of the building? No for a lease where the "
+       "landlord runs it: its energy is then Scope 3 cat. 8 (default yes)"),
+    _f("supplier_factor_kg_per_kwh", "supplier_factor supplier_emission_factor market_factor tariff_factor",
+       "the electricity supplier's kg CO2e/kWh for this site's contract (market-based Scope 2; optional)"),
+    _f("renewable_share", "rego_share renewable_tariff_share green_share renewable_fraction",
+       "share of the site's electricity backed by REGOs / GOs, 0 to 1 (default 0)"),
+    _f("electricity_contract", "contract tariff supplier electricity_supplier",
+       "the electricity contract, with the source and year of its supplier factor (optional)"),
     _f("max_desks", "capacity desk_capacity max_capacity maximum_desks max_occupancy",
        "desks the site could hold as a hub (default floor area / 8 m²)"),
     _f("annual_cost_per_m2", "annual_cost_per_ft2 cost_per_m2 rent_per_m2 cost_per_ft2 rent_per_ft2 "

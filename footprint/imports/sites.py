@@ -110,6 +110,10 @@ def read_sites(data: bytes | str | Path, filename: str | None = None, *, mapping
     can_be_hub = chk.boolean("can_be_hub", True)
     must_keep = chk.boolean("must_keep", False)
     is_candidate = chk.boolean("is_candidate", False)
+    operational_control = chk.boolean("operational_control", True)
+    supplier = chk.number("supplier_factor_kg_per_kwh", required=False, lo=0, hi=2, unit="kg CO2e/kWh")
+    renewable = chk.number("renewable_share", required=False, lo=0, hi=1, unit="share")
+    contracts = chk.text("electricity_contract")
     chk.flag(must_keep & ~can_be_hub, "must_keep", "a must-keep site must also be allowed to be a hub; set "
              "can_be_hub to yes or must_keep to no")
     chk.flag(is_candidate & (headcount > 0), "headcount", "a candidate site has no staff today; set headcount "
@@ -123,7 +127,9 @@ def read_sites(data: bytes | str | Path, filename: str | None = None, *, mapping
         "desks": np.where(np.isnan(desks), headcount, desks), "floor_area_m2": area,
         "electricity_kwh_per_m2": elec, "heating_kwh_per_m2": heat, "heating_fuel": fuel, "country": country,
         "can_be_hub": can_be_hub, "must_keep": must_keep, "max_desks": max_desks, "is_candidate": is_candidate,
-        "annual_cost_per_m2": cost,
+        "annual_cost_per_m2": cost, "operational_control": operational_control,
+        "supplier_factor_kg_per_kwh": supplier, "renewable_share": renewable,
+        "electricity_contract": [""] * len(ids) if contracts is None else list(contracts),
     }
     if area_scale != 1.0:
         notes.append("floor area read in ft² and converted to m²")

@@ -27,12 +27,16 @@ class Collaboration:
         the colleague they would have met). [people]
     description : str
         How the matrix was made (for the method section of reports).
+    travellers_per_meeting : ndarray, shape (m, m), optional
+        People who travel together from ``a`` to ``b`` for one meeting (they
+        share a car when the trip is by car); ones when not given. [people]
     """
 
     person_trips: np.ndarray
     meeting_hours: np.ndarray
     participants_per_call: float = 2.0
     description: str = ""
+    travellers_per_meeting: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         t = np.asarray(self.person_trips, dtype=float)
@@ -56,6 +60,8 @@ class Collaboration:
         np.fill_diagonal(t, 0.0)
         object.__setattr__(self, "person_trips", frozen(t))
         object.__setattr__(self, "meeting_hours", frozen(h))
+        k = np.ones_like(t) if self.travellers_per_meeting is None else np.asarray(self.travellers_per_meeting, float)
+        object.__setattr__(self, "travellers_per_meeting", frozen(np.maximum(np.where(np.isfinite(k), k, 1.0), 1.0)))
 
     @classmethod
     def gravity(
@@ -117,6 +123,7 @@ class Collaboration:
         index = {s: i for i, s in enumerate(site_ids)}
         m = len(site_ids)
         trips = np.zeros((m, m))
+        meetings_sum = np.zeros((m, m))
         hours_sum = np.zeros((m, m))
         problems = []
         for r, row in enumerate(rows, start=1):
@@ -133,8 +140,11 @@ class Collaboration:
                 problems.append(Problem("values must be finite and ≥ 0", source, r))
                 continue
             trips[a, b] += meetings * people
+            meetings_sum[a, b] += meetings
             hours_sum[a, b] += meetings * people * hours
         if problems:
             raise InputError(problems, f"{len(problems)} problem(s) in {source}")
         mean_hours = np.divide(hours_sum, trips, out=np.zeros_like(trips), where=trips > 0)
-        return cls(trips, mean_hours, participants_per_call, f"table of {len(rows)} meeting rows ({source})")
+        travellers = np.divide(trips, meetings_sum, out=np.ones_like(trips), where=meetings_sum > 0)
+        return cls(trips, mean_hours, participants_per_call, f"table of {len(rows)} meeting rows ({source})",
+                   travellers)

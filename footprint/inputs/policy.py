@@ -38,7 +38,24 @@ class Policy:
     hub_electricity_kwh_per_m2: float = _p(75.0, 0, 500, "kWh/m²/yr", "Electricity intensity of a refurbished hub")
     hub_heating_kwh_per_m2: float = _p(80.0, 0, 500, "kWh/m²/yr", "Heating intensity of a refurbished hub")
     factor_set: str = _p("desnz-2025", None, None, "", "Emission factor set (id or path to a TOML file)")
+    factor_set_baseline: str = _p(
+        "same", None, None, "",
+        "Factor set of the baseline: the scenario's own set, like with like (same), or the set the baseline "
+        "scenario names, with the factor-set effect shown as its own line of the change (own)",
+        ("same", "own"),
+    )
+    scope2_total: str = _p(
+        "location", None, None, "",
+        "Which Scope 2 figure the total uses: location-based (grid average, the default) or market-based "
+        "(contracts, REGOs, residual mix); both are always reported",
+        ("location", "market"),
+    )
     radiative_forcing: bool = _p(True, None, None, "", "Include radiative forcing for flights (DESNZ recommends it)")
+    cabin_class: str = _p(
+        "average", None, None, "",
+        "Cabin class of business flights (DESNZ recommends average passenger when unknown)",
+        ("average", "economy", "premium_economy", "business", "first"),
+    )
     well_to_tank: bool = _p(False, None, None, "", "Add well-to-tank emissions of fuels and electricity (Scope 3)")
     include_homeworking: bool = _p(True, None, None, "", "Report homeworking emissions (GHG Protocol cat. 7, optional)")
     circuity_road: float = _p(1.3, 1, 3, "×", "Road distance / great-circle distance")

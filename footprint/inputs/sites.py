@@ -45,6 +45,19 @@ class Sites(ArrayTableEquality):
         Desk capacity if the site becomes a hub. [desks]
     annual_cost_per_m2 : ndarray
         Property cost, NaN where unknown. [currency/m²/yr]
+    operational_control : ndarray of bool
+        The organisation has operational control of the building (GHG Protocol
+        organisational boundary). False for a site leased without it: its
+        energy is reported in Scope 3 cat. 8 (upstream leased assets).
+    supplier_factor_kg_per_kwh : ndarray
+        The electricity supplier's emission factor for this site's contract
+        (market-based Scope 2), NaN where unknown. [kg CO2e/kWh]
+    renewable_share : ndarray
+        Share of the site's electricity backed by renewable certificates (REGOs,
+        GOs) under its contract (0 to 1). [share]
+    electricity_contract : tuple of str
+        The contract and the source and year of its supplier factor, e.g.
+        "Acme Energy fuel mix disclosure 2024-25" ("" where none).
     """
 
     site_id: tuple[str, ...]
@@ -63,6 +76,21 @@ class Sites(ArrayTableEquality):
     max_desks: np.ndarray
     is_candidate: np.ndarray
     annual_cost_per_m2: np.ndarray
+    operational_control: np.ndarray | None = None
+    supplier_factor_kg_per_kwh: np.ndarray | None = None
+    renewable_share: np.ndarray | None = None
+    electricity_contract: tuple[str, ...] | None = None
+
+    def __post_init__(self) -> None:
+        n = len(self.site_id)
+        if self.operational_control is None:
+            object.__setattr__(self, "operational_control", frozen(np.ones(n, dtype=bool)))
+        if self.supplier_factor_kg_per_kwh is None:
+            object.__setattr__(self, "supplier_factor_kg_per_kwh", frozen(np.full(n, np.nan)))
+        if self.renewable_share is None:
+            object.__setattr__(self, "renewable_share", frozen(np.zeros(n)))
+        if self.electricity_contract is None:
+            object.__setattr__(self, "electricity_contract", ("",) * n)
 
     def __len__(self) -> int:
         return len(self.site_id)
@@ -104,7 +132,9 @@ class Sites(ArrayTableEquality):
         ``heating_kwh_per_m2`` (120, CIBSE TM46), ``heating_fuel`` ("gas"),
         ``country`` ("GB"), ``can_be_hub`` (True), ``must_keep`` (False),
         ``max_desks`` (= floor_area_m2 / 8), ``is_candidate`` (False),
-        ``annual_cost_per_m2`` (NaN).
+        ``annual_cost_per_m2`` (NaN), ``operational_control`` (True),
+        ``supplier_factor_kg_per_kwh`` (NaN: unknown), ``renewable_share`` (0),
+        ``electricity_contract`` ("").
 
         Raises
         ------
@@ -141,6 +171,14 @@ class Sites(ArrayTableEquality):
         can_be_hub = _bools(chk, cols.get("can_be_hub", [True] * n), "can_be_hub")
         must_keep = _bools(chk, cols.get("must_keep", [False] * n), "must_keep")
         is_candidate = _bools(chk, cols.get("is_candidate", [False] * n), "is_candidate")
+        control = _bools(chk, cols.get("operational_control", [True] * n), "operational_control")
+        supplier = np.asarray(_fill(cols.get("supplier_factor_kg_per_kwh"), np.nan, n), dtype=float)
+        chk.flag(np.isfinite(supplier) & ((supplier < 0) | (supplier > 2)), "supplier_factor_kg_per_kwh",
+                 "must be from 0 to 2 kg CO2e/kWh (leave empty if unknown)")
+        renewable = np.asarray(_fill(cols.get("renewable_share"), 0.0, n), dtype=float)
+        chk.flag(~np.isfinite(renewable) | (renewable < 0) | (renewable > 1), "renewable_share",
+                 "must be a share from 0 to 1 (e.g. 0.5 for half the electricity backed by REGOs)")
+        contract = tuple("" if v is None else str(v).strip() for v in cols.get("electricity_contract", [""] * n))
         max_desks = chk.number(
             _fill(cols.get("max_desks"), np.floor(np.clip(floor_area, 0, MAX_FLOOR_AREA_M2) / 8.0)), "max_desks", lo=0,
             hi=MAX_SITE_DESKS, integer=True
@@ -169,6 +207,10 @@ class Sites(ArrayTableEquality):
             max_desks=frozen(max_desks.astype(np.int64)),
             is_candidate=frozen(is_candidate),
             annual_cost_per_m2=frozen(cost),
+            operational_control=frozen(control),
+            supplier_factor_kg_per_kwh=frozen(supplier),
+            renewable_share=frozen(renewable),
+            electricity_contract=contract,
         )
 
     def to_columns(self) -> dict[str, list[object]]:

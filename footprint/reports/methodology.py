@@ -6,15 +6,20 @@ formula, set apart in the PDF.
 
 from __future__ import annotations
 
+from footprint.accounting.buildings import HUB_FORMULAS
 from footprint.factors import CONFIDENCE_LEVELS
 
 SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Scope and boundaries", (
         "The footprint follows the GHG Protocol Corporate Standard and its Scope 3 Standard. It counts the "
-        "energy of open offices (Scope 1 heating fuel; Scope 2 location-based electricity and district heat; "
+        "energy of open offices (Scope 1 heating fuel; Scope 2 electricity and district heat, location- and "
+        "market-based side by side; "
         "Scope 3 category 3 transmission and distribution losses, and well-to-tank when enabled), business "
         "travel between sites (Scope 3 category 6), employee commuting and, optionally, homeworking (Scope 3 "
-        "category 7), and the video calls that replace trips. All results are annual, in tonnes of CO₂ "
+        "category 7), and the energy of sites leased without operational control (Scope 3 category 8). Video "
+        "calls that replace trips are a memo line outside the total: the GHG Protocol has no such category, "
+        "their devices are already counted (office electricity, homeworking) and networks and data centres "
+        "are purchased services (category 1) outside the boundary. All results are annual, in tonnes of CO₂ "
         "equivalent a year (t CO₂e/yr); inside the model they are kg CO₂e/yr.",
     )),
     ("Commuting (Scope 3 cat. 7)", (
@@ -33,9 +38,12 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     )),
     ("Buildings (Scopes 1, 2 and 3 cat. 3)", (
         "Today's offices keep their own floor area and energy intensity. A hub is sized from its staff:",
-        "  desks_j = ⌈ min(s_j, s_j · days/5 · peak) · r ⌉,   area_j = min(desks_j, max_desks_j) · a   [m²]",
-        "with s_j staff, peak the peak-day factor, r desks per peak attendee and a the floor area per desk. "
-        "Energy = area × intensity [kWh/yr]. Emissions = electricity × grid factor (Scope 2, location-based) "
+        *(f"  {f}" for f in HUB_FORMULAS),
+        "with s_j staff, peak the peak-day factor, r desks per peak attendee, a the floor area per desk [m²] "
+        "and A_hub the fixed area every open hub needs whatever its headcount (reception, meeting rooms, "
+        "kitchens, plant; policy hub_fixed_area_m2, 500 m² by default). "
+        "Energy = area × intensity [kWh/yr]. Emissions = electricity × grid factor (Scope 2, location-based; "
+        "market-based beside it: certificates at 0, supplier factor or residual mix) "
         "+ T&D losses × electricity (Scope 3 cat. 3) + heating × fuel factor (gas: Scope 1; district heat: "
         "Scope 2; electric heating: as electricity).",
     )),
@@ -44,8 +52,11 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "plan, office a's staff work from hub h in share S[a, h], so trips between hubs are:",
         "  H = Sᵀ · T · S",
         "Trips within a hub need no travel. A share v is held by video; the rest travel a return distance "
-        "2 · d_hk · k by car (short), rail (medium) or air (long, with radiative forcing when chosen), plus a "
-        "hotel night beyond a set distance:",
+        "2 · d_hk · k by car (short; travellers to one meeting share a car), rail (medium; international rail "
+        "across a border) or air (long, or wherever the sea lies between the sites; DESNZ hauls: domestic within "
+        "the UK, short-haul UK–Europe, long-haul UK–elsewhere, international between non-UK airports; cabin class "
+        "from the policy; radiative forcing when chosen), plus a hotel night beyond a set distance at the "
+        "destination's DESNZ hotel factor (London apart):",
         "  E_travel = Σ_hk (1 − v) · H_hk · (2 · d_hk · k · EF_mode + nights_hk · EF_hotel)",
         "  E_video = v · participant-hours · EF_video",
         "The memo 'video saving' is the travel the video calls avoid minus the calls' own emissions.",
@@ -69,7 +80,9 @@ ASSUMPTIONS: tuple[str, ...] = (
     "Staff keep today's commute mode when they move to a hub.",
     "Hub energy intensities are those of a refurbished office; closed offices emit nothing (no disposal, "
     "no embodied carbon of refurbishment).",
-    "Electricity is location-based (grid average); market-based reporting (contracts, REGOs) is not modelled.",
+    "Scope 2 is reported location-based (grid average) and market-based (REGO share at 0, supplier factor, "
+    "else the set's residual mix; the grid average stands in where neither is known, which understates it); "
+    "the total uses location-based unless the policy says market-based.",
     "Today's cross-site meetings continue in number after consolidation; meetings within one hub need no travel.",
     "Video calls are counted per participant-hour at a small, uncertain factor (see the factor table).",
     "Staff homes are aggregated to grid cells before any calculation; exports aggregate further to 0.25° cells.",

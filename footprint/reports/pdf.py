@@ -237,6 +237,9 @@ def _summary_rows(h: tb.Headline) -> tuple[list[str], list[list[str]]]:
 
     rows = [t("Total", h.baseline_tco2e, h.scenario_tco2e)]
     rows += [t(sc, h.baseline_by_scope[sc], h.scenario_by_scope[sc]) for sc in tb.SCOPES]
+    for basis, (b2, s2) in h.scope2_dual.items():
+        rows.append(t(f"  Scope 2, {basis}-based" + (" (in the total)" if basis == h.scope2_basis else " (memo)"),
+                      b2, s2))
     rows += [t(pretty(c), h.baseline_by_category[c], h.scenario_by_category[c]) for c in h.scenario_by_category]
     b, s = h.baseline_floor_area_m2, h.scenario_floor_area_m2
     rows += [
@@ -304,7 +307,9 @@ def _detail_tables(pdf: ReportPDF, result: ScenarioResult) -> None:
     pdf.data_table(tb.lines_table(result, CAT_BUSINESS_TRAVEL), cols, w, signed=["Change [t CO2e/yr]"])
     pdf.para(f"In-person cross-site trips: {result.footprint.in_person_trips:,.0f} a year; video meetings in "
              f"their place: {result.footprint.video_meetings:,.0f} a year, a net saving of "
-             f"{result.footprint.video_avoided_kgco2e / 1000:,.1f} {TCO2E} (memo, already in the totals).",
+             f"{result.footprint.video_avoided_kgco2e / 1000:,.1f} {TCO2E} (memo: the avoided travel is already "
+             "absent from the totals; the calls' own emissions are a memo line outside them, see the category "
+             "table).",
              size=8.5)
     pdf.h2("All emission lines")
     cols = ["Category", "Item", "Baseline [t CO2e/yr]", "Scenario [t CO2e/yr]", "Change [t CO2e/yr]"]
@@ -345,8 +350,9 @@ def factor_section(pdf: ReportPDF, factors: tb.Table) -> None:
     """The factor table: value, unit, year and source of every factor used."""
     pdf.h1("Emission factors")
     pdf.para(factors.note + " Every factor applied to the scenario or its baseline is listed.", size=8.5)
-    rows = [[key, f"{value:g}", pretty(unit), str(year), set_id, conf, pretty(source)]
-            for key, value, unit, year, set_id, conf, _lo, _hi, source, _note in factors.rows]
+    rows = [[key, f"{value:g}", pretty(unit), str(year), set_id, conf,
+             pretty(f"{flag}: {source}" if flag else source)]
+            for key, value, unit, year, set_id, conf, _lo, _hi, source, _note, flag in factors.rows]
     pdf.grid(["Factor", "Value", "Unit", "Year", "Set", "Conf.", "Source"], rows, (31, 13, 30, 9, 16, 10, 71),
              ("LEFT", "RIGHT", "LEFT", "LEFT", "LEFT", "CENTER", "LEFT"), 6.5)
 

@@ -18,7 +18,13 @@ from typing import Any
 import numpy as np
 
 from footprint.accounting import CATEGORIES, Footprint
-from footprint.accounting.result import CAT_BUSINESS_TRAVEL, SCOPE_1, SCOPE_2, SCOPE_3
+from footprint.accounting.result import (
+    CAT_BUSINESS_TRAVEL,
+    SCOPE_1,
+    SCOPE_2,
+    SCOPE_3,
+    VIDEO_MEMO_REASON,
+)
 from footprint.factors import Factor
 from footprint.inputs.policy import POLICY_FIELDS
 from footprint.scenario.compare import comparison_rows
@@ -112,6 +118,8 @@ class Headline:
     offices_closed: int
     baseline_floor_area_m2: float
     scenario_floor_area_m2: float
+    scope2_basis: str = "location"
+    scope2_dual: dict[str, tuple[float, float]] | None = None
 
 
 def headline(result: ScenarioResult) -> Headline:
@@ -142,6 +150,9 @@ def headline(result: ScenarioResult) -> Headline:
         offices_closed=int((before & ~after).sum()),
         baseline_floor_area_m2=base.floor_area_m2,
         scenario_floor_area_m2=fp.floor_area_m2,
+        scope2_basis=fp.scope2_basis,
+        scope2_dual={"location": (_t(base.scope2_location_kgco2e), _t(fp.scope2_location_kgco2e)),
+                     "market": (_t(base.scope2_market_kgco2e), _t(fp.scope2_market_kgco2e))},
     )
 
 
@@ -159,7 +170,13 @@ def scope_table(result: ScenarioResult) -> Table:
     h = headline(result)
     rows = [(sc, *_change_row(h.baseline_by_scope[sc], h.scenario_by_scope[sc])) for sc in SCOPES]
     rows.append(("Total", *_change_row(h.baseline_tco2e, h.scenario_tco2e)))
-    return Table("by_scope", "Emissions by scope", (_txt("Scope", 16), *_change_cols()), tuple(rows))
+    fp, base = result.footprint, result.baseline
+    rows.append(("Scope 2, location-based", *_change_row(_t(base.scope2_location_kgco2e),
+                                                         _t(fp.scope2_location_kgco2e))))
+    rows.append(("Scope 2, market-based", *_change_row(_t(base.scope2_market_kgco2e), _t(fp.scope2_market_kgco2e))))
+    return Table("by_scope", "Emissions by scope", (_txt("Scope", 24), *_change_cols()), tuple(rows),
+                 f"Scope 2 is reported on both bases (GHG Protocol Scope 2 Guidance); the total uses "
+                 f"{fp.scope2_basis}-based.")
 
 
 def category_table(result: ScenarioResult) -> Table:
@@ -168,8 +185,21 @@ def category_table(result: ScenarioResult) -> Table:
     rows = [(cat.split(":")[0], cat, *_change_row(h.baseline_by_category[cat], h.scenario_by_category[cat]))
             for cat in CATEGORIES]
     rows.append(("", "Total", *_change_row(h.baseline_tco2e, h.scenario_tco2e)))
+    for key in _memo_keys(result):
+        b = sum(ln.kgco2e for ln in result.baseline.memo_lines if (ln.category, ln.item) == key)
+        s = sum(ln.kgco2e for ln in result.footprint.memo_lines if (ln.category, ln.item) == key)
+        rows.append(("Memo", f"{key[0]}: {key[1]}", *_change_row(_t(b), _t(s))))
     return Table("by_category", "Emissions by category (GHG Protocol)",
-                 (_txt("Scope", 16), _txt("Category", 40), *_change_cols()), tuple(rows))
+                 (_txt("Scope", 16), _txt("Category", 40), *_change_cols()), tuple(rows),
+                 "Memo lines are outside the total. " + VIDEO_MEMO_REASON if _memo_keys(result) else "")
+
+
+def _memo_keys(result: ScenarioResult) -> list[tuple[str, str]]:
+    keys: list[tuple[str, str]] = []
+    for ln in (*result.baseline.memo_lines, *result.footprint.memo_lines):
+        if (ln.category, ln.item) not in keys:
+            keys.append((ln.category, ln.item))
+    return keys
 
 
 def uncertainty_table(result: ScenarioResult) -> Table:
@@ -416,6 +446,8 @@ def inputs_table(result: ScenarioResult) -> Table:
         ("Factor set", f"{fp.factor_set_name} [{fp.factor_set_id}]"),
         ("Baseline factor set", f"{result.baseline.factor_set_name} [{result.baseline.factor_set_id}]"),
     ]
+    if result.baseline_factor_note:
+        rows.append(("Baseline factors", result.baseline_factor_note))
     rows += [("Note", n) for n in fp.notes]
     return Table("inputs", "Inputs", (_txt("Item", 22), _txt("Value", 80)), tuple(rows))
 
@@ -447,13 +479,15 @@ def factors_used(result: ScenarioResult) -> list[Factor]:
 
 def factor_table(factors: list[Factor]) -> Table:
     """Factors with value, unit, year, source and confidence."""
-    rows = [(f.key, f.value, f.unit, f.year, f.set_id, f.confidence, f.low, f.high, f.source, f.note)
+    rows = [(f.key, f.value, f.unit, f.year, f.set_id, f.confidence, f.low, f.high, f.source, f.note,
+             "FALLBACK" if f.fallback else "")
             for f in factors]
     cols = (_txt("Factor", 22), Column("Value", "", "fine", 12), _txt("Unit", 26), Column("Year", "", "text", 8),
             _txt("Set", 12), _txt("Confidence", 10), Column("Low", "", "fine", 10), Column("High", "", "fine", 10),
-            _txt("Source", 80), _txt("Note", 60))
+            _txt("Source", 80), _txt("Note", 60), _txt("Fallback", 10))
     return Table("factors", "Emission factors used (with sources)", cols, tuple(rows),
-                 "Confidence: P primary, S secondary, D derived, A assumption.")
+                 "Confidence: P primary, S secondary, D derived, A assumption. FALLBACK: a stand-in value "
+                 "where no better source was found (the notes say where it was used).")
 
 
 # --- comparison -------------------------------------------------------------------------

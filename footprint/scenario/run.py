@@ -36,6 +36,14 @@ class ScenarioResult:
     optimisation : Any or None
         The optimiser's report when the hubs were optimised (see
         :mod:`footprint.optimise`).
+    factor_effect_kgco2e : float
+        Part of the change due to the baseline's different factor set alone
+        (today's estate on the baseline's set minus on the scenario's set,
+        negated); 0 when both use the same set (the default, like with like).
+        [kg CO2e/yr]
+    baseline_factor_note : str
+        How the baseline's factor set was chosen, when the baseline scenario
+        names another set ("" otherwise).
     """
 
     scenario: Scenario
@@ -45,6 +53,8 @@ class ScenarioResult:
     baseline: Footprint
     baseline_name: str
     optimisation: Any = None
+    factor_effect_kgco2e: float = 0.0
+    baseline_factor_note: str = ""
 
     @property
     def change_kgco2e(self) -> float:
@@ -180,13 +190,26 @@ def run_scenario(scenario: Scenario, *, baseline: Scenario | None = None, progre
 
         baseline = load_scenario(scenario.resolve(scenario.baseline))
     base_policy = baseline.policy if baseline is not None else scenario.policy
-    base_factors = load_factor_set(_factor_path(baseline or scenario, base_policy))
+    own_factors = load_factor_set(_factor_path(baseline or scenario, base_policy))
+    like_with_like = scenario.policy.factor_set_baseline == "same"
+    base_factors = factors if like_with_like else own_factors
     if scenario.hubs.selection == "current" and base_policy == scenario.policy:
         base_fp = fp
     else:
         base_fp = account(org, base_policy, current_plan(org), base_factors)
     name = baseline.name if baseline is not None else "today's estate (same policy)"
-    return ScenarioResult(scenario, org, plan, fp, base_fp, name, report)
+    effect, note = 0.0, ""
+    if own_factors.id != factors.id or own_factors != factors:
+        if like_with_like:
+            note = (f"The baseline scenario names factor set {own_factors.id}; it is compared on this scenario's "
+                    f"set {factors.id}, like with like (policy factor_set_baseline = \"same\").")
+        else:
+            same_fp = account(org, base_policy, current_plan(org), factors)
+            effect = same_fp.total_kgco2e - base_fp.total_kgco2e
+            note = (f"The baseline uses its own factor set {own_factors.id}, the scenario {factors.id}: "
+                    f"{effect / 1000:+,.1f} t CO2e/yr of the change is the factor-set change alone "
+                    "(today's estate on both sets).")
+    return ScenarioResult(scenario, org, plan, fp, base_fp, name, report, effect, note)
 
 
 def optimise_scenario(scenario: Scenario, baseline: Scenario | None = None,

@@ -21,6 +21,8 @@ def footprint_to_dict(fp: Footprint) -> dict[str, Any]:
         "total_tco2e": _t(fp.total_kgco2e),
         "by_scope_tco2e": {k: _t(v) for k, v in fp.by_scope().items()},
         "by_category_tco2e": {k: _t(v) for k, v in fp.by_category().items()},
+        "scope2": {"total_uses": f"{fp.scope2_basis}-based", "location_based_tco2e": _t(fp.scope2_location_kgco2e),
+                   "market_based_tco2e": _t(fp.scope2_market_kgco2e)},
         "lines": [
             {"scope": ln.scope, "category": ln.category, "item": ln.item, "tco2e": _t(ln.kgco2e),
              "activity": ln.activity, "activity_unit": ln.activity_unit, "factors": list(ln.factor_keys)}
@@ -40,6 +42,11 @@ def footprint_to_dict(fp: Footprint) -> dict[str, Any]:
         "in_person_trips": fp.in_person_trips,
         "video_meetings": fp.video_meetings,
         "video_avoided_tco2e": _t(fp.video_avoided_kgco2e),
+        "memo_lines": [
+            {"category": ln.category, "item": ln.item, "tco2e": _t(ln.kgco2e), "activity": ln.activity,
+             "activity_unit": ln.activity_unit, "factors": list(ln.factor_keys), "in_total": False}
+            for ln in fp.memo_lines
+        ],
         "factor_set": {"id": fp.factor_set_id, "name": fp.factor_set_name, "year": fp.factor_set_year},
         "factors": [
             {"key": f.key, "value": f.value, "unit": f.unit, "year": f.year, "source": f.source,
@@ -66,7 +73,10 @@ def result_to_dict(result: ScenarioResult) -> dict[str, Any]:
             "by_category_tco2e": {k: _t(fp.by_category()[k] - base.by_category()[k]) for k in CATEGORIES},
             "mean_commute_km": fp.commute.mean_km - base.commute.mean_km,
             "floor_area_m2": fp.floor_area_m2 - base.floor_area_m2,
+            "factor_effect_tco2e": _t(result.factor_effect_kgco2e),
+            "plan_and_policy_effect_tco2e": _t(fp.total_kgco2e - base.total_kgco2e - result.factor_effect_kgco2e),
         },
+        "baseline_factor_note": result.baseline_factor_note,
     }
     u = footprint_uncertainty(fp, None if fp is base else base)
     out["uncertainty"] = {
@@ -104,9 +114,18 @@ def format_summary(result: ScenarioResult) -> str:
     for cat, kg in fp.by_category().items():
         lines.append(row(cat, kg, base.by_category()[cat]))
     lines.append(row("TOTAL", fp.total_kgco2e, base.total_kgco2e))
+    lines.append(f"  Scope 2 dual reporting (the total uses {fp.scope2_basis}-based):")
+    lines.append(row("Scope 2, location-based", fp.scope2_location_kgco2e, base.scope2_location_kgco2e))
+    lines.append(row("Scope 2, market-based", fp.scope2_market_kgco2e, base.scope2_market_kgco2e))
     if not same and base.total_kgco2e:
         lines.append(f"  change against baseline ({result.baseline_name}): "
                      f"{100 * (fp.total_kgco2e / base.total_kgco2e - 1):+.1f} %")
+    if result.factor_effect_kgco2e:
+        lines.append(f"  of which factor-set change alone ({base.factor_set_id} → {fp.factor_set_id}): "
+                     f"{_t(result.factor_effect_kgco2e):+,.1f} t CO2e; plan and policy: "
+                     f"{_t(fp.total_kgco2e - base.total_kgco2e - result.factor_effect_kgco2e):+,.1f} t CO2e")
+    if result.baseline_factor_note:
+        lines.append(f"  {result.baseline_factor_note}")
     u = footprint_uncertainty(fp, None if same else base)
     lines.append(f"  90 % interval of the total: {u.total.p05:,.0f} to {u.total.p95:,.0f} t CO2e"
                  + ("" if u.change is None else
@@ -130,6 +149,9 @@ def format_summary(result: ScenarioResult) -> str:
         ]
     lines.append(f"Video meetings: {fp.video_meetings:,.0f} a year in place of trips, saving "
                  f"{_t(fp.video_avoided_kgco2e):,.1f} t CO2e net")
+    for ln in fp.memo_lines:
+        lines.append(f"  memo (outside the total): {ln.item} {_t(ln.kgco2e):,.1f} t CO2e "
+                     f"({ln.activity:,.0f} {ln.activity_unit})")
     if result.optimisation is not None and hasattr(result.optimisation, "summary"):
         lines += ["", result.optimisation.summary()]
     for note in fp.notes:
