@@ -24,8 +24,13 @@ def _user() -> str:
         return "cli"
 
 
-DB = click.option("--db", envvar="FOOTPRINT_DB", default=None, metavar="URL",
-                  help="Database URL (default: $FOOTPRINT_DB, else a SQLite file in the user's data directory).")
+DB = click.option(
+    "--db",
+    envvar="FOOTPRINT_DB",
+    default=None,
+    metavar="URL",
+    help="Database URL (default: $FOOTPRINT_DB, else a SQLite file in the user's data directory).",
+)
 
 
 @main.group()
@@ -49,18 +54,38 @@ def list_(db: str | None, as_json: bool) -> None:
     """List the workspaces in the store (names and counts; no data, no tokens)."""
     rows = _store(db).list_workspaces()
     if as_json:
-        click.echo(json.dumps([{"id": w.id, "name": w.name, "created_at": w.created_at.isoformat(),
-                                "created_by": w.created_by, "organisations": w.n_organisations,
-                                "scenarios": w.n_scenarios, "results": w.n_results,
-                                "active_links": w.n_active_tokens} for w in rows], indent=2))
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "id": w.id,
+                        "name": w.name,
+                        "created_at": w.created_at.isoformat(),
+                        "created_by": w.created_by,
+                        "organisations": w.n_organisations,
+                        "scenarios": w.n_scenarios,
+                        "results": w.n_results,
+                        "active_links": w.n_active_tokens,
+                    }
+                    for w in rows
+                ],
+                indent=2,
+            )
+        )
         return
     if not rows:
-        click.echo("No workspaces yet. Create one: python -m footprint workspace create NAME")
+        click.echo(
+            "No workspaces yet. Create one: python -m footprint workspace create NAME"
+        )
         return
-    click.echo(f"{'created (UTC)':<17}  {'org':>3}  {'scen':>4}  {'res':>4}  {'links':>5}  name")
+    click.echo(
+        f"{'created (UTC)':<17}  {'org':>3}  {'scen':>4}  {'res':>4}  {'links':>5}  name"
+    )
     for w in rows:
-        click.echo(f"{w.created_at:%Y-%m-%d %H:%M}  {w.n_organisations:>3}  {w.n_scenarios:>4}  {w.n_results:>4}  "
-                   f"{w.n_active_tokens:>5}  {w.name}")
+        click.echo(
+            f"{w.created_at:%Y-%m-%d %H:%M}  {w.n_organisations:>3}  {w.n_scenarios:>4}  {w.n_results:>4}  "
+            f"{w.n_active_tokens:>5}  {w.name}"
+        )
 
 
 @workspace.command()
@@ -70,15 +95,22 @@ def list_(db: str | None, as_json: bool) -> None:
 def create(name: str, db: str | None) -> None:
     """Create a workspace NAME and print its link token (shown once: keep it safe)."""
     ws, token = _store(db).create_workspace(name, _user())
-    click.echo(f"Created workspace “{ws.name}”. Its token (shown once; anyone holding it can open the workspace):")
+    click.echo(
+        f"Created workspace “{ws.name}”. Its token (shown once; anyone holding it can open the workspace):"
+    )
     click.echo(token)
 
 
 @workspace.command()
 @click.argument("token")
 @DB
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="The zip file to write.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The zip file to write.",
+)
 @user_errors
 def export(token: str, db: str | None, output: Path) -> None:
     """Write the workspace TOKEN opens as a zip (scenario TOML, aggregated data as CSV, results)."""
@@ -87,7 +119,10 @@ def export(token: str, db: str | None, output: Path) -> None:
     store = _store(db)
     ws = store.open(token)
     if ws is None:
-        fail("no workspace opens with this token (wrong, revoked, or deleted)", EXIT_INPUT)
+        fail(
+            "no workspace opens with this token (wrong, revoked, or deleted)",
+            EXIT_INPUT,
+        )
         return
     data = export_zip(store, ws)
     tmp = output.with_name(output.name + ".part")
@@ -99,12 +134,18 @@ def export(token: str, db: str | None, output: Path) -> None:
 @workspace.command("import")
 @click.argument("archive", type=click.Path(dir_okay=False, path_type=Path))
 @DB
-@click.option("--name", default=None, help="Name of the new workspace (default: the exported one's).")
+@click.option(
+    "--name",
+    default=None,
+    help="Name of the new workspace (default: the exported one's).",
+)
 @user_errors
 def import_(archive: Path, db: str | None, name: str | None) -> None:
     """Restore an exported workspace ARCHIVE as a new workspace; print its link token."""
     from footprint.store import import_zip
 
-    ws, token = import_zip(_store(db), archive.read_bytes(), _user(), name=name, source=archive.name)
+    ws, token = import_zip(
+        _store(db), archive.read_bytes(), _user(), name=name, source=archive.name
+    )
     click.echo(f"Imported “{ws.name}” from {archive}. Its token (shown once):")
     click.echo(token)

@@ -42,8 +42,14 @@ def _slug(name: str) -> str:
 
 def export_zip(store: Store, ws: Workspace) -> bytes:
     """The whole workspace as zip bytes (deterministic for the same content)."""
-    index: dict[str, Any] = {"format": FORMAT, "name": ws.name, "scenarios": [], "organisations": [],
-                             "comparisons": [], "results": []}
+    index: dict[str, Any] = {
+        "format": FORMAT,
+        "name": ws.name,
+        "scenarios": [],
+        "organisations": [],
+        "comparisons": [],
+        "results": [],
+    }
     files: dict[str, str] = {}
     for i, (name, toml) in enumerate(store.scenarios(ws).items(), start=1):
         path = f"scenarios/{i:03d}-{_slug(name)}.toml"
@@ -55,9 +61,17 @@ def export_zip(store: Store, ws: Workspace) -> bytes:
         folder = f"organisations/{i:03d}"
         for fname, text in orgdata.organisation_to_files(org).items():
             files[f"{folder}/{fname}"] = text
-        files[f"{folder}/import_report.json"] = json.dumps(store.import_report(ws, info.id), indent=2)
-        index["organisations"].append({"name": info.name, "folder": folder, "created_by": info.created_by,
-                                       "created_at": info.created_at.isoformat()})
+        files[f"{folder}/import_report.json"] = json.dumps(
+            store.import_report(ws, info.id), indent=2
+        )
+        index["organisations"].append(
+            {
+                "name": info.name,
+                "folder": folder,
+                "created_by": info.created_by,
+                "created_at": info.created_at.isoformat(),
+            }
+        )
     for i, set_name in enumerate(store.comparison_sets(ws), start=1):
         items = []
         for k, (name, toml) in enumerate(store.comparison_tomls(ws, set_name), start=1):
@@ -68,11 +82,20 @@ def export_zip(store: Store, ws: Workspace) -> bytes:
     for i, r in enumerate(store.results(ws), start=1):
         path = f"results/{i:04d}.json"
         files[path] = json.dumps(r.summary, indent=2, sort_keys=True)
-        index["results"].append({"scenario_name": r.scenario_name, "file": path, "created_by": r.created_by,
-                                 "created_at": r.created_at.isoformat()})
+        index["results"].append(
+            {
+                "scenario_name": r.scenario_name,
+                "file": path,
+                "created_by": r.created_by,
+                "created_at": r.created_at.isoformat(),
+            }
+        )
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        for path, text in [("workspace.json", json.dumps(index, indent=2)), *sorted(files.items())]:
+        for path, text in [
+            ("workspace.json", json.dumps(index, indent=2)),
+            *sorted(files.items()),
+        ]:
             info = zipfile.ZipInfo(path, date_time=(1980, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
             zf.writestr(info, text.encode("utf-8"))
@@ -87,7 +110,9 @@ def read_zip(data: bytes, source: str = "workspace.zip") -> dict[str, Any]:
         raise InputError([Problem("is not a zip file", source)]) from None
     with zf:
         if sum(i.file_size for i in zf.infolist()) > MAX_UNZIPPED_BYTES:
-            raise InputError([Problem(f"unpacks to more than {MAX_UNZIPPED_BYTES >> 20} MB", source)])
+            raise InputError(
+                [Problem(f"unpacks to more than {MAX_UNZIPPED_BYTES >> 20} MB", source)]
+            )
         names = set(zf.namelist())
 
         def read(path: str) -> str:
@@ -96,31 +121,61 @@ def read_zip(data: bytes, source: str = "workspace.zip") -> dict[str, Any]:
             try:
                 return zf.read(path).decode("utf-8")
             except UnicodeDecodeError:
-                raise InputError([Problem("is not UTF-8 text", f"{source}/{path}")]) from None
+                raise InputError(
+                    [Problem("is not UTF-8 text", f"{source}/{path}")]
+                ) from None
 
         try:
             index = json.loads(read("workspace.json"))
         except json.JSONDecodeError as e:
-            raise InputError([Problem(f"is not valid JSON ({e})", f"{source}/workspace.json")]) from None
+            raise InputError(
+                [Problem(f"is not valid JSON ({e})", f"{source}/workspace.json")]
+            ) from None
         if not isinstance(index, dict) or index.get("format") != FORMAT:
-            raise InputError([Problem(f"is not a Footprint workspace export (format {FORMAT})",
-                                      f"{source}/workspace.json")])
+            raise InputError(
+                [
+                    Problem(
+                        f"is not a Footprint workspace export (format {FORMAT})",
+                        f"{source}/workspace.json",
+                    )
+                ]
+            )
         try:
-            bundle: dict[str, Any] = {"name": str(index["name"]), "scenarios": [], "organisations": [],
-                                      "comparisons": [], "results": []}
+            bundle: dict[str, Any] = {
+                "name": str(index["name"]),
+                "scenarios": [],
+                "organisations": [],
+                "comparisons": [],
+                "results": [],
+            }
             for item in index["scenarios"]:
                 toml = read(item["file"])
-                parse_scenario(toml, source=f"{source}/{item['file']}")  # valid, or an InputError naming it
+                parse_scenario(
+                    toml, source=f"{source}/{item['file']}"
+                )  # valid, or an InputError naming it
                 bundle["scenarios"].append((str(item["name"]), toml))
             for item in index["organisations"]:
                 folder = item["folder"]
-                files = {f: read(f"{folder}/{f}") for f in (
-                    "organisation.json", "sites.csv", "staff_groups.csv", "collaboration_person_trips.csv",
-                    "collaboration_meeting_hours.csv")}
+                files = {
+                    f: read(f"{folder}/{f}")
+                    for f in (
+                        "organisation.json",
+                        "sites.csv",
+                        "staff_groups.csv",
+                        "collaboration_person_trips.csv",
+                        "collaboration_meeting_hours.csv",
+                    )
+                }
                 org = orgdata.organisation_from_files(files, f"{source}/{folder}")
                 report = json.loads(read(f"{folder}/import_report.json"))
-                bundle["organisations"].append((org, report, str(item["created_by"]),
-                                                datetime.fromisoformat(item["created_at"])))
+                bundle["organisations"].append(
+                    (
+                        org,
+                        report,
+                        str(item["created_by"]),
+                        datetime.fromisoformat(item["created_at"]),
+                    )
+                )
             for cset in index["comparisons"]:
                 items = []
                 for item in cset["scenarios"]:
@@ -130,18 +185,35 @@ def read_zip(data: bytes, source: str = "workspace.zip") -> dict[str, Any]:
                 bundle["comparisons"].append((str(cset["name"]), items))
             for item in index["results"]:
                 summary = json.loads(read(item["file"]))
-                bundle["results"].append((str(item["scenario_name"]), summary, str(item["created_by"]),
-                                          datetime.fromisoformat(item["created_at"])))
+                bundle["results"].append(
+                    (
+                        str(item["scenario_name"]),
+                        summary,
+                        str(item["created_by"]),
+                        datetime.fromisoformat(item["created_at"]),
+                    )
+                )
         except (KeyError, TypeError, ValueError) as e:
             if isinstance(e, InputError):
                 raise
-            raise InputError([Problem(f"has a malformed index ({e.__class__.__name__}: {e})",
-                                      f"{source}/workspace.json")]) from None
+            raise InputError(
+                [
+                    Problem(
+                        f"has a malformed index ({e.__class__.__name__}: {e})",
+                        f"{source}/workspace.json",
+                    )
+                ]
+            ) from None
     return bundle
 
 
-def import_zip(store: Store, data: bytes, created_by: str = "", name: str | None = None,
-               source: str = "workspace.zip") -> tuple[Workspace, str]:
+def import_zip(
+    store: Store,
+    data: bytes,
+    created_by: str = "",
+    name: str | None = None,
+    source: str = "workspace.zip",
+) -> tuple[Workspace, str]:
     """Restore an exported workspace as a new workspace; returns it and its link token.
 
     All or nothing: the archive is validated first and written in one transaction.
@@ -153,25 +225,55 @@ def import_zip(store: Store, data: bytes, created_by: str = "", name: str | None
         with store._tx() as conn:
             _authorise(conn, ws)
             for sname, toml in bundle["scenarios"]:
-                conn.execute(scenarios.insert().values(workspace_id=ws.id, name=_name(sname, "scenario"),
-                                                       toml=toml, created_at=now, created_by=created_by,
-                                                       updated_at=now))
+                conn.execute(
+                    scenarios.insert().values(
+                        workspace_id=ws.id,
+                        name=_name(sname, "scenario"),
+                        toml=toml,
+                        created_at=now,
+                        created_by=created_by,
+                        updated_at=now,
+                    )
+                )
             for org, report, by, at in bundle["organisations"]:
-                conn.execute(organisations.insert().values(
-                    id=uuid.uuid4().hex, workspace_id=ws.id, name=org.name[:200] or "organisation",
-                    n_sites=len(org.sites), staff=org.staff.total,
-                    data=orgdata.pack(orgdata.organisation_to_dict(org)), import_report=json.dumps(report),
-                    created_at=at, created_by=by))
+                conn.execute(
+                    organisations.insert().values(
+                        id=uuid.uuid4().hex,
+                        workspace_id=ws.id,
+                        name=org.name[:200] or "organisation",
+                        n_sites=len(org.sites),
+                        staff=org.staff.total,
+                        data=orgdata.pack(orgdata.organisation_to_dict(org)),
+                        import_report=json.dumps(report),
+                        created_at=at,
+                        created_by=by,
+                    )
+                )
             for set_name, items in bundle["comparisons"]:
                 for sname, toml in items:
-                    conn.execute(comparison_items.insert().values(
-                        workspace_id=ws.id, set_name=_name(set_name, "comparison set"),
-                        scenario_name=_name(sname, "scenario"), toml=toml, created_at=now, created_by=created_by))
+                    conn.execute(
+                        comparison_items.insert().values(
+                            workspace_id=ws.id,
+                            set_name=_name(set_name, "comparison set"),
+                            scenario_name=_name(sname, "scenario"),
+                            toml=toml,
+                            created_at=now,
+                            created_by=created_by,
+                        )
+                    )
             for sname, summary, by, at in bundle["results"]:
-                conn.execute(results.insert().values(workspace_id=ws.id, scenario_name=sname[:200],
-                                                     summary=json.dumps(summary, allow_nan=False), created_at=at,
-                                                     created_by=by))
+                conn.execute(
+                    results.insert().values(
+                        workspace_id=ws.id,
+                        scenario_name=sname[:200],
+                        summary=json.dumps(summary, allow_nan=False),
+                        created_at=at,
+                        created_by=by,
+                    )
+                )
     except Exception:
-        store.delete_workspace(ws)  # the empty shell made above; nothing else was written
+        store.delete_workspace(
+            ws
+        )  # the empty shell made above; nothing else was written
         raise
     return ws, token

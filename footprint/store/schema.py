@@ -33,13 +33,15 @@ NAME = 200  #: longest name of a workspace, scenario or comparison set [characte
 _CASCADE = {"ondelete": "CASCADE"}
 
 schema_version = Table(
-    "footprint_schema_version", metadata,
+    "footprint_schema_version",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("version", Integer, nullable=False),
 )
 
 workspaces = Table(
-    "workspaces", metadata,
+    "workspaces",
+    metadata,
     Column("id", String(32), primary_key=True),
     Column("name", String(NAME), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
@@ -48,31 +50,55 @@ workspaces = Table(
 )
 
 access_tokens = Table(
-    "access_tokens", metadata,
+    "access_tokens",
+    metadata,
     Column("token_sha256", String(64), primary_key=True),
-    Column("workspace_id", String(32), ForeignKey("workspaces.id", **_CASCADE), nullable=False, index=True),
+    Column(
+        "workspace_id",
+        String(32),
+        ForeignKey("workspaces.id", **_CASCADE),
+        nullable=False,
+        index=True,
+    ),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("created_by", String(NAME), nullable=False),
     Column("revoked_at", DateTime(timezone=True), nullable=True),
 )
 
 organisations = Table(
-    "organisations", metadata,
+    "organisations",
+    metadata,
     Column("id", String(32), primary_key=True),
-    Column("workspace_id", String(32), ForeignKey("workspaces.id", **_CASCADE), nullable=False, index=True),
+    Column(
+        "workspace_id",
+        String(32),
+        ForeignKey("workspaces.id", **_CASCADE),
+        nullable=False,
+        index=True,
+    ),
     Column("name", String(NAME), nullable=False),
     Column("n_sites", Integer, nullable=False),
     Column("staff", Float, nullable=False),  # [people]
-    Column("data", LargeBinary, nullable=False),  # zlib-compressed JSON, see orgdata.organisation_to_dict
-    Column("import_report", Text, nullable=False),  # JSON list of orgdata.report_to_dict
+    Column(
+        "data", LargeBinary, nullable=False
+    ),  # zlib-compressed JSON, see orgdata.organisation_to_dict
+    Column(
+        "import_report", Text, nullable=False
+    ),  # JSON list of orgdata.report_to_dict
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("created_by", String(NAME), nullable=False),
 )
 
 scenarios = Table(
-    "scenarios", metadata,
+    "scenarios",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("workspace_id", String(32), ForeignKey("workspaces.id", **_CASCADE), nullable=False),
+    Column(
+        "workspace_id",
+        String(32),
+        ForeignKey("workspaces.id", **_CASCADE),
+        nullable=False,
+    ),
     Column("name", String(NAME), nullable=False),
     Column("toml", Text, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
@@ -82,27 +108,48 @@ scenarios = Table(
 )
 
 results = Table(
-    "results", metadata,
+    "results",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("workspace_id", String(32), ForeignKey("workspaces.id", **_CASCADE), nullable=False, index=True),
+    Column(
+        "workspace_id",
+        String(32),
+        ForeignKey("workspaces.id", **_CASCADE),
+        nullable=False,
+        index=True,
+    ),
     Column("scenario_name", String(NAME), nullable=False),
-    Column("summary", Text, nullable=False),  # JSON of footprint.scenario.summary.result_to_dict
+    Column(
+        "summary", Text, nullable=False
+    ),  # JSON of footprint.scenario.summary.result_to_dict
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("created_by", String(NAME), nullable=False),
 )
 
 comparison_items = Table(
-    "comparison_items", metadata,
+    "comparison_items",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("workspace_id", String(32), ForeignKey("workspaces.id", **_CASCADE), nullable=False),
+    Column(
+        "workspace_id",
+        String(32),
+        ForeignKey("workspaces.id", **_CASCADE),
+        nullable=False,
+    ),
     Column("set_name", String(NAME), nullable=False),
     Column("scenario_name", String(NAME), nullable=False),
     Column("toml", Text, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("created_by", String(NAME), nullable=False),
-    UniqueConstraint("workspace_id", "set_name", "scenario_name", name="uq_comparison_items"),
+    UniqueConstraint(
+        "workspace_id", "set_name", "scenario_name", name="uq_comparison_items"
+    ),
 )
-Index("ix_comparison_items_set", comparison_items.c.workspace_id, comparison_items.c.set_name)
+Index(
+    "ix_comparison_items_set",
+    comparison_items.c.workspace_id,
+    comparison_items.c.set_name,
+)
 
 #: Tables holding one workspace's data (deleted with it), children first.
 WORKSPACE_TABLES = (comparison_items, results, scenarios, organisations, access_tokens)
@@ -129,15 +176,23 @@ def migrate(conn: Connection) -> int:
     if conn.dialect.name == "postgresql":  # one migrating process at a time
         conn.execute(text("SELECT pg_advisory_xact_lock(7410501)"))
     schema_version.create(conn, checkfirst=True)
-    row = conn.execute(select(schema_version.c.version).where(schema_version.c.id == 1)).first()
+    row = conn.execute(
+        select(schema_version.c.version).where(schema_version.c.id == 1)
+    ).first()
     current = 0 if row is None else int(row.version)
     if current > VERSION:
-        raise RuntimeError(f"the workspace store has schema version {current}, newer than this Footprint "
-                           f"({VERSION}); upgrade Footprint")
+        raise RuntimeError(
+            f"the workspace store has schema version {current}, newer than this Footprint "
+            f"({VERSION}); upgrade Footprint"
+        )
     for step in MIGRATIONS[current:]:
         step(conn)
     if row is None:
         conn.execute(schema_version.insert().values(id=1, version=VERSION))
     elif current != VERSION:
-        conn.execute(schema_version.update().where(schema_version.c.id == 1).values(version=VERSION))
+        conn.execute(
+            schema_version.update()
+            .where(schema_version.c.id == 1)
+            .values(version=VERSION)
+        )
     return current
