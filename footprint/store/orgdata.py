@@ -275,7 +275,12 @@ def organisation_from_files(files: dict[str, str], source: str) -> Organisation:
 
 
 def report_to_dict(report: Any) -> dict[str, Any]:
-    """An :class:`~footprint.imports.ImportReport` without its table (counts, problems, notes)."""
+    """An :class:`~footprint.imports.ImportReport` without its table (counts, problems, notes).
+
+    A staff file's problem messages may quote a person's cells (an employee id, a
+    postcode), so for staff only the row and field of each problem are kept.
+    """
+    personal = report.kind == "staff"
     return {
         "source": report.source,
         "kind": report.kind,
@@ -287,7 +292,18 @@ def report_to_dict(report: Any) -> dict[str, Any]:
         "invalid_rows": [int(r) for r in report.invalid_rows],
         "notes": list(report.notes),
         "problems": [
-            {"message": p.message, "source": p.source, "row": p.row, "field": p.field}
+            {
+                "message": STAFF_MESSAGE if personal else p.message,
+                "source": p.source,
+                "row": p.row,
+                "field": p.field,
+            }
             for p in report.problems
         ],
     }
+
+
+#: Stands for a staff problem's message, which is not stored.
+STAFF_MESSAGE = (
+    "problem in this cell (details not stored: they may quote personal data)"
+)
