@@ -148,7 +148,9 @@ def _fill(store: Store, ws, org, reports, summary) -> dict:
 
 def test_sqlite_is_the_default_and_follows_footprint_db(tmp_path, monkeypatch):
     monkeypatch.setenv("FOOTPRINT_DB", f"sqlite:///{tmp_path / 'x' / 'env.db'}")
-    assert Store().url.endswith("x/env.db") and (tmp_path / "x" / "env.db").exists()
+    store = Store()
+    store.close()
+    assert store.url.endswith("x/env.db") and (tmp_path / "x" / "env.db").exists()
     monkeypatch.delenv("FOOTPRINT_DB")
     from platformdirs import user_data_dir
 

@@ -176,8 +176,12 @@ class Store:
         self.engine: Engine = create_engine(self.url, **kwargs)
         if self.dialect == "sqlite":
             _sqlite_transactions(self.engine)
-        with self._tx() as conn:
-            migrate(conn)
+        try:
+            with self._tx() as conn:
+                migrate(conn)
+        except BaseException:
+            self.engine.dispose()
+            raise
 
     def close(self) -> None:
         """Close the database connections."""
