@@ -58,7 +58,7 @@ for i, s in enumerate(saved):
         state.set_scenario(s)
         st.toast(f"“{s.name}” is now the current scenario.")
     if cols[2].button("Remove", key=f"cmp_rm_{i}"):
-        st.session_state.saved = [x for j, x in enumerate(saved) if j != i]
+        state.remove_saved(i)
         st.rerun()
     try:
         results.append(cached.run_saved(key, s, base))
