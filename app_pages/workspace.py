@@ -258,6 +258,47 @@ def saved_scenarios() -> dict[str, str]:
         return {}
 
 
+def snapshot_list() -> None:
+    """The workspace's result snapshots (newest first): when, who, and the headline numbers."""
+    s = store()
+    if current() is None or s is None:
+        return
+    try:
+        snaps = _call(s.results)
+    except FootprintError:
+        return
+    if not snaps:
+        return
+    with st.expander(
+        f"Results saved in the workspace ({len(snaps)})", icon=":material/history:"
+    ):
+        st.dataframe(
+            [
+                {
+                    "saved [UTC]": r.created_at.strftime("%Y-%m-%d %H:%M"),
+                    "scenario": r.scenario_name,
+                    "organisation": r.summary.get("organisation", {}).get("name", ""),
+                    "total [t CO₂e/yr]": r.summary.get("footprint", {}).get(
+                        "total_tco2e"
+                    ),
+                    "change vs baseline [t CO₂e/yr]": r.summary.get("change", {}).get(
+                        "total_tco2e"
+                    ),
+                    "saved by": r.created_by,
+                }
+                for r in reversed(snaps)
+            ],
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "total [t CO₂e/yr]": st.column_config.NumberColumn(format="%,.0f"),
+                "change vs baseline [t CO₂e/yr]": st.column_config.NumberColumn(
+                    format="%+,.0f"
+                ),
+            },
+        )
+
+
 def save_controls(scenario: Scenario, result: Any = None) -> None:
     """Save the current scenario (and a snapshot of its result) to the workspace."""
     ws = current()

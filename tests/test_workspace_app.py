@@ -193,6 +193,21 @@ def test_save_to_workspace_keeps_the_scenario_text_and_a_result_snapshot(db):
     [snap] = store.results(ws)
     assert snap.scenario_name == s.name and snap.summary["footprint"]["total_tco2e"] > 0
 
+    restart()
+    cmp = run(
+        "compare", **params_of(at)
+    )  # the Compare page reads both back from the store
+    assert cmp.session_state.saved == []
+    [table] = [d.value for d in cmp.dataframe if "scenario" in d.value.columns]
+    assert table["scenario"].tolist() == [s.name]
+    assert table["total [t CO₂e/yr]"].tolist() == [
+        snap.summary["footprint"]["total_tco2e"]
+    ]
+    cmp.multiselect(key="cmp_ws").set_value([s.name]).run()
+    cmp.button(key="cmp_add_ws").click().run()
+    assert not cmp.exception
+    assert cmp.session_state.saved == [s]
+
 
 def test_the_switcher_renames_and_deletes_after_confirmation(db):
     at = run("report")
