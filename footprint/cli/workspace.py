@@ -43,6 +43,7 @@ def workspace() -> None:
       python -m footprint workspace list
       python -m footprint workspace export TOKEN -o review.zip
       python -m footprint workspace import review.zip
+      python -m footprint workspace delete TOKEN
     """
 
 
@@ -149,3 +150,40 @@ def import_(archive: Path, db: str | None, name: str | None) -> None:
     )
     click.echo(f"Imported “{ws.name}” from {archive}. Its token (shown once):")
     click.echo(token)
+
+
+@workspace.command()
+@click.argument("token", required=False)
+@DB
+@click.option(
+    "--id",
+    "workspace_id",
+    default=None,
+    help="Delete by id (from `workspace list`) instead of token.",
+)
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@user_errors
+def delete(
+    token: str | None, db: str | None, workspace_id: str | None, yes: bool
+) -> None:
+    """Delete the workspace TOKEN opens (or --id) and everything in it. This cannot be undone."""
+    store = _store(db)
+    if (token is None) == (workspace_id is None):
+        fail("give either a TOKEN or --id", EXIT_INPUT)
+        return
+    ws = store.open(token) if token is not None else None
+    if token is not None and ws is None:
+        fail(
+            "no workspace opens with this token (wrong, revoked, or deleted)",
+            EXIT_INPUT,
+        )
+        return
+    wid = ws.id if ws is not None else workspace_id
+    if not yes and not click.confirm(
+        f"Delete workspace {wid} and all its data?", default=False
+    ):
+        click.echo("Nothing deleted.")
+        return
+    if not store.delete_workspace_by_id(wid):  # type: ignore[arg-type]
+        fail(f"no workspace with id {wid}", EXIT_INPUT)
+    click.echo(f"Deleted workspace {wid} and its data.")

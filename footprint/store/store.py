@@ -303,6 +303,16 @@ class Store:
                 conn.execute(delete(table).where(table.c.workspace_id == ws.id))
             conn.execute(delete(workspaces).where(workspaces.c.id == ws.id))
 
+    def delete_workspace_by_id(self, workspace_id: str) -> bool:
+        """Delete a workspace and its data by id (the server administrator's retention tool)."""
+        with self._tx() as conn:
+            for table in WORKSPACE_TABLES:
+                conn.execute(delete(table).where(table.c.workspace_id == workspace_id))
+            n = conn.execute(
+                delete(workspaces).where(workspaces.c.id == workspace_id)
+            ).rowcount
+        return n > 0
+
     def list_workspaces(self) -> list[WorkspaceInfo]:
         """Every workspace with counts (for the server's administrator; no data, no tokens)."""
 
