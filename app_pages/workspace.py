@@ -22,17 +22,22 @@ from dataclasses import replace
 from typing import Any
 
 import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
 
 from app_pages import cached, state
 from footprint.errors import FootprintError
 from footprint.inputs import Organisation
 from footprint.scenario import HubChoice, OrganisationRef, Scenario
-from footprint.store import AccessDenied, Store, Workspace, default_url
+from footprint.store import AccessDenied, Store, StoreError, Workspace, default_url
 
 PARAM = "ws"  #: query parameter holding the workspace token
 ORG_PREFIX = "ws:"  #: organisation keys of uploads kept in a workspace
 SESSION_PREFIX = "session:"  #: organisation keys of uploads kept only in this session (store unavailable)
 log = logging.getLogger(__name__)
+
+
+#: What a store call may raise that the app shows as a message (the database may be down).
+STORE_ERRORS = (FootprintError, SQLAlchemyError)
 
 
 class DataGone(FootprintError):
@@ -116,7 +121,11 @@ def init_session(params: dict[str, str]) -> None:
     ws = None
     if token:
         s = store()
-        ws = s.open(token) if s is not None else None
+        try:
+            ws = s.open(token) if s is not None else None
+        except SQLAlchemyError as exc:  # the database is down: say so, open the demo
+            log.warning("workspace store unavailable: %s", exc)
+            s = None
         if ws is None:
             ss.ws_message = (
                 "This workspace link does not open anything: it is wrong, was revoked, or the "
@@ -127,11 +136,19 @@ def init_session(params: dict[str, str]) -> None:
         else:
             _set(ws, token)
             ss.saved = _comparison(s, ws)
-            if org_param is None and not any(k in params for k in ("hubs", "name")):
-                orgs = s.organisations(ws)  # a bare workspace link: its latest upload
-                if orgs:
-                    _use(ORG_PREFIX + orgs[-1].id)
-                    ss.scenario = current_estate(ss.scenario, orgs[-1].name)
+            bare = not any(k in params for k in ("hubs", "name"))
+            if bare and (org_param is None or str(org_param).startswith(ORG_PREFIX)):
+                # a bare workspace link: the organisation it names, else its latest upload
+                orgs = s.organisations(ws)
+                if org_param is None:
+                    chosen = orgs[-1:]
+                else:
+                    chosen = [o for o in orgs if ORG_PREFIX + o.id == org_param]
+                if chosen:
+                    _use(ORG_PREFIX + chosen[0].id)
+                    ss.scenario = current_estate(ss.scenario, chosen[0].name)
+                elif org_param is not None:
+                    ss.ws_missing = org_param
                 return
     if ss.org_key == state.DEMO:
         return
@@ -205,7 +222,7 @@ def keep_upload(org: Organisation, reports: list[Any]) -> str:
             key = ORG_PREFIX + _call(store().save_organisation, org, reports, _user())  # type: ignore[union-attr]
             cached.keep_organisation(key, org)
             return key
-    except FootprintError:
+    except STORE_ERRORS:
         pass
     key = SESSION_PREFIX + uuid.uuid4().hex  # this session only
     cached.keep_organisation(key, org)
@@ -221,7 +238,7 @@ def keep_upload(org: Organisation, reports: list[Any]) -> str:
 def _comparison(s: Store, ws: Workspace) -> list[Scenario]:
     try:
         return s.comparison(ws)
-    except FootprintError as exc:
+    except STORE_ERRORS as exc:
         st.session_state.ws_message = (
             f"The saved comparison list could not be read: {exc}"
         )
@@ -234,7 +251,7 @@ def saved_for_compare(scenario: Scenario) -> None:
         ws = _ensure("My workspace")
         if ws is not None:
             _call(store().add_to_comparison, scenario, "Saved for comparison", _user())  # type: ignore[union-attr]
-    except FootprintError as exc:
+    except STORE_ERRORS as exc:
         st.toast(f"Not kept in the workspace: {exc}", icon=":material/cloud_off:")
 
 
@@ -243,7 +260,7 @@ def removed_from_compare(name: str) -> None:
         return
     try:
         _call(store().remove_from_comparison, name)  # type: ignore[union-attr]
-    except FootprintError as exc:
+    except STORE_ERRORS as exc:
         st.toast(f"Not removed from the workspace: {exc}", icon=":material/cloud_off:")
 
 
@@ -254,7 +271,7 @@ def saved_scenarios() -> dict[str, str]:
         return {}
     try:
         return _call(s.scenarios)
-    except FootprintError:
+    except STORE_ERRORS:
         return {}
 
 
@@ -265,7 +282,7 @@ def snapshot_list() -> None:
         return
     try:
         snaps = _call(s.results)
-    except FootprintError:
+    except STORE_ERRORS:
         return
     if not snaps:
         return
@@ -321,7 +338,7 @@ def save_controls(scenario: Scenario, result: Any = None) -> None:
                 from footprint.scenario.summary import result_to_dict
 
                 _call(s.save_result, result_to_dict(result), _user())  # type: ignore[union-attr]
-        except FootprintError as exc:
+        except STORE_ERRORS as exc:
             st.error(f"Not saved: {exc}", icon=":material/error:")
         else:
             st.success(
@@ -397,11 +414,11 @@ def sidebar() -> None:
     """The workspace switcher: create, open, rename, share, revoke, delete (with confirmation)."""
     ss = st.session_state
     ws = current()
-    s = store()
+    s = store() if ws is not None else None  # the demo alone never touches the database
     with st.expander(
         f"Workspace: {ws.name}" if ws else "Workspace: none", icon=":material/work:"
     ):
-        if s is None:
+        if ws is not None and s is None:
             st.caption(
                 "Workspaces are unavailable on this server; nothing is kept after a refresh."
             )
@@ -415,9 +432,12 @@ def sidebar() -> None:
                 name = st.text_input("Name", value="My workspace", key="ws_new_name")
                 if st.form_submit_button("Create workspace", icon=":material/add:"):
                     try:
-                        _ensure(name)
+                        if _ensure(name) is None:
+                            raise StoreError(
+                                "workspaces are unavailable on this server"
+                            )
                         st.rerun()
-                    except FootprintError as exc:
+                    except STORE_ERRORS as exc:
                         st.error(str(exc))
         else:
             st.caption(
@@ -433,7 +453,7 @@ def sidebar() -> None:
                     try:
                         _set(_call(s.rename, name), ss.ws_token)
                         st.rerun()
-                    except FootprintError as exc:
+                    except STORE_ERRORS as exc:
                         st.error(str(exc))
             c1, c2 = st.columns(2)
             if c1.button(
@@ -447,7 +467,7 @@ def sidebar() -> None:
                     s.revoke(ss.ws_token)
                     _set(ws, new)
                     st.rerun()
-                except FootprintError as exc:
+                except STORE_ERRORS as exc:
                     st.error(str(exc))
             if c2.button(
                 "Close",
@@ -472,13 +492,17 @@ def sidebar() -> None:
                 d1, d2 = st.columns(2)
                 if d1.button("Delete", key="ws_delete_yes", type="primary"):
                     ss.ws_confirm_delete = False
-                    with contextlib.suppress(
-                        FootprintError
-                    ):  # already gone: the same outcome
-                        _call(s.delete_workspace)
-                    ss.get("ws_known", {}).pop(ws.id, None)
-                    leave()
-                    st.rerun()
+                    try:
+                        with contextlib.suppress(
+                            AccessDenied
+                        ):  # already gone: the same
+                            _call(s.delete_workspace)
+                    except STORE_ERRORS as exc:
+                        st.error(f"Not deleted: {exc}")
+                    else:
+                        ss.get("ws_known", {}).pop(ws.id, None)
+                        leave()
+                        st.rerun()
                 if d2.button("Cancel", key="ws_delete_no"):
                     ss.ws_confirm_delete = False
                     st.rerun()
