@@ -467,6 +467,7 @@ for i in range(n):
 """
 
 
+@pytest.mark.slow
 def test_two_concurrent_writers_lose_neither_write(url, tmp_path):
     store = Store(url)
     ws, token = store.create_workspace("Shared")
@@ -532,6 +533,7 @@ def test_a_writer_killed_mid_write_leaves_the_store_consistent(url, tmp_path):
     script = tmp_path / "killed.py"
     script.write_text(KILLED)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    interrupted = 0
     for attempt, delay in enumerate(
         (0.1, 0.3, 0.5)
     ):  # a batch takes about 0.8 s, most of it in the transaction
@@ -553,6 +555,7 @@ def test_a_writer_killed_mid_write_leaves_the_store_consistent(url, tmp_path):
         p.send_signal(signal.SIGKILL)
         out, _ = p.communicate(timeout=30)  # reads and closes the pipes
         lines += [x.strip() for x in out.splitlines()]
+        interrupted += lines[-1].startswith("start")  # killed inside save_scenarios
         done = sum(line.startswith("done") for line in lines)
 
         fresh = Store(url)  # as a new server process would
@@ -571,6 +574,7 @@ def test_a_writer_killed_mid_write_leaves_the_store_consistent(url, tmp_path):
             with fresh.engine.connect() as conn:
                 assert conn.execute(text("PRAGMA integrity_check")).scalar() == "ok"
         fresh.close()
+    assert interrupted >= 1  # at least one kill landed in the middle of a batch write
     store.close()
 
 
