@@ -465,7 +465,7 @@ def sidebar() -> None:
                 try:
                     new = _call(s.add_token, _user())
                     s.revoke(ss.ws_token)
-                    _set(ws, new)
+                    _set(s.open(new), new)  # a handle on the new link
                     st.rerun()
                 except STORE_ERRORS as exc:
                     st.error(str(exc))

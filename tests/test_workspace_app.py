@@ -237,6 +237,19 @@ def test_the_switcher_renames_and_deletes_after_confirmation(db):
     at.button(key="FormSubmitter:ws_rename-Rename").click().run()
     store = Store(db)
     assert store.open(token).name == "Board study"
+    at.button(key="ws_relink").click().run()  # revoke the shared link, make a new one
+    assert not at.exception
+    new = params_of(at)["ws"]
+    assert (
+        new != token
+        and store.open(token) is None
+        and store.open(new).name == "Board study"
+    )
+    at.button(
+        key="ws_save"
+    ).click().run()  # the session goes on working with the new link
+    assert not at.exception and at.success
+    token = new
     at.button(key="ws_delete").click().run()
     assert store.open(token) is not None  # asked first, not deleted yet
     at.button(key="ws_delete_yes").click().run()
