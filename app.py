@@ -8,7 +8,7 @@ once in ``app_pages/cached.py``.
 
 import streamlit as st
 
-from app_pages import cached, errors, state
+from app_pages import cached, errors, state, workspace
 
 st.set_page_config(page_title="Footprint", page_icon=":material/eco:", layout="wide")
 state.init_state()
@@ -35,6 +35,8 @@ if st.session_state.get("url_problems"):
     with st.expander("The shared link had problems; defaults were used where needed", icon=":material/link_off:"):
         st.dataframe(errors.problems_frame(st.session_state.url_problems), hide_index=True)
 
+workspace.notices()  # a workspace link that opens nothing, or data that are gone
+
 with errors.guard("This page"):
     page.run()
 
@@ -42,5 +44,6 @@ with st.sidebar:  # after the page, so it shows what the page just changed
     st.caption(f"**Scenario:** {state.scenario().name}")
     st.caption(f"**Data:** {'demo organisation' if state.org_key() == state.DEMO else 'uploaded files'} · "
                f"**Saved for comparison:** {len(state.saved())}/{state.MAX_SAVED}")
+    workspace.sidebar()
 
 state.write_query_params()

@@ -1,7 +1,7 @@
 """The single place where ``footprint`` is wrapped for the app (caching included).
 
 Organisations and footprints are large and not hashable by value, so caches are
-keyed on small strings: the organisation key (``"demo"`` or ``"upload:<sha256>"``),
+keyed on small strings: the organisation key (``"demo"`` or ``"ws:<id>"``, an upload),
 the hub choice as JSON, the policy as JSON and scenarios as TOML text. Cached
 objects are frozen (read-only arrays) and shared between sessions, never mutated.
 
@@ -11,7 +11,6 @@ their results are kept in the user's session instead.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import threading
 from collections import OrderedDict
@@ -90,31 +89,34 @@ def _demo() -> Organisation:
 
 @st.cache_resource
 def _uploads() -> OrderedDict[str, Organisation]:
-    """Uploaded organisations by content hash (shared, bounded; unguessable keys)."""
+    """Uploaded organisations by key (shared, bounded; random keys, handed only to sessions holding the token)."""
     return OrderedDict()
 
 
 def organisation(key: str) -> Organisation:
-    """The organisation for ``key``; the demo if an uploaded one is no longer held."""
+    """The organisation for ``key``; an upload the cache dropped is reloaded from the session's workspace."""
     if key == state.DEMO:
         return _demo()
     org = _uploads().get(key)
-    return org if org is not None else _demo()
+    if org is None:
+        # from the session's workspace; raises workspace.DataGone when this session cannot reach it
+        from app_pages import workspace
+
+        org = workspace.reload(key)
+    return org
 
 
 def has_organisation(key: str) -> bool:
     return key == state.DEMO or key in _uploads()
 
 
-def register_upload(org: Organisation, fingerprint: bytes) -> str:
-    """Keep an uploaded organisation; returns its key (``upload:<sha256 prefix>``)."""
-    key = "upload:" + hashlib.sha256(fingerprint).hexdigest()[:24]
+def keep_organisation(key: str, org: Organisation) -> None:
+    """Hold an uploaded organisation under ``key`` (``ws:<id>``, see ``app_pages/workspace.py``)."""
     store = _uploads()
     store[key] = org
     store.move_to_end(key)
     while len(store) > MAX_UPLOADS:
         store.popitem(last=False)
-    return key
 
 
 def factor_sets() -> tuple[str, ...]:

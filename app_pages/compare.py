@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from app_pages import cached, charts, errors, state
+from app_pages import cached, charts, errors, state, workspace
 from footprint.errors import InputError
 from footprint.scenario import load_scenario, parse_scenario
 from footprint.scenario.compare import comparison_rows
@@ -31,6 +31,12 @@ with st.container(border=True):
         if st.button("Add files", key="cmp_add_files", disabled=not chosen):
             with errors.guard("Loading the scenario files"):
                 _add([load_scenario(state.SCENARIO_DIR / name) for name in chosen])
+        stored = workspace.saved_scenarios()  # saved in this session's workspace (name → TOML)
+        if stored:
+            picked = st.multiselect("Saved in the workspace", list(stored), key="cmp_ws")
+            if st.button("Add saved", key="cmp_add_ws", disabled=not picked):
+                with errors.guard("Loading the saved scenarios"):
+                    _add([parse_scenario(stored[n], source=f"workspace scenario “{n}”") for n in picked])
     with c3:
         uploads = st.file_uploader("Or upload scenario files [.toml]", type=["toml"], accept_multiple_files=True,
                                    key="cmp_upload")
@@ -45,6 +51,8 @@ with st.container(border=True):
                 errors.show_problems(problems, "Some scenario files are not valid")
             _add(good)
 
+workspace.snapshot_list()  # result snapshots kept in the workspace (Report → Save to workspace)
+
 saved = state.saved()
 if not saved:
     st.info("Add scenarios above (up to six) to compare them with the baseline.", icon=":material/compare_arrows:")
@@ -58,7 +66,7 @@ for i, s in enumerate(saved):
         state.set_scenario(s)
         st.toast(f"“{s.name}” is now the current scenario.")
     if cols[2].button("Remove", key=f"cmp_rm_{i}"):
-        st.session_state.saved = [x for j, x in enumerate(saved) if j != i]
+        state.remove_saved(i)
         st.rerun()
     try:
         results.append(cached.run_saved(key, s, base))

@@ -5,7 +5,7 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from app_pages import cached, errors, state
+from app_pages import cached, errors, state, workspace
 from footprint.scenario import HubChoice, OrganisationRef
 
 key = state.org_key()
@@ -108,7 +108,7 @@ if submitted:
                 ok_staff = show_import("Staff", staff_rep)
             if ok_sites and ok_staff:
                 new_org = build_organisation(sites_rep.table, staff_rep.table, name=name or "My organisation")
-                new_key = cached.register_upload(new_org, sites_file.getvalue() + b"\0" + staff_file.getvalue())
+                new_key = workspace.keep_upload(new_org, [sites_rep, staff_rep])  # kept in the workspace
                 st.session_state.org_key = new_key
                 st.session_state.optimisation = st.session_state.sweep = None
                 s = state.scenario()

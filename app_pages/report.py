@@ -4,9 +4,9 @@ import re
 
 import streamlit as st
 
-from app_pages import cached, errors, state
+from app_pages import cached, errors, state, workspace
 from footprint.errors import InputError
-from footprint.scenario import parse_scenario, save_scenario, scenario_to_toml
+from footprint.scenario import parse_scenario, scenario_to_toml
 
 key = state.org_key()
 scenario = state.scenario()
@@ -88,12 +88,4 @@ with c1:
             state.set_scenario(loaded)
             st.success(f"Opened “{loaded.name}”.", icon=":material/check:")
 with c2:
-    target = state.SCENARIO_DIR / f"{slug(scenario.name)}.toml"
-    st.markdown(f"Save the current scenario on the server as `scenarios/{target.name}`.")
-    if st.button("Save to scenarios/", key="rep_save", icon=":material/save:"):
-        if target.exists():
-            st.warning(f"`scenarios/{target.name}` already exists; rename the scenario (Workshop) to save a copy.")
-        else:
-            with errors.guard("Saving the scenario"):
-                save_scenario(scenario, target)
-                st.success(f"Saved `scenarios/{target.name}`.", icon=":material/check:")
+    workspace.save_controls(scenario, result)  # the workspace, not the server's scenarios/ folder

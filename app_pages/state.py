@@ -4,7 +4,7 @@ Everything the user chose lives in ``st.session_state``:
 
 * ``scenario`` – the current :class:`~footprint.scenario.Scenario` (policy + hubs);
 * ``baseline`` – the baseline scenario (today's estate) the deltas are measured from;
-* ``org_key`` – which organisation is loaded (``"demo"`` or ``"upload:<sha>"``);
+* ``org_key`` – which organisation is loaded (``"demo"`` or ``"ws:<id>"``, see ``workspace.py``);
 * ``saved`` – up to six scenarios kept for the Compare page;
 * ``optimisation`` / ``sweep`` – the last optimiser run and hub-count sweep.
 
@@ -103,6 +103,10 @@ def init_state() -> None:
     ss.scenario = scenario
     ss.org_key = org_key
     ss.url_problems = tuple(problems)
+    # the workspace link (``ws``) and the uploads it may open
+    from app_pages import workspace
+
+    workspace.init_session(dict(st.query_params))
 
 
 def scenario() -> Scenario:
@@ -145,7 +149,20 @@ def save_for_compare(s: Scenario) -> str:
         return f"Up to {MAX_SAVED} scenarios can be compared: remove one first."
     items.append(s)
     st.session_state.saved = items
+    from app_pages import workspace
+
+    workspace.saved_for_compare(s)
     return f"Saved “{s.name}” for comparison ({len(items)} of {MAX_SAVED})."
+
+
+def remove_saved(index: int) -> None:
+    """Take the ``index``-th scenario off the Compare page (and out of the workspace)."""
+    items = saved()
+    if 0 <= index < len(items):
+        st.session_state.saved = [x for j, x in enumerate(items) if j != index]
+        from app_pages import workspace
+
+        workspace.removed_from_compare(items[index].name)
 
 
 # --- widgets <-> scenario ----------------------------------------------------------
@@ -287,7 +304,9 @@ def scenario_from_params(params: dict[str, str], fallback: Scenario) -> tuple[Sc
 
 def write_query_params() -> None:
     """Mirror the current scenario into the URL (only when it changed)."""
-    params = scenario_to_params(scenario(), org_key())
+    from app_pages import workspace
+
+    params = scenario_to_params(scenario(), org_key()) | workspace.link_params()
     current = {k: st.query_params.get(k) for k in st.query_params}
     if current != params:
         st.query_params.from_dict(params)

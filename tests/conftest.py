@@ -65,3 +65,20 @@ def shuffled(org: Organisation, seed: int) -> Organisation:
     staff = StaffGroups(st.home_lat[order], st.home_lon[order], st.count[order],
                         tuple(np.asarray(st.current_site_id)[order]), tuple(np.asarray(st.mode)[order]))
     return Organisation(org.name, org.sites, staff, org.collaboration)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _workspace_store_in_tmp(tmp_path_factory):
+    """Tests never write the user's real workspace store (``footprint.store``): a throwaway SQLite file.
+
+    Set in ``os.environ`` so that subprocesses (the CLI, a Streamlit server) use it too.
+    """
+    import os
+
+    old = os.environ.get("FOOTPRINT_DB")
+    os.environ["FOOTPRINT_DB"] = f"sqlite:///{tmp_path_factory.mktemp('store') / 'footprint.db'}"
+    yield
+    if old is None:
+        os.environ.pop("FOOTPRINT_DB", None)
+    else:
+        os.environ["FOOTPRINT_DB"] = old

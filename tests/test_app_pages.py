@@ -303,7 +303,7 @@ def test_data_upload_loads_a_valid_organisation():
     offices, staff = imports.template_bytes("offices", "csv"), imports.template_bytes("staff", "csv")
     at = _upload(app("data"), offices, staff)
     assert not at.exception and not at.error, [e.value for e in at.error]
-    assert at.session_state.org_key.startswith("upload:")
+    assert at.session_state.org_key.startswith("ws:")  # kept in a workspace (issue 13)
     sites = imports.read_sites(offices, "offices.csv").table
     org = imports.build_organisation(sites, imports.read_staff(staff, "staff.csv", site_ids=sites.site_id).table,
                                      name="My organisation")

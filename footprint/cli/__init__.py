@@ -15,5 +15,6 @@ for _module in ("run", "optimise", "data"):  # each registers its commands on `m
     except ModuleNotFoundError as _e:  # a part of the product not installed in this checkout
         if _e.name != f"footprint.cli.{_module}":
             raise
+importlib.import_module("footprint.cli.workspace")  # workspace store (issue 13)
 
 __all__ = ["main"]

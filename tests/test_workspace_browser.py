@@ -1,0 +1,209 @@
+"""In a real browser: upload, refresh, restart the server, open the workspace link, see your own numbers.
+
+Uses Debian's Chromium and chromedriver (skips without them), like ``test_app_browser.py``,
+and a throwaway workspace store (``FOOTPRINT_DB``) shared by both server processes.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from footprint.accounting import account, current_plan
+from footprint.imports import build_organisation, read_sites, read_staff, template_bytes
+from footprint.scenario import load_scenario
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = os.environ.get("FOOTPRINT_CHROMIUM", "/usr/bin/chromium")
+CHROMEDRIVER = os.environ.get("FOOTPRINT_CHROMEDRIVER", "/usr/bin/chromedriver")
+FLAGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--window-size=1600,1100",
+]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()),
+        reason=f"needs {CHROMIUM} and {CHROMEDRIVER} (apt install chromium chromium-driver)",
+    ),
+]
+webdriver = pytest.importorskip(
+    "selenium.webdriver", reason="needs selenium (requirements-dev.txt)"
+)
+from selenium.webdriver.chrome.service import Service  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_idle(driver, timeout: float = 60) -> None:
+    """Streamlit's own criterion: connected, and the script is not running."""
+    time.sleep(0.4)
+    WebDriverWait(driver, timeout).until(
+        lambda d: d.find_elements(
+            By.CSS_SELECTOR,
+            "[data-testid='stApp'][data-test-script-state='notRunning']"
+            "[data-test-connection-state='CONNECTED']",
+        )
+    )
+
+
+def start_server(port: int, db: str, log: Path) -> subprocess.Popen:
+    with log.open("a") as out:
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                "app.py",
+                "--server.port",
+                str(port),
+                "--server.headless",
+                "true",
+                "--server.address",
+                "127.0.0.1",
+                "--browser.gatherUsageStats",
+                "false",
+            ],
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "FOOTPRINT_DB": db},
+        )
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if (
+                urllib.request.urlopen(
+                    f"http://127.0.0.1:{port}/_stcore/health", timeout=2
+                ).read()
+                == b"ok"
+            ):
+                return proc
+        except OSError:
+            pass
+        if time.monotonic() > deadline or proc.poll() is not None:
+            proc.kill()
+            pytest.fail(f"streamlit did not start:\n{log.read_text()}")
+        time.sleep(0.3)
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def total(driver) -> str:
+    def find(d):
+        for m in d.find_elements(By.CSS_SELECTOR, "[data-testid='stMetric']"):
+            if m.text.startswith("Total"):
+                return m.find_element(
+                    By.CSS_SELECTOR, "[data-testid='stMetricValue']"
+                ).text
+        return None
+
+    return WebDriverWait(driver, 60).until(find)
+
+
+def test_upload_refresh_restart_and_open_the_workspace_link(tmp_path):
+    offices, staff = template_bytes("offices", "csv"), template_bytes("staff", "csv")
+    (tmp_path / "offices.csv").write_bytes(offices)
+    (tmp_path / "staff.csv").write_bytes(staff)
+    sites = read_sites(offices, "offices.csv").table
+    org = build_organisation(
+        sites, read_staff(staff, "staff.csv", site_ids=sites.site_id).table, name="x"
+    )
+    own = account(
+        org,
+        load_scenario(ROOT / "scenarios" / "baseline.toml").policy,
+        current_plan(org),
+    )
+    own_total = f"{own.total_tco2e:,.0f}"
+
+    db, port, log = (
+        f"sqlite:///{tmp_path / 'server.db'}",
+        free_port(),
+        tmp_path / "streamlit.log",
+    )
+    url = f"http://127.0.0.1:{port}"
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = CHROMIUM
+    for flag in FLAGS:
+        opts.add_argument(flag)
+    opts.add_argument(f"--user-data-dir={tmp_path / 'profile'}")
+    server = start_server(port, db, log)
+    d = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
+    try:
+        d.get(f"{url}/")
+        wait_idle(d, 120)
+        demo_total = total(d)
+        d.get(f"{url}/data")
+        wait_idle(d, 120)
+        inputs = WebDriverWait(d, 120).until(
+            lambda d: (
+                (found := d.find_elements(By.CSS_SELECTOR, "input[type='file']"))
+                and len(found) >= 2
+                and found
+            )
+        )
+        inputs[0].send_keys(str(tmp_path / "offices.csv"))
+        inputs[1].send_keys(str(tmp_path / "staff.csv"))
+        wait_idle(d)
+        WebDriverWait(d, 60).until(
+            lambda d: "offices.csv" in d.page_source and "staff.csv" in d.page_source
+        )
+        [button] = [
+            b
+            for b in d.find_elements(By.CSS_SELECTOR, "button")
+            if "Validate and load" in b.text
+        ]
+        button.click()
+        WebDriverWait(d, 120).until(lambda d: "ws=" in d.current_url)
+        wait_idle(d)
+        query = parse_qs(urlparse(d.current_url).query)
+        assert query["org"][0].startswith("ws:")
+        link = f"{url}/?{urlparse(d.current_url).query}"
+
+        d.get(link)  # refresh: a new session
+        wait_idle(d, 120)
+        assert total(d) == own_total != demo_total
+
+        stop_server(server)  # restart: nothing held in memory survives
+        server = start_server(port, db, log)
+        d.get(f"{url}/?ws={query['ws'][0]}")  # the workspace link alone
+        wait_idle(d, 120)
+        assert total(d) == own_total
+        assert (
+            "not available"
+            not in d.find_element(By.CSS_SELECTOR, "[data-testid='stMain']").text
+        )
+        d.save_screenshot(str(tmp_path / "workspace.png"))
+    finally:
+        d.quit()
+        stop_server(server)
