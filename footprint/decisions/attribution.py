@@ -69,13 +69,13 @@ LEVER_FIELDS: dict[str, tuple[str, ...]] = {
 
 #: Policy fields that change money or targets only, never emissions.
 NON_EMISSION_FIELDS = (
-    "appraisal_years",
-    "discount_rate",
+    "npv_years",
+    "npv_discount_rate",
     "hub_refit_share",
     "target_base_year",
     "target_year",
     "target_reduction",
-    "base_year_tco2e",
+    "target_base_tco2e",
     "carbon_price_gbp_per_t",
     "commute_limit_report_minutes",
 )
