@@ -12,13 +12,16 @@ from footprint.decisions.attribution import (
     attribute,
     attribute_change,
 )
+from footprint.decisions.decision import Decision, decide
 from footprint.decisions.shapley import shapley_values
 
 __all__ = [
     "Attribution",
     "AttributionError",
+    "Decision",
     "Effect",
     "attribute",
     "attribute_change",
+    "decide",
     "shapley_values",
 ]

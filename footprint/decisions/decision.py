@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from footprint.decisions.attribution import Attribution, attribute
+from footprint.decisions.attribution import Attribution, AttributionError, attribute
 from footprint.decisions.costs import Appraisal, appraise
 from footprint.decisions.defaults import CostDefaults
 from footprint.decisions.targets import TargetCheck, check_target
@@ -40,8 +40,15 @@ def decide(
 
         baseline = load_scenario(result.scenario.resolve(result.scenario.baseline))
     policy = result.scenario.policy
+    try:
+        att = attribute(result, baseline if baseline is not None else result.scenario)
+    except AttributionError:
+        if baseline is None:
+            raise
+        # the result was run against another baseline (e.g. the app's): try the scenario's own policy
+        baseline = None
+        att = attribute(result, result.scenario)
     base_policy = baseline.policy if baseline is not None else policy
-    att = attribute(result, baseline if baseline is not None else result.scenario)
     app = appraise(
         result.organisation,
         result.plan,
@@ -55,3 +62,11 @@ def decide(
         policy, result.footprint.total_tco2e, result.baseline.total_tco2e
     )
     return Decision(att, app, target)
+
+
+def decision_or_none(result: Any, baseline: Any = None) -> Decision | None:
+    """:func:`decide`, or None when the result's baseline cannot be reproduced."""
+    try:
+        return decide(result, baseline)
+    except AttributionError:
+        return None

@@ -1,0 +1,38 @@
+"""The decision widgets in the app: payback in the Workshop headline, the waterfall, the cost table."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from footprint.decisions import decide
+from footprint.decisions.report import gbp
+from footprint.scenario import load_scenario
+from footprint.scenario.run import run_scenario
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.slow
+def test_workshop_shows_payback_and_what_drives_the_change(demo_org):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    at.run()
+    at.switch_page("app_pages/workshop.py").run()
+    assert not at.exception, at.exception
+    scenario = load_scenario(ROOT / "scenarios" / "hubs-30.toml")
+    base = load_scenario(ROOT / "scenarios" / "baseline.toml")
+    d = decide(run_scenario(scenario, baseline=base, organisation=demo_org), base)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Payback [years]"] == f"{d.appraisal.payback_years:,.1f}"
+    assert metrics["One-off cost of the move [£]"] == gbp(d.appraisal.move.total)
+    assert any(s.value == "What drives the change" for s in at.subheader)
+    tables = [df.value for df in at.dataframe]
+    effects = next(t for t in tables if "Effect" in t.columns)
+    assert list(effects["Effect"]) == [e.name for e in d.attribution.effects] + [
+        "Total change"
+    ]
+    assert effects["t CO₂e/yr"].iloc[-1] == pytest.approx(
+        d.attribution.change_kgco2e / 1000, abs=1e-6
+    )
