@@ -158,3 +158,49 @@ def test_target_check():
         not t2.base_is_baseline and t2.meets and t2.target_tco2e == pytest.approx(60.0)
     )
     assert "−50 % by 2030 against 2019" in t2.sentence()
+
+
+def test_carbon_payback_uncertainty_brackets_the_central_estimate(toy_org):
+    from footprint.accounting.uncertainty import carbon_payback_uncertainty
+
+    base = account(toy_org, Policy(), current_plan(toy_org))
+    fp = account(toy_org, Policy(video_share=0.9), current_plan(toy_org))
+    saving_t = (base.total_kgco2e - fp.total_kgco2e) / 1000
+    assert saving_t > 0
+    exact, payback = carbon_payback_uncertainty(
+        fp, base, 5000.0, 5000.0, 5000.0
+    )  # no spread on the embodied
+    assert exact.p05 == exact.p95 == pytest.approx(5.0)
+    assert payback.p05 < 5.0 / saving_t < payback.p95
+    wide, wide_payback = carbon_payback_uncertainty(fp, base, 5000.0, 2500.0, 10000.0)
+    assert wide.p05 < 5.0 < wide.p95
+    assert wide_payback.p95 - wide_payback.p05 > payback.p95 - payback.p05
+
+
+def test_summary_and_json_carry_the_decision(toy_org):
+    from footprint.scenario.run import run_scenario
+    from footprint.scenario.schema import HubChoice, Scenario
+    from footprint.scenario.summary import format_summary, result_to_dict
+
+    s = Scenario(
+        "toy hubs",
+        policy=Policy(video_share=0.6),
+        hubs=HubChoice(selection="explicit", sites=("A", "C")),
+    )
+    result = run_scenario(s, organisation=toy_org)
+    d = result_to_dict(result)
+    effects = d["attribution"]["effects"]
+    assert sum(e["tco2e"] for e in effects) == pytest.approx(
+        d["change"]["total_tco2e"], abs=1e-9
+    )
+    assert (
+        d["cost"]["currency"] == "GBP" and d["cost"]["one_off_gbp"]["One-off total"] > 0
+    )
+    assert d["target"]["reduction"] == 0.42
+    text = format_summary(result)
+    assert (
+        "What drives the change" in text
+        and "pays back" in text
+        and "Target −42 % by 2030" in text
+    )
+    assert "Scenario: toy hubs" in text  # the existing lines are kept

@@ -308,6 +308,8 @@ class Appraisal:
     embodied_tco2e: float
     carbon_payback_years: float | None
     defaults: CostDefaults = field(repr=False, compare=False, default=None)  # type: ignore[assignment]
+    embodied_interval_tco2e: tuple[float, float, float] | None = None
+    carbon_payback_interval_years: tuple[float, float, float] | None = None
 
     def to_dict(self) -> dict:
         """JSON-ready (GBP, t CO2e, years)."""
@@ -337,6 +339,13 @@ class Appraisal:
                 self.move.embodied_hi_kgco2e / 1000,
             ],
             "carbon_payback_years": self.carbon_payback_years,
+            "embodied_p05_p50_p95_tco2e": self.embodied_interval_tco2e,
+            "carbon_payback_p05_p50_p95_years": None
+            if self.carbon_payback_interval_years is None
+            else [
+                None if not np.isfinite(v) else v
+                for v in self.carbon_payback_interval_years
+            ],
         }
 
 
@@ -358,6 +367,18 @@ def appraise(
     af = annuity_factor(policy.npv_years, policy.npv_discount_rate)
     avoided = (baseline.total_kgco2e - fp.total_kgco2e) / 1000.0
     embodied_t = move.embodied_kgco2e / 1000.0
+    intervals: tuple = (None, None)
+    if move.embodied_kgco2e > 0:
+        from footprint.accounting.uncertainty import carbon_payback_uncertainty
+
+        e, p = carbon_payback_uncertainty(
+            fp,
+            baseline,
+            move.embodied_kgco2e,
+            move.embodied_lo_kgco2e,
+            move.embodied_hi_kgco2e,
+        )
+        intervals = ((e.p05, e.p50, e.p95), (p.p05, p.p50, p.p95))
     return Appraisal(
         baseline=base_cost,
         scenario=scen_cost,
@@ -378,4 +399,6 @@ def appraise(
             embodied_t / avoided if avoided > 0 else (0.0 if embodied_t == 0 else None)
         ),
         defaults=d,
+        embodied_interval_tco2e=intervals[0],
+        carbon_payback_interval_years=intervals[1],
     )

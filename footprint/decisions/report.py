@@ -82,7 +82,17 @@ def decision_lines(decision: Decision) -> list[str]:
             else ""
         ),
         f"  embodied carbon range {m.embodied_lo_kgco2e / 1000:,.0f} to {m.embodied_hi_kgco2e / 1000:,.0f} t CO2e "
-        "(Scope 3 cat. 2, one-off; not in the annual footprint)",
+        "(Scope 3 cat. 2, one-off; not in the annual footprint)" + _payback_interval(a),
         decision.target.sentence(),
     ]
     return lines
+
+
+def _payback_interval(a) -> str:  # noqa: ANN001 - an Appraisal
+    p = a.carbon_payback_interval_years
+    if p is None:
+        return ""
+    hi = "never" if p[2] == float("inf") else f"{p[2]:,.1f}"
+    return (
+        f"; 90 % interval of the carbon payback {p[0]:,.1f} to {hi} years (Monte Carlo)"
+    )
