@@ -402,3 +402,69 @@ def appraise(
         embodied_interval_tco2e=intervals[0],
         carbon_payback_interval_years=intervals[1],
     )
+
+
+# --- money in the optimiser (a carbon price) ---------------------------------------------------
+def occupancy_gbp_per_m2(
+    org: Organisation, defaults: CostDefaults | None = None
+) -> np.ndarray:
+    """Occupancy cost of each site: its ``annual_cost_per_m2``, else rent + rates + service charge. [GBP/m²/yr]"""
+    d = defaults if defaults is not None else load_cost_defaults()
+    london = in_london(org, d)
+    rent = np.where(london, d.cost("rent_london"), d.cost("rent_regions"))
+    service = np.where(
+        london, d.cost("service_charge_london"), d.cost("service_charge_regions")
+    )
+    default = rent * (1.0 + d.cost("rates_multiplier")) + service
+    own = org.sites.annual_cost_per_m2
+    return np.where(np.isfinite(own), own, default)
+
+
+def hub_gbp_per_m2(
+    org: Organisation, policy: Policy, defaults: CostDefaults | None = None
+) -> np.ndarray:
+    """Annual cost of a m² of hub at each site: occupancy + energy at the hub intensities. [GBP/m²/yr]"""
+    d = defaults if defaults is not None else load_cost_defaults()
+    fuel = np.asarray(org.sites.heating_fuel)
+    heat_price = np.where(
+        fuel == "gas",
+        d.cost("gas"),
+        np.where(fuel == "electric", d.cost("electricity"), d.cost("district_heat")),
+    )
+    energy = (
+        policy.hub_electricity_kwh_per_m2 * d.cost("electricity")
+        + policy.hub_heating_kwh_per_m2 * heat_price
+    )
+    return occupancy_gbp_per_m2(org, d) + energy
+
+
+def relocation_gbp_per_year(
+    policy: Policy, defaults: CostDefaults | None = None
+) -> float:
+    """Relocation cost of one person, spread over the appraisal period (÷ annuity factor). [GBP/person/yr]"""
+    d = defaults if defaults is not None else load_cost_defaults()
+    return d.cost("relocation") / annuity_factor(
+        policy.npv_years, policy.npv_discount_rate
+    )
+
+
+def optimiser_cost_gbp(
+    org: Organisation,
+    fp: Footprint,
+    policy: Policy,
+    defaults: CostDefaults | None = None,
+) -> float:
+    """The money the optimiser weighs for a plan's footprint: annual cost to the organisation plus
+    relocation of people who change site, annualised. [GBP/yr]"""
+    d = defaults if defaults is not None else load_cost_defaults()
+    a = fp.groups.site
+    moved = float(fp.groups.count[(a != REMOTE) & (a != org.group_site)].sum())
+    return annual_cost(
+        org, fp, policy, d
+    ).organisation_total + moved * relocation_gbp_per_year(policy, d)
+
+
+def kg_per_gbp(policy: Policy) -> float:
+    """Carbon-equivalent weight of one pound under the policy's carbon price (0: no price). [kg CO2e/GBP]"""
+    price = policy.carbon_price_gbp_per_t
+    return 0.0 if price is None else 1000.0 / price

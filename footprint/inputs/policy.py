@@ -70,6 +70,10 @@ class Policy:
     target_reduction: float = _p(
         0.42, 0, 1, "share", "Reduction target against the base year (0.42 = −42 %, an SBTi-style near-term target)"
     )
+    carbon_price_gbp_per_t: float | None = _p(
+        None, 1, 100_000, "GBP/t CO2e",
+        "Carbon price for the optimiser: minimise price × emissions + cost to the organisation (empty: emissions only)",
+    )
     target_base_tco2e: float | None = _p(
         None, 0, 1e9, "t CO2e/yr", "Footprint in the base year (empty: the baseline stands in for it)"
     )
@@ -125,7 +129,7 @@ POLICY_FIELDS = {f.name: f for f in fields(Policy)}
 
 def _expected_type(f: Any) -> type:
     default = f.default if f.default is not MISSING else None
-    if f.name in ("max_commute_km", "max_commute_minutes", "target_base_tco2e"):
+    if f.name in ("max_commute_km", "max_commute_minutes", "target_base_tco2e", "carbon_price_gbp_per_t"):
         return float
     return type(default)
 
