@@ -36,3 +36,29 @@ def test_workshop_shows_payback_and_what_drives_the_change(demo_org):
     assert effects["t CO₂e/yr"].iloc[-1] == pytest.approx(
         d.attribution.change_kgco2e / 1000, abs=1e-6
     )
+
+
+@pytest.mark.slow
+def test_compare_shows_cost_and_payback_for_each_scenario(demo_org):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=240)
+    at.run()
+    at.switch_page("app_pages/compare.py").run()
+    at.multiselect(key="cmp_files").set_value(
+        ["hubs-30.toml", "hybrid-video.toml"]
+    ).run()
+    at.button(key="cmp_add_files").click().run()
+    assert not at.exception, at.exception
+    base = load_scenario(ROOT / "scenarios" / "baseline.toml")
+    table = next(
+        df.value
+        for df in at.dataframe
+        if "Payback [years]" in list(df.value.iloc[:, 0])
+    )
+    row = list(table.iloc[:, 0]).index("Payback [years]")
+    for name in ("hubs-30.toml", "hybrid-video.toml"):
+        s = load_scenario(ROOT / "scenarios" / name)
+        d = decide(run_scenario(s, baseline=base, organisation=demo_org), base)
+        assert table[s.name].iloc[row] == pytest.approx(
+            d.appraisal.payback_years, rel=1e-9
+        )
+    assert len(at.tabs) >= 2  # one waterfall per scenario
