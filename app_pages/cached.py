@@ -280,3 +280,16 @@ def summary_json(result: ScenarioResult) -> bytes:
 
 def hubs_dict(hubs: HubChoice) -> dict[str, Any]:
     return asdict(hubs)
+
+
+# --- decisions (issue 15): attribution, cost, payback, target ---------------------------
+@st.cache_resource(max_entries=32, show_spinner="Working out what drives the change and what it costs…")
+def _decision(key: str, scenario_toml: str, baseline_toml: str, _result: ScenarioResult) -> Any:
+    from footprint.decisions.decision import decision_or_none
+
+    return decision_or_none(_result, parse_scenario(baseline_toml))
+
+
+def decision(key: str, result: ScenarioResult, base: Scenario) -> Any:
+    """The :class:`~footprint.decisions.Decision` of a result (None if its baseline is not reproduced)."""
+    return _decision(key, scenario_to_toml(result.scenario), scenario_to_toml(base), result)

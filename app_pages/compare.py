@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from app_pages import cached, charts, errors, state, workspace
+from app_pages import cached, charts, decisions, errors, state, workspace
 from footprint.errors import InputError
 from footprint.scenario import load_scenario, parse_scenario
 from footprint.scenario.compare import comparison_rows
@@ -104,6 +104,8 @@ with right:
     st.subheader("Commute distribution")
     st.altair_chart(charts.commute_chart(fps), width="stretch",
                     alt="One-way commute distance distribution for each scenario")
+
+decisions.draw_compare(results, names)
 
 st.subheader("Hubs kept")
 hub_sets = {n: set(r.footprint.open_site_ids) for n, r in zip(names, results, strict=True)}

@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from app_pages import cached, charts, state
+from app_pages import cached, charts, decisions, state
 
 key = state.org_key()
 scenario = state.scenario()
@@ -61,6 +61,7 @@ with headline:
     st.caption(f"**{scenario.name}** · {plan.n_open} sites open ({plan.label}) · deltas against "
                f"“{base.name}” · {fp.factor_set_name}")
     charts.show_headline(fp, base_fp)
+    decisions.draw_payback(cached.current_result(key, scenario, base))
 
 row = st.container(horizontal=True, vertical_alignment="bottom")
 if row.button("Save for comparison", icon=":material/bookmark_add:", key="ws_save"):
@@ -81,3 +82,5 @@ with right:
         with st.expander(f"Notes ({len(notes)})", icon=":material/warning:"):
             for n in notes:
                 st.markdown(f"- {n}")
+
+decisions.draw_decision(cached.current_result(key, scenario, base))

@@ -74,6 +74,26 @@ class Policy:
     business_rail_max_km: float = _p(500.0, 0, 20000, "km", "…longer trips up to this go by rail, beyond by air")
     hotel_min_km: float = _p(250.0, 0, 20000, "km", "One-way trips longer than this need a hotel night")
     commute_limit_report_minutes: float = _p(60.0, 5, 600, "min", "Threshold for 'staff over N minutes' statistics")
+    npv_years: float = _p(10.0, 1, 60, "yr", "Years over which the move's costs and savings are appraised (NPV)")
+    npv_discount_rate: float = _p(
+        0.035, 0, 0.3, "share/yr", "Real discount rate of the NPV (HM Treasury Green Book: 3.5 % a year)"
+    )
+    hub_refit_share: float = _p(
+        1.0, 0, 1, "share",
+        "Share of a hub's existing floor area refitted (Cat B) in the move; area a hub adds is fitted out Cat A + B",
+    )
+    target_base_year: float = _p(2019.0, 1990, 2100, "year", "Base year of the reduction target")
+    target_year: float = _p(2030.0, 1990, 2100, "year", "Year by which the reduction target is to be met")
+    target_reduction: float = _p(
+        0.42, 0, 1, "share", "Reduction target against the base year (0.42 = −42 %, an SBTi-style near-term target)"
+    )
+    carbon_price_gbp_per_t: float | None = _p(
+        None, 1, 100_000, "GBP/t CO2e",
+        "Carbon price for the optimiser: minimise price × emissions + cost to the organisation (empty: emissions only)",
+    )
+    target_base_tco2e: float | None = _p(
+        None, 0, 1e9, "t CO2e/yr", "Footprint in the base year (empty: the baseline stands in for it)"
+    )
 
     def __post_init__(self) -> None:
         problems = validate_policy_values({f.name: getattr(self, f.name) for f in fields(self)})
@@ -126,7 +146,7 @@ POLICY_FIELDS = {f.name: f for f in fields(Policy)}
 
 def _expected_type(f: Any) -> type:
     default = f.default if f.default is not MISSING else None
-    if f.name in ("max_commute_km", "max_commute_minutes"):
+    if f.name in ("max_commute_km", "max_commute_minutes", "target_base_tco2e", "carbon_price_gbp_per_t"):
         return float
     return type(default)
 

@@ -9,6 +9,13 @@ For a unit *u* (a staff group, or a whole office) at candidate hub *j* [kg CO2e/
 and a fixed cost ``f_j`` per open hub: its fixed floor area (``hub_fixed_area_m2``) ×
 the building emissions per m² at *j*.
 
+With a carbon price *P* (``policy.carbon_price_gbp_per_t``) the objective is
+*P* × emissions + cost to the organisation, written in kg CO2e-equivalent (money × 1000/*P*):
+``c_uj`` adds each person's hub floor area × the annual cost of a m² at *j* (occupancy, or
+the site's ``annual_cost_per_m2``, + energy) and the annualised relocation cost of people
+who change site; ``f_j`` adds the fixed floor area × the cost of a m² at *j*
+(see :mod:`footprint.decisions.costs`).
+
 with ``b_j`` the building emissions per person at hub *j*: desks per person
 (office days/5 × peak factor, at most 1, × desk-sharing ratio) × m² per desk ×
 (electricity intensity × (grid + T&D) + heating intensity × heating factor).
@@ -100,6 +107,25 @@ def desks_per_person(policy: Policy) -> float:
     return min(1.0, policy.office_days_per_week / 5.0 * policy.peak_factor) * policy.desk_sharing_ratio
 
 
+def money_terms(org: Organisation, policy: Policy, candidates: np.ndarray
+                ) -> tuple[np.ndarray, np.ndarray, float] | None:
+    """Cost terms under the policy's carbon price, in kg CO2e-equivalent (None without a price):
+    per person at each candidate [kg/person/yr], fixed per open candidate [kg/yr], per person
+    who changes site [kg/person/yr]."""
+    if policy.carbon_price_gbp_per_t is None:
+        return None
+    from footprint.decisions.costs import (
+        hub_gbp_per_m2,
+        kg_per_gbp,
+        relocation_gbp_per_year,
+    )
+
+    w = kg_per_gbp(policy)
+    per_m2 = hub_gbp_per_m2(org, policy)[candidates] * w
+    return (desks_per_person(policy) * policy.m2_per_desk * per_m2, policy.hub_fixed_area_m2 * per_m2,
+            relocation_gbp_per_year(policy) * w)
+
+
 def hub_costs(
     org: Organisation,
     policy: Policy,
@@ -126,6 +152,10 @@ def hub_costs(
         sub = dist[ranged]
         group_cost[ranged] = sub * w[ranged, None] * coef[effective_mode(own[ranged], sub)]
     group_cost += count[:, None] * building_kg_per_person(org, policy, factors)[candidates]
+    money = money_terms(org, policy, candidates)
+    if money is not None:
+        group_cost += count[:, None] * money[0][None, :]
+        group_cost += (candidates[None, :] != org.group_site[:, None]) * (count * money[2])[:, None]
     remote = None
     allowed = None
     limited = policy.max_commute_km is not None or policy.max_commute_minutes is not None
@@ -138,6 +168,8 @@ def hub_costs(
     demand = count * desks_per_person(policy)
     capacity = s.max_desks[candidates].astype(float)
     fixed = policy.hub_fixed_area_m2 * building_kg_per_m2(org, policy, factors)[candidates]
+    if money is not None:
+        fixed = fixed + money[1]
     if not keep_offices_whole:
         return HubCosts(candidates, group_cost, demand, capacity, remote, allowed, fixed, np.arange(n), None)
     offices, unit_of_group = np.unique(org.group_site, return_inverse=True)

@@ -258,7 +258,7 @@ def optimise_hubs(
     open_sites = costs.candidates[result.open_sites]
     plan = _plan(org, policy, costs, open_sites, result.assignment, keep_offices_whole)
     fp = account(org, policy, plan, fs)
-    full_before = fp.total_kgco2e + _burden(fp, policy, lam)
+    full_before = fp.total_kgco2e + _burden(fp, policy, lam) + _money_kg(org, fp, policy)
     full, swaps = full_before, 0
     if search_share > 0 and result.status != "cancelled":
         deadline = time.perf_counter() + max(0.5, settings.time_limit_s - (time.perf_counter() - t0))
@@ -276,6 +276,15 @@ def _burden(fp: Footprint, policy: Policy, lam: float) -> float:
         return 0.0
     g = fp.groups
     return float(lam * (g.count * g.distance_km).sum() * policy.office_days_per_year)
+
+
+def _money_kg(org: Organisation, fp: Footprint, policy: Policy) -> float:
+    """Cost to the organisation at the policy's carbon price (0 without one). [kg CO2e-equivalent/yr]"""
+    if policy.carbon_price_gbp_per_t is None:
+        return 0.0
+    from footprint.decisions.costs import kg_per_gbp, optimiser_cost_gbp
+
+    return optimiser_cost_gbp(org, fp, policy) * kg_per_gbp(policy)
 
 
 def _plan(org: Organisation, policy: Policy, costs: HubCosts, open_sites: np.ndarray, unit_assignment: np.ndarray,
@@ -355,7 +364,7 @@ def _local_search(org, policy, fs, costs, plan, fp, full, lam, settings, deadlin
                 unit_cols = np.array([col_of_site[int(j)] if j >= 0 else -1 for j in unit_sites])
                 trial = _plan(org, policy, costs, trial_sites, unit_cols, whole)
                 trial_fp = account(org, policy, trial, fs)
-                trial_full = trial_fp.total_kgco2e + _burden(trial_fp, policy, lam)
+                trial_full = trial_fp.total_kgco2e + _burden(trial_fp, policy, lam) + _money_kg(org, trial_fp, policy)
                 trial_s = max(trial_s, time.perf_counter() - started)
                 if trial_full < full - 1e-6 * abs(full):
                     plan, fp, full = trial, trial_fp, trial_full

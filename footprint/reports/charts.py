@@ -209,3 +209,30 @@ def _wrap(text: str, width: int = 18) -> str:
     import textwrap
 
     return "\n".join(textwrap.wrap(text, width)[:3]) or " "
+
+
+def waterfall_chart(attribution: Any) -> bytes:
+    """What drives the change: baseline, each lever's effect, scenario (a waterfall). [PNG]"""
+    bars = attribution.waterfall()
+    fig = _figure(7.0, 3.4)
+    ax = fig.add_subplot()
+    x = np.arange(len(bars))
+    for i, (_label, start, end, value) in enumerate(bars):
+        total = i in (0, len(bars) - 1)
+        colour = OKABE_ITO["sky"] if total else (OKABE_ITO["green"] if value < 0 else OKABE_ITO["vermillion"])
+        lo, hi = min(start, end), max(start, end)
+        ax.bar(i, hi - lo, bottom=lo, color=colour, hatch="" if total or value < 0 else "//", edgecolor="white",
+               linewidth=0)
+        ax.annotate(f"{value:+,.0f}" if not total else f"{value:,.0f}", (i, hi), ha="center", va="bottom",
+                    fontsize=7, xytext=(0, 2), textcoords="offset points")
+        if i < len(bars) - 1:
+            ax.plot([i + 0.4, i + 0.6], [end, end], color="#777777", linewidth=0.6)
+    ax.set_xticks(x, [_wrap(b[0], 16) for b in bars], fontsize=7)
+    ax.set_ylabel(T_AXIS)
+    _thousands(ax, "y")
+    low = min(min(b[1], b[2]) for b in bars[1:-1]) if len(bars) > 2 else 0.0
+    ax.set_ylim(max(0.0, 0.9 * min(low, bars[-1][2], bars[0][2])), None)
+    ax.grid(axis="y", color="#DDDDDD", linewidth=0.6)
+    ax.set_axisbelow(True)
+    ax.spines[["top", "right"]].set_visible(False)
+    return _png(fig)

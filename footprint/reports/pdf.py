@@ -286,6 +286,51 @@ def _executive_summary(pdf: ReportPDF, result: ScenarioResult, h: tb.Headline) -
         pdf.bullets([pretty(n) for n in result.footprint.notes])
 
 
+def _decision_page(pdf: ReportPDF, result: ScenarioResult) -> None:
+    """The executive page: carbon, cost, payback and what drives the change."""
+    from footprint.decisions.decision import decision_or_none
+    from footprint.decisions.report import attribution_rows, gbp, payback_sentence
+
+    decision = decision_or_none(result)
+    if decision is None:
+        return
+    a, att = decision.appraisal, decision.attribution
+    pdf.h1("The decision: carbon, cost, payback")
+    pdf.para(
+        f"Carbon: {att.change_kgco2e / 1000:+,.0f} {TCO2E} against the baseline. Cost to the organisation: "
+        f"{gbp(a.scenario.organisation_total)} a year against {gbp(a.baseline.organisation_total)} today "
+        f"(estate, energy, business travel). " + pretty(payback_sentence(decision))
+        + f" Cost per tonne avoided: {pretty(gbp(a.cost_per_tco2e_gbp))} per t CO2e. "
+        f"Staff's own commuting cost changes by {gbp(a.scenario.commuting_staff - a.baseline.commuting_staff)} a "
+        "year (paid by staff, not counted in the organisation's cost)."
+    )
+    pdf.para(pretty(decision.target.sentence()))
+    pdf.h2("What drives the change")
+    pdf.png(charts.waterfall_chart(att), 170,
+            f"From the baseline to the scenario, lever by lever [{TCO2E}]; exact Shapley values, which add up to the "
+            "change and do not depend on the order of the levers. The axis does not start at zero.")
+    pdf.grid(["Effect", "t CO2e/yr", "Share", "What it changes"], [[pretty(c) for c in r] for r in
+                                                                    attribution_rows(decision)],
+             (52, 20, 14, 94), ("LEFT", "RIGHT", "RIGHT", "LEFT"), 7)
+    pdf.para(pretty(att.method), size=7.5, style="I")
+    pdf.h2("Cost and payback")
+    m = a.move
+    rows = [[pretty(label), gbp(b), gbp(s), gbp(s - b)] for (label, b), (_l, s) in
+            zip(a.baseline.items(), a.scenario.items(), strict=True) if b or s]
+    pdf.grid(["Cost a year", "Baseline", "Scenario", "Change"], rows, (80, 33, 33, 33),
+             ("LEFT", "RIGHT", "RIGHT", "RIGHT"), 7.5)
+    pdf.para(
+        f"One-off: fit-out {gbp(m.fit_out_cat_a + m.fit_out_cat_b)} ({m.new_area_m2:,.0f} m² new, "
+        f"{m.refit_area_m2:,.0f} m² refitted), dilapidations {gbp(m.dilapidations)} ({m.vacated_area_m2:,.0f} m² "
+        f"vacated), relocation {gbp(m.relocation)} ({m.people_moved:,.0f} people). Embodied carbon of the fit-out "
+        f"{a.embodied_tco2e:,.0f} t CO2e (range {m.embodied_lo_kgco2e / 1000:,.0f} to {m.embodied_hi_kgco2e / 1000:,.0f};"
+        " GHG Protocol Scope 3 cat. 2, one-off, not in the annual footprint). Costs from sourced defaults "
+        f"({a.defaults.price_year} prices; every value, its source and confidence in the XLSX export) unless the "
+        f"sites table gives a site's cost ({a.scenario.sites_with_data} of {a.scenario.sites_open} open sites).",
+        size=8.5,
+    )
+
+
 def _charts(pdf: ReportPDF, result: ScenarioResult, sweep: Any) -> None:
     pdf.h1("Charts")
     pdf.png(charts.category_chart(result), 170, f"Footprint by category [{TCO2E}], baseline and scenario.")
@@ -403,6 +448,7 @@ def scenario_pdf(result: ScenarioResult, *, sweep: Any = None) -> bytes:
     pdf = ReportPDF(f"Footprint report: {result.scenario.name}")
     _cover(pdf, result, h)
     _executive_summary(pdf, result, h)
+    _decision_page(pdf, result)
     _charts(pdf, result, sweep)
     _detail_tables(pdf, result)
     _hubs(pdf, result)

@@ -546,10 +546,68 @@ def unique_names(results: list[ScenarioResult]) -> list[str]:
     return [n if names.count(n) == 1 else f"{n} ({i + 1})" for i, n in enumerate(names)]
 
 
+def attribution_table(decision: Any) -> Table:
+    """What drives the change: each lever's exact Shapley share, then the total."""
+    att = decision.attribution
+    rows = [(name, t, None if share is None else 100.0 * share, detail) for name, t, share, detail in att.rows()]
+    cols = (_txt("Effect", 40), Column("Change", T), Column("Share of the change", "%", "pct", 12),
+            _txt("What it changes, baseline → scenario", 60))
+    return Table("attribution", "What drives the change", cols, tuple(rows), note=att.method)
+
+
+def cost_table(decision: Any) -> Table:
+    """Annual cost of baseline and scenario, one-off cost of the move, payback, NPV, embodied carbon."""
+    a = decision.appraisal
+    g = "GBP/yr"
+    rows: list[tuple[Any, ...]] = [
+        (label, g, b, s, s - b) for (label, b), (_l, s) in zip(a.baseline.items(), a.scenario.items(), strict=True)
+    ]
+    rows += [(label, "GBP", None, v, None) for label, v in a.move.items()]
+    rows += [
+        ("Annual saving to the organisation", g, None, a.annual_saving_gbp, None),
+        ("Simple payback", "yr", None, a.payback_years, None),
+        (f"NPV over {a.years:.0f} years at {100 * a.rate:.1f} %", "GBP", None, a.npv_gbp, None),
+        ("Emissions avoided", T, None, a.avoided_tco2e, None),
+        ("Cost per tonne avoided", "GBP/t CO2e", None, a.cost_per_tco2e_gbp, None),
+        ("Embodied carbon of the fit-out (one-off, Scope 3 cat. 2)", "t CO2e", None, a.embodied_tco2e, None),
+        ("Carbon payback", "yr", None, a.carbon_payback_years, None),
+        ("Target footprint", T, None, decision.target.target_tco2e, None),
+        ("Gap to the target (> 0: still to cut)", T, None, decision.target.gap_tco2e, None),
+    ]
+    cols = (_txt("Item", 44), _txt("Unit", 12), Column("Baseline", kind="int"), Column("Scenario", kind="int"),
+            Column("Change", kind="int"))
+    return Table("costs", "Cost, payback and embodied carbon", cols, tuple(rows),
+                 note="Commuting is paid by staff and is not in the organisation's total. " + decision.target.sentence())
+
+
+def cost_assumptions_table(decision: Any) -> Table:
+    """Every cost and embodied-carbon default with its unit, currency, year, source and confidence."""
+    d = decision.appraisal.defaults
+    rows = [(("embodied." if v in d.embodied.values() else "") + v.key, v.value, v.unit, v.currency, v.year,
+             v.confidence, v.lo, v.hi, v.source) for v in d.rows()]
+    cols = (_txt("Key", 26), Column("Value", kind="fine"), _txt("Unit", 16), _txt("Currency", 8),
+            Column("Year", kind="int", width=6), _txt("Confidence", 6), Column("Low", kind="fine"),
+            Column("High", kind="fine"), _txt("Source", 80))
+    return Table("cost_assumptions", "Cost and embodied-carbon assumptions", cols, tuple(rows),
+                 note=f"From {d.path}. Confidence: P primary, S second-hand, D derived, A assumption. "
+                 "Site data (annual_cost_per_m2) replace rent, rates and service charge where given.")
+
+
+def decision_tables(result: ScenarioResult) -> list[Table]:
+    """Attribution, cost and cost-assumption tables ([] when the baseline cannot be reproduced)."""
+    from footprint.decisions.decision import decision_or_none
+
+    decision = decision_or_none(result)
+    if decision is None:
+        return []
+    return [attribution_table(decision), cost_table(decision), cost_assumptions_table(decision)]
+
+
 def scenario_tables(result: ScenarioResult, *, include_home_locations: bool = False) -> list[Table]:
     """All tables of a scenario report, in sheet order."""
     tables = [inputs_table(result), policy_table(result), factor_table(factors_used(result)),
-              scope_table(result), category_table(result), uncertainty_table(result), lines_table(result),
+              scope_table(result), category_table(result), *decision_tables(result), uncertainty_table(result),
+              lines_table(result),
               lines_table(result, CAT_BUSINESS_TRAVEL), hub_table(result), sites_table(result),
               staff_moves_table(result), staff_grid_table(result), commute_table(result),
               distribution_table(result), baseline_comparison_table(result)]

@@ -39,6 +39,7 @@ SHEET_TITLES = {
     "sites": "Sites", "staff_moves": "Staff by office", "staff_by_area": "Staff by area",
     "commute": "Commute", "commute_distribution": "Commute distribution", "comparison": "Comparison",
     "staff_groups": "Staff groups (personal)", "scenarios": "Scenarios", "comparison_lines": "Lines by scenario",
+    "attribution": "What drives the change", "costs": "Cost and payback", "cost_assumptions": "Cost assumptions",
 }
 
 

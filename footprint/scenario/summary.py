@@ -87,7 +87,18 @@ def result_to_dict(result: ScenarioResult) -> dict[str, Any]:
     }
     if result.optimisation is not None and hasattr(result.optimisation, "to_dict"):
         out["optimisation"] = result.optimisation.to_dict()
+    out.update(_decision_dict(result))
     return out
+
+
+def _decision_dict(result: ScenarioResult) -> dict[str, Any]:
+    """Attribution, cost and target keys ({"decision_error": …} when they cannot be computed)."""
+    from footprint.decisions import AttributionError, decide
+
+    try:
+        return decide(result).to_dict()
+    except AttributionError as exc:
+        return {"decision_error": str(exc)}
 
 
 def format_summary(result: ScenarioResult) -> str:
@@ -152,8 +163,19 @@ def format_summary(result: ScenarioResult) -> str:
     for ln in fp.memo_lines:
         lines.append(f"  memo (outside the total): {ln.item} {_t(ln.kgco2e):,.1f} t CO2e "
                      f"({ln.activity:,.0f} {ln.activity_unit})")
+    lines += _decision_lines(result)
     if result.optimisation is not None and hasattr(result.optimisation, "summary"):
         lines += ["", result.optimisation.summary()]
     for note in fp.notes:
         lines.append(f"Note: {note}")
     return "\n".join(lines)
+
+
+def _decision_lines(result: ScenarioResult) -> list[str]:
+    from footprint.decisions import AttributionError, decide
+    from footprint.decisions.report import decision_lines
+
+    try:
+        return ["", *decision_lines(decide(result))]
+    except AttributionError as exc:
+        return ["", f"What drives the change: not available ({exc})"]
