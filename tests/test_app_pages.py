@@ -45,7 +45,8 @@ def base_policy():
 @pytest.fixture(scope="module")
 def hubs30(org):
     s = load_scenario(ROOT / "scenarios" / "hubs-30.toml")
-    return s, nearest_plan(org, s.policy, largest_offices(org, 30))
+    # the scenario's plan: the 30 largest offices, staff to the nearest hub with room
+    return s, nearest_with_room(org, s.policy, largest_offices(org, 30))
 
 
 def app(page: str | None = None, **params: str) -> AppTest:

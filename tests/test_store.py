@@ -597,3 +597,11 @@ def test_scenario_text_is_what_a_file_download_holds(store):
     )
     store.save_scenario(ws, s)
     assert parse_scenario(store.scenario_toml(ws, s.name)) == s
+
+
+def test_every_boolean_site_field_is_stored_as_bool(toy_org) -> None:
+    from footprint.store.orgdata import SITE_TYPES
+
+    cols = toy_org.sites.to_columns()
+    booleans = {k for k, v in cols.items() if len(v) and all(isinstance(x, bool) for x in v)}
+    assert booleans == {k for k, t in SITE_TYPES.items() if t == "bool"}

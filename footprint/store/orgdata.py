@@ -32,7 +32,7 @@ SITE_TYPES: dict[str, str] = {
         "str"
         if f.type.startswith("tuple")
         else "bool"
-        if f.name in ("can_be_hub", "must_keep", "is_candidate")
+        if f.name in ("can_be_hub", "must_keep", "is_candidate", "operational_control")
         else "int"
         if f.name in ("headcount", "desks", "max_desks")
         else "float"
