@@ -63,18 +63,30 @@ def draw_input(footprint: Footprint, baseline: Footprint) -> DrawInput:
     for who, fp in enumerate((footprint, baseline)):
         for line in fp.lines:
             kg.append(line.kgco2e)
-            activity.append(ACTIVITY_ORDER.index(line.category) if line.category in ACTIVITY_ORDER else -1)
+            activity.append(
+                ACTIVITY_ORDER.index(line.category)
+                if line.category in ACTIVITY_ORDER
+                else -1
+            )
             owner.append(who)
             line_factors.append(tuple(pos[k] for k in line.factor_keys if k in pos))
-    return DrawInput(np.array(kg, float), np.array(activity, np.int64), np.array(owner, np.int64),
-                     tuple(line_factors), names, np.array([factor_sigma(trails[n]) for n in names], float))
+    return DrawInput(
+        np.array(kg, float),
+        np.array(activity, np.int64),
+        np.array(owner, np.int64),
+        tuple(line_factors),
+        names,
+        np.array([factor_sigma(trails[n]) for n in names], float),
+    )
 
 
 def draw_normals(seed: int, start: int, stop: int, width: int) -> np.ndarray:
     """Standard normals of draws ``start`` to ``stop - 1``: row ``d`` from draw ``d``'s own stream."""
     rows = np.empty((stop - start, width))
     for i, d in enumerate(range(start, stop)):
-        rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(d,))))
+        rng = np.random.Generator(
+            np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(d,)))
+        )
         rows[i] = rng.standard_normal(width)
     return rows
 
@@ -107,12 +119,29 @@ def summarise_draws(totals: np.ndarray) -> dict[str, float]:
     """
     if totals.size == 0:
         nan = float("nan")
-        return {k: nan for k in ("total_p05", "total_p50", "total_p95", "total_mean", "change_p05",
-                                 "change_p50", "change_p95", "prob_reduction")}
+        return dict.fromkeys(
+            (
+                "total_p05",
+                "total_p50",
+                "total_p95",
+                "total_mean",
+                "change_p05",
+                "change_p50",
+                "change_p95",
+                "prob_reduction",
+            ),
+            nan,
+        )
     total, change = totals[:, 0], totals[:, 0] - totals[:, 1]
     p = np.percentile(total, [5, 50, 95])
     c = np.percentile(change, [5, 50, 95])
-    return {"total_p05": float(p[0]), "total_p50": float(p[1]), "total_p95": float(p[2]),
-            "total_mean": float(total.mean()), "change_p05": float(c[0]), "change_p50": float(c[1]),
-            "change_p95": float(c[2]), "prob_reduction": float((change < 0).mean())}
-
+    return {
+        "total_p05": float(p[0]),
+        "total_p50": float(p[1]),
+        "total_p95": float(p[2]),
+        "total_mean": float(total.mean()),
+        "change_p05": float(c[0]),
+        "change_p50": float(c[1]),
+        "change_p95": float(c[2]),
+        "prob_reduction": float((change < 0).mean()),
+    }

@@ -33,7 +33,12 @@ from footprint.scenario.files import load_scenario
 from footprint.scenario.run import load_organisation
 from footprint.study import tasks
 from footprint.study.draws import summarise_draws
-from footprint.study.results import LEVER_PREFIX, frame_rows, read_results, write_results
+from footprint.study.results import (
+    LEVER_PREFIX,
+    frame_rows,
+    read_results,
+    write_results,
+)
 from footprint.study.spec import Study, StudyError, StudyPoint, factor_set_ref
 
 #: ``progress(points_done, points_total, message)``; return True to stop (finished points are kept).
@@ -72,7 +77,9 @@ class StudyRun:
     cancelled: bool = False
 
 
-def point_jobs(study: Study, points: Iterable[StudyPoint] | None = None) -> list[tasks.PointJob]:
+def point_jobs(
+    study: Study, points: Iterable[StudyPoint] | None = None
+) -> list[tasks.PointJob]:
     """The solve job of each grid point (baseline resolved on this machine)."""
     base = study.base
     baseline = load_scenario(base.resolve(base.baseline)) if base.baseline else None
@@ -80,24 +87,42 @@ def point_jobs(study: Study, points: Iterable[StudyPoint] | None = None) -> list
     for p in study.points() if points is None else points:
         s = study.scenario_for(p)
         b = baseline if baseline is not None else s
-        jobs.append(tasks.PointJob(p.index, s, factor_set_ref(s, s.policy.factor_set), b.policy,
-                                   factor_set_ref(b, b.policy.factor_set)))
+        jobs.append(
+            tasks.PointJob(
+                p.index,
+                s,
+                factor_set_ref(s, s.policy.factor_set),
+                b.policy,
+                factor_set_ref(b, b.policy.factor_set),
+            )
+        )
     return jobs
 
 
 def draw_blocks(study: Study) -> list[tuple[int, int]]:
     """The ``(start, stop)`` draw ranges of one point's draw tasks."""
-    return [(a, min(a + study.draw_block, study.draws)) for a in range(0, study.draws, study.draw_block)]
+    return [
+        (a, min(a + study.draw_block, study.draws))
+        for a in range(0, study.draws, study.draw_block)
+    ]
 
 
-def point_row(study: Study, point: StudyPoint, solved: tasks.PointSolve, blocks: list[np.ndarray]) -> dict[str, Any]:
+def point_row(
+    study: Study, point: StudyPoint, solved: tasks.PointSolve, blocks: list[np.ndarray]
+) -> dict[str, Any]:
     """A point's result row from its solve and its draw blocks (in draw order)."""
     totals = np.concatenate(blocks) if blocks else np.empty((0, 2))
     return {
-        "study": study.name, "fingerprint": study.fingerprint, "point": point.index, "point_key": point.key,
+        "study": study.name,
+        "fingerprint": study.fingerprint,
+        "point": point.index,
+        "point_key": point.key,
         **{LEVER_PREFIX + k: v for k, v in point.levers},
-        "scenario": study.scenario_for(point).name, **solved.row, **summarise_draws(totals),
-        "draws": study.draws if solved.draws is not None else 0, "seed": study.seed,
+        "scenario": study.scenario_for(point).name,
+        **solved.row,
+        **summarise_draws(totals),
+        "draws": study.draws if solved.draws is not None else 0,
+        "seed": study.seed,
     }
 
 
@@ -108,15 +133,31 @@ def finished_rows(study: Study, out: Path | None) -> dict[int, dict[str, Any]]:
     frame = read_results(out)
     others = sorted(set(frame["fingerprint"]) - {study.fingerprint})
     if others:
-        raise StudyError([Problem(
-            "holds results of another study, or of this study before its study, scenario or baseline file "
-            "changed; write to another --out file or delete this one", str(out), None, "fingerprint")])
+        raise StudyError(
+            [
+                Problem(
+                    "holds results of another study, or of this study before its study, scenario or baseline file "
+                    "changed; write to another --out file or delete this one",
+                    str(out),
+                    None,
+                    "fingerprint",
+                )
+            ]
+        )
     keys = {p.index: p.key for p in study.points()}
     rows = {}
     for row in frame_rows(frame):
         if keys.get(int(row["point"])) != row["point_key"]:
-            raise StudyError([Problem(f"point {row['point']} is not this study's point {row['point_key']!r}",
-                                      str(out), int(row["point"]) + 1, "point_key")])
+            raise StudyError(
+                [
+                    Problem(
+                        f"point {row['point']} is not this study's point {row['point_key']!r}",
+                        str(out),
+                        int(row["point"]) + 1,
+                        "point_key",
+                    )
+                ]
+            )
         rows[int(row["point"])] = row
     return rows
 
@@ -177,28 +218,50 @@ def run_study(
         state["computed"] += 1
         if out is not None:
             write_results(list(rows.values()), study.lever_names, out)
-        stop = bool(progress and progress(len(rows), len(points), point.key or study.name))
+        stop = bool(
+            progress and progress(len(rows), len(points), point.key or study.name)
+        )
         state["cancelled"] = stop and len(rows) < len(points)
         return stop
 
     if progress:
-        progress(len(rows), len(points), f"{len(done)} points already done" if done else "starting")
+        progress(
+            len(rows),
+            len(points),
+            f"{len(done)} points already done" if done else "starting",
+        )
     where = "nothing to do"
     if todo:
-        org = organisation if organisation is not None else load_organisation(study.base)
+        org = (
+            organisation if organisation is not None else load_organisation(study.base)
+        )
         jobs = point_jobs(study, todo)
         if engine == "serial":
             where = "serial (this process)"
             _run_serial(study, todo, jobs, org, finish)
         else:
-            where = _run_dask(study, todo, jobs, org, finish, client, scheduler, n_workers, retries)
+            where = _run_dask(
+                study, todo, jobs, org, finish, client, scheduler, n_workers, retries
+            )
     ordered = tuple(rows[k] for k in sorted(rows))
-    return StudyRun(ordered, state["computed"], len(done), len(points), time.perf_counter() - t0, where,
-                    state["cancelled"])
+    return StudyRun(
+        ordered,
+        state["computed"],
+        len(done),
+        len(points),
+        time.perf_counter() - t0,
+        where,
+        state["cancelled"],
+    )
 
 
-def _run_serial(study: Study, todo: list[StudyPoint], jobs: list[tasks.PointJob], org: Organisation,
-                finish: Callable[[StudyPoint, dict[str, Any]], bool]) -> None:
+def _run_serial(
+    study: Study,
+    todo: list[StudyPoint],
+    jobs: list[tasks.PointJob],
+    org: Organisation,
+    finish: Callable[[StudyPoint, dict[str, Any]], bool],
+) -> None:
     costs: dict[tuple, Any] = {}
     for point, job in zip(todo, jobs, strict=True):
         cost = None
@@ -207,7 +270,9 @@ def _run_serial(study: Study, todo: list[StudyPoint], jobs: list[tasks.PointJob]
                 costs[job.costs_key] = tasks.point_costs(org, job)
             cost = costs[job.costs_key]
         solved = tasks.solve_point(org, cost, job)
-        blocks = [tasks.draw_block(solved, study.seed, a, b) for a, b in draw_blocks(study)]
+        blocks = [
+            tasks.draw_block(solved, study.seed, a, b) for a, b in draw_blocks(study)
+        ]
         if finish(point, point_row(study, point, solved, blocks)):
             return
 
@@ -217,11 +282,22 @@ def local_cluster(n_workers: int | None = None) -> Any:
     from distributed import LocalCluster
 
     if n_workers is None:
-        n_workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=None)
+        n_workers = (
+            len(os.sched_getaffinity(0))
+            if hasattr(os, "sched_getaffinity")
+            else (os.cpu_count() or 1)
+        )
+    return LocalCluster(
+        n_workers=n_workers,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=None,
+    )
 
 
-def connect(scheduler: str | None = None, n_workers: int | None = None) -> tuple[Any, Any, str]:
+def connect(
+    scheduler: str | None = None, n_workers: int | None = None
+) -> tuple[Any, Any, str]:
     """A Dask client: to ``scheduler`` (or ``$DASK_SCHEDULER_ADDRESS``), else to a new local cluster.
 
     Returns ``(client, cluster or None, where in words)``; close both when done.
@@ -233,8 +309,10 @@ def connect(scheduler: str | None = None, n_workers: int | None = None) -> tuple
         try:
             client = Client(address, timeout="15s")
         except (OSError, TimeoutError) as e:
-            raise FootprintError(f"cannot reach the Dask scheduler at {address} ({e.__class__.__name__}: {e}); "
-                                 "check the address, that the scheduler runs, and the firewall") from None
+            raise FootprintError(
+                f"cannot reach the Dask scheduler at {address} ({e.__class__.__name__}: {e}); "
+                "check the address, that the scheduler runs, and the firewall"
+            ) from None
         return client, None, f"Dask cluster at {address}"
     cluster = local_cluster(n_workers)
     client = Client(cluster)
@@ -242,9 +320,17 @@ def connect(scheduler: str | None = None, n_workers: int | None = None) -> tuple
     return client, cluster, f"Dask local cluster ({n} worker processes)"
 
 
-def _run_dask(study: Study, todo: list[StudyPoint], jobs: list[tasks.PointJob], org: Organisation,
-              finish: Callable[[StudyPoint, dict[str, Any]], bool], client: Any, scheduler: str | None,
-              n_workers: int | None, retries: int) -> str:
+def _run_dask(
+    study: Study,
+    todo: list[StudyPoint],
+    jobs: list[tasks.PointJob],
+    org: Organisation,
+    finish: Callable[[StudyPoint, dict[str, Any]], bool],
+    client: Any,
+    scheduler: str | None,
+    n_workers: int | None,
+    retries: int,
+) -> str:
     from distributed import as_completed
 
     own = client is None
@@ -262,20 +348,46 @@ def _run_dask(study: Study, todo: list[StudyPoint], jobs: list[tasks.PointJob], 
         block_f: dict[int, list[Any]] = {}
         for job in jobs:
             if job.optimises and job.costs_key not in costs_f:
-                costs_f[job.costs_key] = client.submit(tasks.point_costs, org_f, job, retries=retries, pure=False)
+                costs_f[job.costs_key] = client.submit(
+                    tasks.point_costs, org_f, job, retries=retries, pure=False
+                )
         for job in jobs:
-            f = client.submit(tasks.solve_point, org_f, costs_f.get(job.costs_key) if job.optimises else None, job,
-                              retries=retries, pure=False, priority=-job.index)
+            f = client.submit(
+                tasks.solve_point,
+                org_f,
+                costs_f.get(job.costs_key) if job.optimises else None,
+                job,
+                retries=retries,
+                pure=False,
+                priority=-job.index,
+            )
             solve_f[job.index] = f
             owner[f.key] = job.index
-            block_f[job.index] = [client.submit(tasks.draw_block, f, study.seed, a, b, retries=retries, pure=False,
-                                                priority=1 - job.index) for a, b in draw_blocks(study)]
+            block_f[job.index] = [
+                client.submit(
+                    tasks.draw_block,
+                    f,
+                    study.seed,
+                    a,
+                    b,
+                    retries=retries,
+                    pure=False,
+                    priority=1 - job.index,
+                )
+                for a, b in draw_blocks(study)
+            ]
             for g in block_f[job.index]:
                 owner[g.key] = job.index
-        futures = [*costs_f.values(), *solve_f.values(), *(g for fs in block_f.values() for g in fs)]
+        futures = [
+            *costs_f.values(),
+            *solve_f.values(),
+            *(g for fs in block_f.values() for g in fs),
+        ]
         remaining = {i: 1 + len(block_f[i]) for i in solve_f}
         by_index = {p.index: p for p in todo}
-        for f in as_completed([*solve_f.values(), *(g for fs in block_f.values() for g in fs)]):
+        for f in as_completed(
+            [*solve_f.values(), *(g for fs in block_f.values() for g in fs)]
+        ):
             i = owner[f.key]
             if f.status == "error":
                 f.result()  # raises the task's own exception

@@ -26,15 +26,33 @@ LEVER_PREFIX = "lever_"
 
 #: Result columns after the lever columns, with their units.
 COLUMNS: dict[str, str] = {
-    "scenario": "", "feasible": "", "status": "", "message": "",
-    "n_hubs": "sites", "hubs": "site ids",
-    "total_tco2e": "t CO2e/yr", "baseline_tco2e": "t CO2e/yr", "change_tco2e": "t CO2e/yr",
-    "total_p05": "t CO2e/yr", "total_p50": "t CO2e/yr", "total_p95": "t CO2e/yr", "total_mean": "t CO2e/yr",
-    "change_p05": "t CO2e/yr", "change_p50": "t CO2e/yr", "change_p95": "t CO2e/yr",
+    "scenario": "",
+    "feasible": "",
+    "status": "",
+    "message": "",
+    "n_hubs": "sites",
+    "hubs": "site ids",
+    "total_tco2e": "t CO2e/yr",
+    "baseline_tco2e": "t CO2e/yr",
+    "change_tco2e": "t CO2e/yr",
+    "total_p05": "t CO2e/yr",
+    "total_p50": "t CO2e/yr",
+    "total_p95": "t CO2e/yr",
+    "total_mean": "t CO2e/yr",
+    "change_p05": "t CO2e/yr",
+    "change_p50": "t CO2e/yr",
+    "change_p95": "t CO2e/yr",
     "prob_reduction": "share of draws",
-    "mean_commute_km": "km", "median_commute_km": "km", "staff_over_limit": "people", "staff_remote": "people",
-    "floor_area_m2": "m2", "linear_objective_tco2e": "t CO2e/yr", "gap": "fraction",
-    "draws": "", "seed": "", "solve_seconds": "s",
+    "mean_commute_km": "km",
+    "median_commute_km": "km",
+    "staff_over_limit": "people",
+    "staff_remote": "people",
+    "floor_area_m2": "m2",
+    "linear_objective_tco2e": "t CO2e/yr",
+    "gap": "fraction",
+    "draws": "",
+    "seed": "",
+    "solve_seconds": "s",
 }
 HEAD = ("study", "fingerprint", "point", "point_key")
 #: Columns that depend on the machine (timings): left out when results are compared.
@@ -48,10 +66,14 @@ def results_format(path: str | Path) -> str:
         return "parquet"
     if ext == "csv":
         return "csv"
-    raise StudyError([Problem("unknown results format; use a .parquet or .csv file", str(path))])
+    raise StudyError(
+        [Problem("unknown results format; use a .parquet or .csv file", str(path))]
+    )
 
 
-def results_frame(rows: Sequence[dict[str, Any]], lever_names: Sequence[str]) -> pd.DataFrame:
+def results_frame(
+    rows: Sequence[dict[str, Any]], lever_names: Sequence[str]
+) -> pd.DataFrame:
     """Rows (in any order) as a table sorted by point, with the columns in a fixed order."""
     cols = [*HEAD, *(LEVER_PREFIX + k for k in lever_names), *COLUMNS]
     frame = pd.DataFrame(list(rows), columns=cols)
@@ -89,9 +111,13 @@ def write_atomically(data: bytes, path: str | Path) -> Path:
     return path
 
 
-def write_results(rows: Sequence[dict[str, Any]], lever_names: Sequence[str], path: str | Path) -> Path:
+def write_results(
+    rows: Sequence[dict[str, Any]], lever_names: Sequence[str], path: str | Path
+) -> Path:
     """Write the rows to ``path`` (format from its extension), atomically."""
-    return write_atomically(results_bytes(results_frame(rows, lever_names), results_format(path)), path)
+    return write_atomically(
+        results_bytes(results_frame(rows, lever_names), results_format(path)), path
+    )
 
 
 def read_results(path: str | Path) -> pd.DataFrame:
@@ -105,22 +131,53 @@ def read_results(path: str | Path) -> pd.DataFrame:
     path = Path(path)
     fmt = results_format(path)
     try:
-        frame = pd.read_parquet(path, engine="pyarrow") if fmt == "parquet" else pd.read_csv(
-            path, keep_default_na=False, na_values=["", "nan", "NaN"], dtype={"hubs": str, "message": str,
-                                                                               "status": str, "point_key": str,
-                                                                               "fingerprint": str})
+        frame = (
+            pd.read_parquet(path, engine="pyarrow")
+            if fmt == "parquet"
+            else pd.read_csv(
+                path,
+                keep_default_na=False,
+                na_values=["", "nan", "NaN"],
+                dtype={
+                    "hubs": str,
+                    "message": str,
+                    "status": str,
+                    "point_key": str,
+                    "fingerprint": str,
+                },
+            )
+        )
     except FileNotFoundError:
-        raise StudyError([Problem("file not found; check the path", str(path))]) from None
+        raise StudyError(
+            [Problem("file not found; check the path", str(path))]
+        ) from None
     except Exception as e:  # noqa: BLE001 - pyarrow and pandas raise many kinds for a damaged file
-        raise StudyError([Problem(f"cannot be read as {fmt} ({e.__class__.__name__}: {e})", str(path))]) from None
+        raise StudyError(
+            [
+                Problem(
+                    f"cannot be read as {fmt} ({e.__class__.__name__}: {e})", str(path)
+                )
+            ]
+        ) from None
     missing = [c for c in (*HEAD, *COLUMNS) if c not in frame.columns]
     if missing:
-        raise StudyError([Problem("is not a study's results file: the column is missing", str(path), None, c)
-                          for c in missing])
+        raise StudyError(
+            [
+                Problem(
+                    "is not a study's results file: the column is missing",
+                    str(path),
+                    None,
+                    c,
+                )
+                for c in missing
+            ]
+        )
     if fmt == "csv":
         for col in ("hubs", "message"):
             frame[col] = frame[col].fillna("")
-        frame["feasible"] = frame["feasible"].map(lambda v: v is True or str(v).lower() == "true")
+        frame["feasible"] = frame["feasible"].map(
+            lambda v: v is True or str(v).lower() == "true"
+        )
     return frame
 
 
@@ -128,7 +185,9 @@ def frame_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """The table's rows as plain Python values (to merge with new rows)."""
     out = []
     for rec in frame.to_dict("records"):
-        out.append({k: (v.item() if isinstance(v, np.generic) else v) for k, v in rec.items()})
+        out.append(
+            {k: (v.item() if isinstance(v, np.generic) else v) for k, v in rec.items()}
+        )
     return out
 
 

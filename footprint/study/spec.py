@@ -42,12 +42,21 @@ from footprint.scenario.files import load_scenario
 from footprint.scenario.schema import HubChoice, OptimiserSettings, Scenario
 
 STUDY_SCHEMA_VERSION = 1
-TOP_KEYS = ("schema_version", "name", "description", "scenario", "draws", "seed", "draw_block", "grid",
-            "optimiser")
+TOP_KEYS = (
+    "schema_version",
+    "name",
+    "description",
+    "scenario",
+    "draws",
+    "seed",
+    "draw_block",
+    "grid",
+    "optimiser",
+)
 #: Levers that are not (yet) part of a scenario, with the reason given to the user.
 NOT_YET = {
     "carbon_price": "a carbon price is not a lever of Footprint's scenarios yet (no policy field prices "
-                    "carbon); remove it from [grid]",
+    "carbon); remove it from [grid]",
 }
 HUBS = "hubs"
 MAX_POINTS = 100_000
@@ -127,8 +136,15 @@ class Study:
     def points(self) -> tuple[StudyPoint, ...]:
         """Every combination of the levers' values, in a fixed order."""
         names = self.lever_names
-        combos = itertools.product(*(values for _, values in self.levers)) if self.levers else [()]
-        return tuple(StudyPoint(i, tuple(zip(names, combo, strict=True))) for i, combo in enumerate(combos))
+        combos = (
+            itertools.product(*(values for _, values in self.levers))
+            if self.levers
+            else [()]
+        )
+        return tuple(
+            StudyPoint(i, tuple(zip(names, combo, strict=True)))
+            for i, combo in enumerate(combos)
+        )
 
     def scenario_for(self, point: StudyPoint) -> Scenario:
         """The base scenario with the point's levers applied."""
@@ -138,9 +154,21 @@ class Study:
             s = replace(s, policy=replace(s.policy, **policy_changes))
         if HUBS in dict(point.levers):
             k = int(point.value(HUBS))
-            selection = s.hubs.selection if s.hubs.selection in ("largest", "optimise") else "optimise"
-            s = replace(s, hubs=HubChoice(selection=selection, count=k, assignment=s.hubs.assignment))
-        return replace(s, name=f"{self.base.name} [{point.key}]" if point.levers else self.base.name)
+            selection = (
+                s.hubs.selection
+                if s.hubs.selection in ("largest", "optimise")
+                else "optimise"
+            )
+            s = replace(
+                s,
+                hubs=HubChoice(
+                    selection=selection, count=k, assignment=s.hubs.assignment
+                ),
+            )
+        return replace(
+            s,
+            name=f"{self.base.name} [{point.key}]" if point.levers else self.base.name,
+        )
 
 
 def load_study(path: str | Path) -> Study:
@@ -155,13 +183,23 @@ def load_study(path: str | Path) -> Study:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise StudyError([Problem("file not found; check the path", str(path))]) from None
+        raise StudyError(
+            [Problem("file not found; check the path", str(path))]
+        ) from None
     except (OSError, UnicodeDecodeError) as e:
-        raise StudyError([Problem(f"cannot be read as UTF-8 text ({e.__class__.__name__})", str(path))]) from None
+        raise StudyError(
+            [
+                Problem(
+                    f"cannot be read as UTF-8 text ({e.__class__.__name__})", str(path)
+                )
+            ]
+        ) from None
     return parse_study(text, source=str(path), base_dir=path.resolve().parent)
 
 
-def parse_study(text: str, source: str = "study", base_dir: Path | None = None) -> Study:
+def parse_study(
+    text: str, source: str = "study", base_dir: Path | None = None
+) -> Study:
     """Parse study TOML text (see :func:`load_study`)."""
     try:
         data = tomllib.loads(text)
@@ -176,8 +214,11 @@ def parse_study(text: str, source: str = "study", base_dir: Path | None = None) 
         if key not in TOP_KEYS:
             bad(f"unknown key; allowed top-level keys: {', '.join(TOP_KEYS)}", key)
     if data.get("schema_version") != STUDY_SCHEMA_VERSION:
-        bad(f"must be {STUDY_SCHEMA_VERSION} (this version of Footprint reads study schema "
-            f"{STUDY_SCHEMA_VERSION})", "schema_version")
+        bad(
+            f"must be {STUDY_SCHEMA_VERSION} (this version of Footprint reads study schema "
+            f"{STUDY_SCHEMA_VERSION})",
+            "schema_version",
+        )
     name = data.get("name")
     if not isinstance(name, str) or not name.strip():
         bad("is required: a short name for the study", "name")
@@ -189,7 +230,10 @@ def parse_study(text: str, source: str = "study", base_dir: Path | None = None) 
     draw_block = _whole(data, "draw_block", 500, 1, MAX_DRAWS, bad)
     scenario_ref = data.get("scenario")
     if not isinstance(scenario_ref, str) or not scenario_ref.strip():
-        bad("is required: the path of the base scenario file, relative to the study file", "scenario")
+        bad(
+            "is required: the path of the base scenario file, relative to the study file",
+            "scenario",
+        )
         scenario_ref = None
     grid = data.get("grid", {})
     if not isinstance(grid, dict):
@@ -204,7 +248,10 @@ def parse_study(text: str, source: str = "study", base_dir: Path | None = None) 
     for _, values in levers:
         n_points *= max(1, len(values))
     if n_points > MAX_POINTS:
-        bad(f"the grid has {n_points:,} points; at most {MAX_POINTS:,} are allowed", "grid")
+        bad(
+            f"the grid has {n_points:,} points; at most {MAX_POINTS:,} are allowed",
+            "grid",
+        )
     if problems:
         raise StudyError(problems, f"{len(problems)} problem(s) in {source}")
 
@@ -214,18 +261,38 @@ def parse_study(text: str, source: str = "study", base_dir: Path | None = None) 
     try:
         base = load_scenario(scenario_path)
     except InputError as e:  # the base scenario's own problems name its file and key
-        raise StudyError([Problem(f"the base scenario is invalid: {e.first_line}", source, None, "scenario")],
-                         f"invalid base scenario in {source}") from None
+        raise StudyError(
+            [
+                Problem(
+                    f"the base scenario is invalid: {e.first_line}",
+                    source,
+                    None,
+                    "scenario",
+                )
+            ],
+            f"invalid base scenario in {source}",
+        ) from None
     base = _with_optimiser(base, optimiser, source, problems)
     _check_factor_sets(base, levers, source, problems)
     if problems:
         raise StudyError(problems, f"{len(problems)} problem(s) in {source}")
-    study = Study(name=name.strip(), scenario_path=scenario_path.resolve(), base=base, levers=levers,
-                  draws=draws, seed=seed, draw_block=draw_block, description=description, source=source)
+    study = Study(
+        name=name.strip(),
+        scenario_path=scenario_path.resolve(),
+        base=base,
+        levers=levers,
+        draws=draws,
+        seed=seed,
+        draw_block=draw_block,
+        description=description,
+        source=source,
+    )
     return replace(study, fingerprint=_fingerprint(study))
 
 
-def _whole(data: dict[str, Any], key: str, default: int, lo: int, hi: int, bad: Any) -> int:
+def _whole(
+    data: dict[str, Any], key: str, default: int, lo: int, hi: int, bad: Any
+) -> int:
     v = data.get(key, default)
     if isinstance(v, bool) or not isinstance(v, int):
         bad(f"must be a whole number, got {v!r}", key)
@@ -245,18 +312,34 @@ def _levers(grid: dict[str, Any], bad: Any) -> tuple[tuple[str, tuple[Any, ...]]
             bad(NOT_YET[key], where)
             continue
         if key not in allowed:
-            bad(f"unknown lever; allowed: hubs, or a policy key ({', '.join(POLICY_FIELDS)})", where)
+            bad(
+                f"unknown lever; allowed: hubs, or a policy key ({', '.join(POLICY_FIELDS)})",
+                where,
+            )
             continue
-        values = _range(raw, where, bad) if key == HUBS and isinstance(raw, str) else raw
+        values = (
+            _range(raw, where, bad) if key == HUBS and isinstance(raw, str) else raw
+        )
         if values is None:
             continue
         if not isinstance(values, list) or not values:
-            bad("must be a non-empty list of values" + (" or START:STOP:STEP" if key == HUBS else ""), where)
+            bad(
+                "must be a non-empty list of values"
+                + (" or START:STOP:STEP" if key == HUBS else ""),
+                where,
+            )
             continue
         if key == HUBS:
-            ok = [v for v in values if isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 100_000]
+            ok = [
+                v
+                for v in values
+                if isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 100_000
+            ]
             if len(ok) != len(values):
-                bad(f"must be whole numbers of hubs from 1 to 100,000, got {values!r}", where)
+                bad(
+                    f"must be whole numbers of hubs from 1 to 100,000, got {values!r}",
+                    where,
+                )
                 continue
         else:
             found = [p for v in values for p in validate_policy_values({key: v}, "")]
@@ -264,7 +347,10 @@ def _levers(grid: dict[str, Any], bad: Any) -> tuple[tuple[str, tuple[Any, ...]]
                 for p in found:
                     bad(p.message, where)
                 continue
-            if isinstance(POLICY_FIELDS[key].default, float) or POLICY_FIELDS[key].default is None:
+            if (
+                isinstance(POLICY_FIELDS[key].default, float)
+                or POLICY_FIELDS[key].default is None
+            ):
                 values = [float(v) for v in values]
         if len(set(values)) != len(values):
             bad(f"lists a value twice: {values!r}", where)
@@ -282,19 +368,30 @@ def _range(text: str, where: str, bad: Any) -> list[int] | None:
         if step <= 0 or start < 1 or stop < start:
             raise ValueError
     except ValueError:
-        bad(f"must be a list of numbers of hubs or START:STOP:STEP (e.g. \"10:50:10\"), got {text!r}", where)
+        bad(
+            f'must be a list of numbers of hubs or START:STOP:STEP (e.g. "10:50:10"), got {text!r}',
+            where,
+        )
         return None
     return list(range(start, stop + 1, step))
 
 
-def _with_optimiser(base: Scenario, overrides: dict[str, Any], source: str, problems: list[Problem]) -> Scenario:
+def _with_optimiser(
+    base: Scenario, overrides: dict[str, Any], source: str, problems: list[Problem]
+) -> Scenario:
     known = {f.name: f for f in fields(OptimiserSettings)}
     kwargs = {}
     for key, v in overrides.items():
         where = f"optimiser.{key}"
         if key not in known:
-            problems.append(Problem(f"unknown key; allowed keys in [optimiser]: {', '.join(known)}", source, None,
-                                    where))
+            problems.append(
+                Problem(
+                    f"unknown key; allowed keys in [optimiser]: {', '.join(known)}",
+                    source,
+                    None,
+                    where,
+                )
+            )
             continue
         default = known[key].default
         if isinstance(default, bool):
@@ -307,16 +404,26 @@ def _with_optimiser(base: Scenario, overrides: dict[str, Any], source: str, prob
         else:
             ok = isinstance(v, str)
         if not ok:
-            problems.append(Problem(f"must be {type(default).__name__}, got {v!r}", source, None, where))
+            problems.append(
+                Problem(
+                    f"must be {type(default).__name__}, got {v!r}", source, None, where
+                )
+            )
             continue
         kwargs[key] = v
     settings = replace(base.optimiser, **kwargs)
-    problems += [Problem(p.message, source, None, p.field) for p in settings.validate(source)]
+    problems += [
+        Problem(p.message, source, None, p.field) for p in settings.validate(source)
+    ]
     return replace(base, optimiser=settings)
 
 
-def _check_factor_sets(base: Scenario, levers: tuple[tuple[str, tuple[Any, ...]], ...], source: str,
-                       problems: list[Problem]) -> None:
+def _check_factor_sets(
+    base: Scenario,
+    levers: tuple[tuple[str, tuple[Any, ...]], ...],
+    source: str,
+    problems: list[Problem],
+) -> None:
     from footprint.factors import load_factor_set
 
     for fs in dict(levers).get("factor_set", ()):
@@ -328,7 +435,11 @@ def _check_factor_sets(base: Scenario, levers: tuple[tuple[str, tuple[Any, ...]]
 
 def factor_set_ref(scenario: Scenario, factor_set: str) -> str:
     """A factor set id, or a user file resolved against the scenario's folder (absolute)."""
-    return str(scenario.resolve(factor_set).resolve()) if factor_set.endswith(".toml") else factor_set
+    return (
+        str(scenario.resolve(factor_set).resolve())
+        if factor_set.endswith(".toml")
+        else factor_set
+    )
 
 
 def _file_digest(path: Path) -> str:
@@ -343,10 +454,14 @@ def _fingerprint(study: Study) -> str:
     content = {
         "scenario": _file_digest(study.scenario_path),
         "baseline": _file_digest(base.resolve(base.baseline)) if base.baseline else "",
-        "optimiser": {f.name: getattr(base.optimiser, f.name) for f in fields(base.optimiser)},
+        "optimiser": {
+            f.name: getattr(base.optimiser, f.name) for f in fields(base.optimiser)
+        },
         "levers": [[k, list(v)] for k, v in study.levers],
         "draws": study.draws,
         "seed": study.seed,
         "draw_block": study.draw_block,
     }
-    return hashlib.sha256(json.dumps(content, sort_keys=True, default=str).encode()).hexdigest()[:16]
+    return hashlib.sha256(
+        json.dumps(content, sort_keys=True, default=str).encode()
+    ).hexdigest()[:16]

@@ -56,8 +56,12 @@ class PointJob:
     def costs_key(self) -> tuple[Any, ...]:
         """Points with equal keys share one cost model."""
         s = self.scenario
-        return (s.policy, self.factor_set, s.hubs.assignment == "offices_whole",
-                s.optimiser.commute_weight_kg_per_km)
+        return (
+            s.policy,
+            self.factor_set,
+            s.hubs.assignment == "offices_whole",
+            s.optimiser.commute_weight_kg_per_km,
+        )
 
 
 @dataclass(frozen=True, eq=False)
@@ -74,9 +78,13 @@ def point_costs(org: Organisation, job: PointJob) -> Any:
     from footprint.optimise.costs import hub_costs
 
     s = job.scenario
-    return hub_costs(org, s.policy, load_factor_set(job.factor_set),
-                     keep_offices_whole=s.hubs.assignment == "offices_whole",
-                     commute_weight_kg_per_km=s.optimiser.commute_weight_kg_per_km)
+    return hub_costs(
+        org,
+        s.policy,
+        load_factor_set(job.factor_set),
+        keep_offices_whole=s.hubs.assignment == "offices_whole",
+        commute_weight_kg_per_km=s.optimiser.commute_weight_kg_per_km,
+    )
 
 
 def solve_point(org: Organisation, costs: Any, job: PointJob) -> PointSolve:
@@ -88,37 +96,74 @@ def solve_point(org: Organisation, costs: Any, job: PointJob) -> PointSolve:
     t0 = time.perf_counter()
     s = job.scenario
     fs = load_factor_set(job.factor_set)
-    base_fs = fs if job.baseline_factor_set == job.factor_set else load_factor_set(job.baseline_factor_set)
+    base_fs = (
+        fs
+        if job.baseline_factor_set == job.factor_set
+        else load_factor_set(job.baseline_factor_set)
+    )
     baseline = account(org, job.baseline_policy, current_plan(org), base_fs)
     row: dict[str, Any] = {"baseline_tco2e": baseline.total_tco2e}
     try:
         if job.optimises:
             from footprint.optimise.model import optimise_hubs
 
-            report = optimise_hubs(org, s.policy, s.hubs.count or None, s.optimiser,
-                                   keep_offices_whole=s.hubs.assignment == "offices_whole", factors=fs,
-                                   costs=costs)
+            report = optimise_hubs(
+                org,
+                s.policy,
+                s.hubs.count or None,
+                s.optimiser,
+                keep_offices_whole=s.hubs.assignment == "offices_whole",
+                factors=fs,
+                costs=costs,
+            )
             fp = report.footprint
             solver = report.solver
-            row |= {"status": solver.status, "linear_objective_tco2e": solver.objective / 1000,
-                    "gap": float(solver.gap)}
+            row |= {
+                "status": solver.status,
+                "linear_objective_tco2e": solver.objective / 1000,
+                "gap": float(solver.gap),
+            }
         else:
             plan, _ = plan_for(org, s.policy, s.hubs, s)
             fp = account(org, s.policy, plan, fs)
-            row |= {"status": "planned", "linear_objective_tco2e": float("nan"), "gap": float("nan")}
+            row |= {
+                "status": "planned",
+                "linear_objective_tco2e": float("nan"),
+                "gap": float("nan"),
+            }
     except InfeasibleScenario as e:
         nan = float("nan")
-        row |= {"feasible": False, "message": "; ".join(e.reasons), "status": "infeasible", "n_hubs": 0,
-                "hubs": "", "total_tco2e": nan, "change_tco2e": nan, "mean_commute_km": nan,
-                "median_commute_km": nan, "staff_over_limit": nan, "staff_remote": nan, "floor_area_m2": nan,
-                "linear_objective_tco2e": nan, "gap": nan, "solve_seconds": time.perf_counter() - t0}
+        row |= {
+            "feasible": False,
+            "message": "; ".join(e.reasons),
+            "status": "infeasible",
+            "n_hubs": 0,
+            "hubs": "",
+            "total_tco2e": nan,
+            "change_tco2e": nan,
+            "mean_commute_km": nan,
+            "median_commute_km": nan,
+            "staff_over_limit": nan,
+            "staff_remote": nan,
+            "floor_area_m2": nan,
+            "linear_objective_tco2e": nan,
+            "gap": nan,
+            "solve_seconds": time.perf_counter() - t0,
+        }
         return PointSolve(job.index, row, None)
     c = fp.commute
     row |= {
-        "feasible": True, "message": "", "n_hubs": len(fp.open_site_ids), "hubs": " ".join(fp.open_site_ids),
-        "total_tco2e": fp.total_tco2e, "change_tco2e": fp.total_tco2e - baseline.total_tco2e,
-        "mean_commute_km": c.mean_km, "median_commute_km": c.median_km, "staff_over_limit": c.staff_over_limit,
-        "staff_remote": c.staff_remote, "floor_area_m2": fp.floor_area_m2,
+        "feasible": True,
+        "message": "",
+        "n_hubs": len(fp.open_site_ids),
+        "hubs": " ".join(fp.open_site_ids),
+        "total_tco2e": fp.total_tco2e,
+        "change_tco2e": fp.total_tco2e - baseline.total_tco2e,
+        "mean_commute_km": c.mean_km,
+        "median_commute_km": c.median_km,
+        "staff_over_limit": c.staff_over_limit,
+        "staff_remote": c.staff_remote,
+        "floor_area_m2": fp.floor_area_m2,
         "solve_seconds": time.perf_counter() - t0,
     }
     return PointSolve(job.index, row, draw_input(fp, baseline))
