@@ -140,6 +140,7 @@ def one_line_input(category_index: int) -> DrawInput:
     return DrawInput(
         np.array([1000.0, 2000.0]),
         np.array([category_index, category_index]),
+        np.array([0, 0]),
         np.array([0, 1]),
         ((), ()),
         (),
@@ -362,3 +363,51 @@ def test_scenario_for_keeps_largest_selection(tmp_path):
     s = study.scenario_for(study.points()[1])
     assert (s.hubs.selection, s.hubs.count) == ("largest", 20)
     assert replace(s, name="x").policy.video_share == 0.7
+
+
+# --- the app's entry points -------------------------------------------------------------
+def test_sweep_study_matches_sweep_hubs(tmp_path, toy_org):
+    from footprint.optimise.sweep import sweep_hubs
+    from footprint.scenario import load_scenario
+    from footprint.study.interactive import sweep_study
+
+    write_study(tmp_path)
+    scenario = load_scenario(tmp_path / "base.toml")
+    result, rows = sweep_study(
+        toy_org, scenario, [3, 1, 2], draws=50, seed=3, engine="serial"
+    )
+    plain = sweep_hubs(
+        toy_org,
+        scenario.policy,
+        [1, 2, 3],
+        scenario.optimiser,
+        keep_offices_whole=False,
+    )
+    assert [p.n_hubs for p in result.points] == [1, 2, 3]
+    for mine, theirs in zip(result.points, plain.points, strict=True):
+        assert mine.total_tco2e == pytest.approx(theirs.total_tco2e, rel=1e-12)
+        assert mine.hub_ids == theirs.hub_ids
+    assert result.pareto == plain.pareto and result.knee_index == plain.knee_index
+    assert all(r["total_p05"] < r["total_tco2e"] < r["total_p95"] for r in rows)
+
+
+def test_uncertainty_study_agrees_with_the_accounting_model(toy_org):
+    from footprint.accounting import account, current_plan, nearest_plan
+    from footprint.accounting.uncertainty import footprint_uncertainty
+    from footprint.inputs import Policy
+    from footprint.study.interactive import uncertainty_study
+
+    policy = Policy()
+    base = account(toy_org, policy, current_plan(toy_org))
+    fp = account(
+        toy_org, policy, nearest_plan(toy_org, policy, np.array([True, False, True]))
+    )
+    mine = uncertainty_study(fp, base, n_draws=20_000, seed=4, block=3_000)
+    again = uncertainty_study(fp, base, n_draws=20_000, seed=4, block=20_000)
+    assert mine == again  # the blocks do not change any draw
+    theirs = footprint_uncertainty(
+        fp, base, n_draws=20_000, seed=4
+    )  # same model, other random numbers
+    for a, b in ((mine.total, theirs.total), (mine.change, theirs.change)):
+        for q in ("p05", "p50", "p95"):
+            assert getattr(a, q) == pytest.approx(getattr(b, q), rel=0.02, abs=0.05)

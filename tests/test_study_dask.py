@@ -87,3 +87,22 @@ def test_a_worker_killed_mid_study_loses_only_its_task(
         check_exact=True,
     )
     client.wait_for_workers(2, timeout=60)
+
+
+def test_many_draws_on_the_cluster_equal_the_serial_draws(toy_org, client):
+    import numpy as np
+
+    from footprint.accounting import account, current_plan, nearest_plan
+    from footprint.inputs import Policy
+    from footprint.study.interactive import uncertainty_study
+
+    policy = Policy()
+    base = account(toy_org, policy, current_plan(toy_org))
+    fp = account(
+        toy_org, policy, nearest_plan(toy_org, policy, np.array([True, True, False]))
+    )
+    here = uncertainty_study(fp, base, n_draws=5_000, seed=9, block=5_000)
+    there = uncertainty_study(
+        fp, base, n_draws=5_000, seed=9, block=1_250, client=client
+    )
+    assert here == there

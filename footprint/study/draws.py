@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from footprint.accounting.result import Footprint
+from footprint.accounting.result import CATEGORIES, Footprint
 from footprint.accounting.uncertainty import ACTIVITY_SPREAD, factor_sigma
 
 #: Category order of the activity multipliers (the first numbers of every draw's stream).
@@ -36,6 +36,8 @@ class DrawInput:
         Each line's central emissions, scenario lines then baseline lines. [kg CO2e/yr]
     activity : ndarray of int
         Each line's index in :data:`ACTIVITY_ORDER`, or -1 (no activity spread).
+    category : ndarray of int
+        Each line's index in :data:`footprint.accounting.CATEGORIES`.
     owner : ndarray of int
         0 for the scenario's lines, 1 for the baseline's.
     line_factors : tuple of tuple of int
@@ -48,6 +50,7 @@ class DrawInput:
 
     kg: np.ndarray
     activity: np.ndarray
+    category: np.ndarray
     owner: np.ndarray
     line_factors: tuple[tuple[int, ...], ...]
     names: tuple[str, ...]
@@ -59,7 +62,7 @@ def draw_input(footprint: Footprint, baseline: Footprint) -> DrawInput:
     trails = {**baseline.factor_by_name(), **footprint.factor_by_name()}
     names = tuple(sorted(trails))
     pos = {n: k for k, n in enumerate(names)}
-    kg, activity, owner, line_factors = [], [], [], []
+    kg, activity, category, owner, line_factors = [], [], [], [], []
     for who, fp in enumerate((footprint, baseline)):
         for line in fp.lines:
             kg.append(line.kgco2e)
@@ -68,11 +71,13 @@ def draw_input(footprint: Footprint, baseline: Footprint) -> DrawInput:
                 if line.category in ACTIVITY_ORDER
                 else -1
             )
+            category.append(CATEGORIES.index(line.category))
             owner.append(who)
             line_factors.append(tuple(pos[k] for k in line.factor_keys if k in pos))
     return DrawInput(
         np.array(kg, float),
         np.array(activity, np.int64),
+        np.array(category, np.int64),
         np.array(owner, np.int64),
         tuple(line_factors),
         names,
@@ -91,8 +96,8 @@ def draw_normals(seed: int, start: int, stop: int, width: int) -> np.ndarray:
     return rows
 
 
-def draw_totals(inp: DrawInput, seed: int, start: int, stop: int) -> np.ndarray:
-    """Totals of draws ``start`` to ``stop - 1``: columns scenario and baseline. [t CO2e/yr]
+def line_draws(inp: DrawInput, seed: int, start: int, stop: int) -> np.ndarray:
+    """Each line's emissions in draws ``start`` to ``stop - 1`` (draws × lines). [kg CO2e/yr]
 
     Each draw's stream gives the activity multipliers first (in :data:`ACTIVITY_ORDER`),
     then one multiplier per factor name in sorted order.
@@ -102,13 +107,31 @@ def draw_totals(inp: DrawInput, seed: int, start: int, stop: int) -> np.ndarray:
     act_sigma = np.array([ACTIVITY_SPREAD[c] for c in ACTIVITY_ORDER])
     act_mult = np.exp(act_sigma * z[:, :n_act] - act_sigma**2 / 2)
     fac_mult = np.exp(inp.sigma * z[:, n_act:] - inp.sigma**2 / 2)
-    totals = np.zeros((stop - start, 2))
+    out = np.empty((stop - start, inp.kg.size))
     for k in range(inp.kg.size):
         keys = inp.line_factors[k]
         mult = fac_mult[:, list(keys)].mean(axis=1) if keys else 1.0
         a = act_mult[:, inp.activity[k]] if inp.activity[k] >= 0 else 1.0
-        totals[:, inp.owner[k]] += inp.kg[k] * mult * a
+        out[:, k] = inp.kg[k] * mult * a
+    return out
+
+
+def draw_totals(inp: DrawInput, seed: int, start: int, stop: int) -> np.ndarray:
+    """Totals of draws ``start`` to ``stop - 1``: columns scenario and baseline. [t CO2e/yr]"""
+    lines = line_draws(inp, seed, start, stop)
+    totals = np.zeros((stop - start, 2))
+    for k in range(inp.kg.size):
+        totals[:, inp.owner[k]] += lines[:, k]
     return totals / 1000.0
+
+
+def draw_by_category(inp: DrawInput, seed: int, start: int, stop: int) -> np.ndarray:
+    """Draws by category: shape (draws, 2 [scenario, baseline], categories). [t CO2e/yr]"""
+    lines = line_draws(inp, seed, start, stop)
+    out = np.zeros((stop - start, 2, len(CATEGORIES)))
+    for k in range(inp.kg.size):
+        out[:, inp.owner[k], inp.category[k]] += lines[:, k]
+    return out / 1000.0
 
 
 def summarise_draws(totals: np.ndarray) -> dict[str, float]:

@@ -100,7 +100,9 @@ def write_atomically(data: bytes, path: str | Path) -> Path:
     path = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask())
+        os.chmod(
+            tmp, path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask()
+        )
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()
