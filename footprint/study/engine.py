@@ -18,6 +18,7 @@ points already there: an interrupted study resumes where it stopped.
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from collections.abc import Callable, Iterable
@@ -292,6 +293,7 @@ def local_cluster(n_workers: int | None = None) -> Any:
         threads_per_worker=1,
         processes=True,
         dashboard_address=None,
+        silence_logs=logging.ERROR,  # not the nanny's warnings about slow worker shutdowns
     )
 
 

@@ -59,6 +59,12 @@ NOT_YET = {
     "carbon); remove it from [grid]",
 }
 HUBS = "hubs"
+_WANT = {
+    bool: "true or false",
+    int: "a whole number",
+    float: "a number",
+    str: "a string",
+}
 MAX_POINTS = 100_000
 MAX_DRAWS = 1_000_000
 
@@ -406,7 +412,7 @@ def _with_optimiser(
         if not ok:
             problems.append(
                 Problem(
-                    f"must be {type(default).__name__}, got {v!r}", source, None, where
+                    f"must be {_WANT[type(default)]}, got {v!r}", source, None, where
                 )
             )
             continue
