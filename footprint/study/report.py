@@ -57,7 +57,7 @@ def points_table(
         tb.Column("Change", T),
         tb.Column("P(reduction)", "", "fine", 10),
         tb.Column("Mean commute", "km"),
-        tb.Column("Status", "", "text", 12),
+        tb.Column("Status", "", "text", 18),
     )
     sel = frame if rows is None else frame.iloc[rows]
     out = []
@@ -237,6 +237,8 @@ def _pdf(
         )
     for table in tables[1:]:
         pdf.h1(table.title)
-        pdf.data_table(table)
+        widths = [max(12.0, c.width) for c in table.columns]
+        scale = pdf.body_width / sum(widths)
+        pdf.data_table(table, widths=[w * scale for w in widths])
         pdf.para(table.note, size=8)
     return bytes(pdf.output())
