@@ -106,3 +106,19 @@ def test_many_draws_on_the_cluster_equal_the_serial_draws(toy_org, client):
         fp, base, n_draws=5_000, seed=9, block=1_250, client=client
     )
     assert here == there
+
+
+def test_a_study_connects_to_an_existing_scheduler_by_address(
+    tmp_path, toy_org, client, serial_results
+):
+    study, serial = serial_results
+    address = client.scheduler.address
+    run = run_study(
+        study, tmp_path / "r.parquet", scheduler=address, organisation=toy_org
+    )
+    assert run.engine == f"Dask cluster at {address}"
+    pd.testing.assert_frame_equal(
+        comparable(read_results(tmp_path / "r.parquet")),
+        comparable(serial),
+        check_exact=True,
+    )
