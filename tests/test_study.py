@@ -411,3 +411,64 @@ def test_uncertainty_study_agrees_with_the_accounting_model(toy_org):
     for a, b in ((mine.total, theirs.total), (mine.change, theirs.change)):
         for q in ("p05", "p50", "p95"):
             assert getattr(a, q) == pytest.approx(getattr(b, q), rel=0.02, abs=0.05)
+
+
+# --- warm starts between neighbouring hub counts ---------------------------------------------
+WARM_STUDY = TOY_STUDY.replace(
+    "draw_block = 128", "draw_block = 128\nwarm_start = true"
+)
+
+
+def test_warm_started_chains_match_sweep_hubs_and_resume(
+    tmp_path, toy_org, monkeypatch
+):
+    from footprint.optimise.sweep import sweep_hubs
+
+    study = load_study(write_study(tmp_path, WARM_STUDY))
+    assert study.warm_start
+    out = tmp_path / "warm.parquet"
+
+    def interrupt(done, total, message):
+        if done >= 6:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run_study(study, out, engine="serial", organisation=toy_org, progress=interrupt)
+    solved = []
+    real = study_tasks.solve_point
+
+    def counting(org, costs, job, warm_start=None):
+        solved.append((job.index, warm_start is not None))
+        return real(org, costs, job, warm_start)
+
+    monkeypatch.setattr(study_tasks, "solve_point", counting)
+    run = run_study(study, out, engine="serial", organisation=toy_org)
+    assert (run.computed, run.reused) == (10, 6)
+    assert len(solved) == 10 and len({i for i, _ in solved}) == 10
+    assert any(warm for _, warm in solved)  # later hub counts start from earlier ones
+    frame = read_results(out)
+    for days in (2.0, 3.0):
+        s = study.scenario_for(study.points()[0])
+        policy = replace(s.policy, office_days_per_week=days, video_share=0.7)
+        plain = sweep_hubs(
+            toy_org, policy, [1, 2, 3, 4], s.optimiser, keep_offices_whole=False
+        )
+        mine = frame[
+            (frame["lever_office_days_per_week"] == days)
+            & (frame["lever_video_share"] == 0.7)
+        ]
+        for p, (_, row) in zip(plain.points, mine.iterrows(), strict=True):
+            assert p.feasible == row["feasible"]
+            if p.feasible:
+                assert row["total_tco2e"] == pytest.approx(p.total_tco2e, rel=1e-12)
+                assert row["hubs"] == " ".join(p.hub_ids)
+
+
+def test_warm_start_must_be_true_or_false(tmp_path):
+    with pytest.raises(StudyError) as e:
+        load_study(
+            write_study(
+                tmp_path, WARM_STUDY.replace("warm_start = true", "warm_start = 1")
+            )
+        )
+    assert e.value.problems[0].field == "warm_start"

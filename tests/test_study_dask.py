@@ -122,3 +122,19 @@ def test_a_study_connects_to_an_existing_scheduler_by_address(
         comparable(serial),
         check_exact=True,
     )
+
+
+def test_warm_started_chains_on_the_cluster_equal_serial(tmp_path, toy_org, client):
+    from test_study import WARM_STUDY
+
+    study = load_study(write_study(tmp_path, WARM_STUDY))
+    run_study(study, tmp_path / "serial.parquet", engine="serial", organisation=toy_org)
+    run = run_study(
+        study, tmp_path / "dask.parquet", client=client, organisation=toy_org
+    )
+    assert run.computed == 16
+    pd.testing.assert_frame_equal(
+        comparable(read_results(tmp_path / "dask.parquet")),
+        comparable(read_results(tmp_path / "serial.parquet")),
+        check_exact=True,
+    )

@@ -40,7 +40,7 @@ from footprint.study.results import (
     read_results,
     write_results,
 )
-from footprint.study.spec import Study, StudyError, StudyPoint, factor_set_ref
+from footprint.study.spec import HUBS, Study, StudyError, StudyPoint, factor_set_ref
 
 #: ``progress(points_done, points_total, message)``; return True to stop (finished points are kept).
 Progress = Callable[[int, int, str], bool | None]
@@ -236,13 +236,13 @@ def run_study(
         org = (
             organisation if organisation is not None else load_organisation(study.base)
         )
-        jobs = point_jobs(study, todo)
+        units = solve_units(study, todo, done)
         if engine == "serial":
             where = "serial (this process)"
-            _run_serial(study, todo, jobs, org, finish)
+            _run_serial(study, todo, units, org, finish)
         else:
             where = _run_dask(
-                study, todo, jobs, org, finish, client, scheduler, n_workers, retries
+                study, todo, units, org, finish, client, scheduler, n_workers, retries
             )
     ordered = tuple(rows[k] for k in sorted(rows))
     return StudyRun(
@@ -256,26 +256,80 @@ def run_study(
     )
 
 
+@dataclass(frozen=True)
+class SolveUnit:
+    """One solve task: a single point, or a warm-started chain of hub counts.
+
+    Attributes
+    ----------
+    jobs : tuple of PointJob
+        The unit's points (a chain's finished points included: they pass their hubs on).
+    todo : tuple of PointJob
+        The points to solve.
+    done_hubs : dict
+        A chain's finished points: point index → hub ids (space-separated).
+    chain : bool
+    """
+
+    jobs: tuple[tasks.PointJob, ...]
+    todo: tuple[tasks.PointJob, ...]
+    done_hubs: dict[int, str]
+    chain: bool = False
+
+
+def solve_units(
+    study: Study, todo: list[StudyPoint], done: dict[int, dict[str, Any]]
+) -> list[SolveUnit]:
+    """The solve tasks of the points still to do (chains when ``study.warm_start``)."""
+    if not (study.warm_start and HUBS in study.lever_names):
+        return [SolveUnit((j,), (j,), {}) for j in point_jobs(study, todo)]
+    todo_idx = {p.index for p in todo}
+    units, groups = [], {}
+    for p, j in zip(study.points(), point_jobs(study), strict=True):
+        if j.optimises:
+            groups.setdefault(tuple(lv for lv in p.levers if lv[0] != HUBS), []).append(
+                j
+            )
+        elif p.index in todo_idx:
+            units.append(SolveUnit((j,), (j,), {}))
+    for chain in groups.values():
+        left = tuple(j for j in chain if j.index in todo_idx)
+        if left:
+            hubs = {
+                j.index: str(done[j.index]["hubs"]) for j in chain if j.index in done
+            }
+            units.append(SolveUnit(tuple(chain), left, hubs, True))
+    return sorted(units, key=lambda u: u.todo[0].index)
+
+
 def _run_serial(
     study: Study,
     todo: list[StudyPoint],
-    jobs: list[tasks.PointJob],
+    units: list[SolveUnit],
     org: Organisation,
     finish: Callable[[StudyPoint, dict[str, Any]], bool],
 ) -> None:
     costs: dict[tuple, Any] = {}
-    for point, job in zip(todo, jobs, strict=True):
+    by_index = {p.index: p for p in todo}
+    for unit in units:
+        job = unit.todo[0]
         cost = None
         if job.optimises:
             if job.costs_key not in costs:
                 costs[job.costs_key] = tasks.point_costs(org, job)
             cost = costs[job.costs_key]
-        solved = tasks.solve_point(org, cost, job)
-        blocks = [
-            tasks.draw_block(solved, study.seed, a, b) for a, b in draw_blocks(study)
-        ]
-        if finish(point, point_row(study, point, solved, blocks)):
-            return
+        if unit.chain:
+            solves = tasks.solve_chain(org, cost, unit.jobs, unit.done_hubs)
+        else:
+            solves = (tasks.solve_point(org, cost, job),)
+        for solved in solves:
+            point = by_index[solved.index]
+            blocks = [
+                tasks.draw_block(solved, study.seed, a, b)
+                for a, b in draw_blocks(study)
+            ]
+            if finish(point, point_row(study, point, solved, blocks)):
+                return
 
 
 def local_cluster(n_workers: int | None = None) -> Any:
@@ -325,7 +379,7 @@ def connect(
 def _run_dask(
     study: Study,
     todo: list[StudyPoint],
-    jobs: list[tasks.PointJob],
+    units: list[SolveUnit],
     org: Organisation,
     finish: Callable[[StudyPoint, dict[str, Any]], bool],
     client: Any,
@@ -348,40 +402,61 @@ def _run_dask(
         owner: dict[str, int] = {}  # future key -> point index
         solve_f: dict[int, Any] = {}
         block_f: dict[int, list[Any]] = {}
-        for job in jobs:
+        chains: list[Any] = []
+        for unit in units:
+            job = unit.todo[0]
             if job.optimises and job.costs_key not in costs_f:
                 costs_f[job.costs_key] = client.submit(
                     tasks.point_costs, org_f, job, retries=retries, pure=False
                 )
-        for job in jobs:
-            f = client.submit(
-                tasks.solve_point,
-                org_f,
-                costs_f.get(job.costs_key) if job.optimises else None,
-                job,
-                retries=retries,
-                pure=False,
-                priority=-job.index,
-            )
-            solve_f[job.index] = f
-            owner[f.key] = job.index
-            block_f[job.index] = [
-                client.submit(
-                    tasks.draw_block,
-                    f,
-                    study.seed,
-                    a,
-                    b,
+        for unit in units:
+            job = unit.todo[0]
+            cost_f = costs_f.get(job.costs_key) if job.optimises else None
+            if unit.chain:
+                chain_f = client.submit(
+                    tasks.solve_chain,
+                    org_f,
+                    cost_f,
+                    unit.jobs,
+                    unit.done_hubs,
                     retries=retries,
                     pure=False,
-                    priority=1 - job.index,
+                    priority=-job.index,
                 )
-                for a, b in draw_blocks(study)
-            ]
-            for g in block_f[job.index]:
-                owner[g.key] = job.index
+                chains.append(chain_f)
+                members = [
+                    (
+                        j,
+                        client.submit(
+                            tasks.chain_member,
+                            chain_f,
+                            j.index,
+                            pure=False,
+                            retries=retries,
+                        ),
+                    )
+                    for j in unit.todo
+                ]
+            else:
+                members = [
+                    (
+                        job,
+                        client.submit(
+                            tasks.solve_point,
+                            org_f,
+                            cost_f,
+                            job,
+                            retries=retries,
+                            pure=False,
+                            priority=-job.index,
+                        ),
+                    )
+                ]
+            for job, f in members:
+                _submit_blocks(study, client, job, f, solve_f, block_f, owner, retries)
         futures = [
             *costs_f.values(),
+            *chains,
             *solve_f.values(),
             *(g for fs in block_f.values() for g in fs),
         ]
@@ -410,3 +485,33 @@ def _run_dask(
             if cluster is not None:
                 cluster.close()
     return where
+
+
+def _submit_blocks(
+    study: Study,
+    client: Any,
+    job: tasks.PointJob,
+    solve: Any,
+    solve_f: dict[int, Any],
+    block_f: dict[int, list[Any]],
+    owner: dict[str, int],
+    retries: int,
+) -> None:
+    """Submit a point's draw blocks after its solve, and note whose futures they are."""
+    solve_f[job.index] = solve
+    owner[solve.key] = job.index
+    block_f[job.index] = [
+        client.submit(
+            tasks.draw_block,
+            solve,
+            study.seed,
+            a,
+            b,
+            retries=retries,
+            pure=False,
+            priority=1 - job.index,
+        )
+        for a, b in draw_blocks(study)
+    ]
+    for g in block_f[job.index]:
+        owner[g.key] = job.index

@@ -8,6 +8,7 @@ A study file is TOML, like a scenario file::
     draws = 200                      # Monte Carlo draws per grid point (0 = none)
     seed = 2026                      # the study's seed: same seed, same answer anywhere
     draw_block = 500                 # draws per task (optional)
+    warm_start = false               # chain each sweep of hub counts in one task (optional)
 
     [grid]                           # the levers; the study runs every combination
     hubs = [20, 30, 40]              # or "10:50:10" (START:STOP:STEP)
@@ -50,6 +51,7 @@ TOP_KEYS = (
     "draws",
     "seed",
     "draw_block",
+    "warm_start",
     "grid",
     "optimiser",
 )
@@ -116,6 +118,9 @@ class Study:
         The study's seed; draw ``d`` of every point uses ``SeedSequence(seed, spawn_key=(d,))``.
     draw_block : int
         Draws per task.
+    warm_start : bool
+        Optimise the hub counts of each combination of the other levers as one task, in
+        ascending order, each starting from the previous count's hubs.
     source : str
         The study file (for messages).
     fingerprint : str
@@ -133,6 +138,7 @@ class Study:
     draw_block: int = 500
     description: str = ""
     source: str = "study"
+    warm_start: bool = False
     fingerprint: str = field(default="", compare=False)
 
     @property
@@ -234,6 +240,9 @@ def parse_study(
     draws = _whole(data, "draws", 0, 0, MAX_DRAWS, bad)
     seed = _whole(data, "seed", 0, 0, 2**63 - 1, bad)
     draw_block = _whole(data, "draw_block", 500, 1, MAX_DRAWS, bad)
+    warm_start = data.get("warm_start", False)
+    if not isinstance(warm_start, bool):
+        bad(f"must be true or false, got {warm_start!r}", "warm_start")
     scenario_ref = data.get("scenario")
     if not isinstance(scenario_ref, str) or not scenario_ref.strip():
         bad(
@@ -292,6 +301,7 @@ def parse_study(
         draw_block=draw_block,
         description=description,
         source=source,
+        warm_start=warm_start is True,
     )
     return replace(study, fingerprint=_fingerprint(study))
 
@@ -467,6 +477,7 @@ def _fingerprint(study: Study) -> str:
         "draws": study.draws,
         "seed": study.seed,
         "draw_block": study.draw_block,
+        "warm_start": study.warm_start,
     }
     return hashlib.sha256(
         json.dumps(content, sort_keys=True, default=str).encode()

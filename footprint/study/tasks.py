@@ -87,11 +87,14 @@ def point_costs(org: Organisation, job: PointJob) -> Any:
     )
 
 
-def solve_point(org: Organisation, costs: Any, job: PointJob) -> PointSolve:
+def solve_point(
+    org: Organisation, costs: Any, job: PointJob, warm_start: np.ndarray | None = None
+) -> PointSolve:
     """Plan and account one grid point, and its baseline.
 
     An infeasible point gives a row with ``feasible = False`` and the reasons in
-    ``message`` (the study goes on).
+    ``message`` (the study goes on). ``warm_start``: site indices the optimiser starts
+    from.
     """
     t0 = time.perf_counter()
     s = job.scenario
@@ -115,6 +118,7 @@ def solve_point(org: Organisation, costs: Any, job: PointJob) -> PointSolve:
                 keep_offices_whole=s.hubs.assignment == "offices_whole",
                 factors=fs,
                 costs=costs,
+                warm_start=warm_start,
             )
             fp = report.footprint
             solver = report.solver
@@ -174,3 +178,56 @@ def draw_block(solved: PointSolve, seed: int, start: int, stop: int) -> np.ndarr
     if solved.draws is None:
         return np.empty((0, 2))
     return draw_totals(solved.draws, seed, start, stop)
+
+
+def resized_hubs(org: Organisation, hub_ids: tuple[str, ...], k: int) -> np.ndarray:
+    """A warm start of ``k`` hubs from another point's hubs (site ids).
+
+    Too many: keep must-keep sites, then the largest by headcount. Too few: add the
+    largest other sites that can be hubs.
+    """
+    s = org.sites
+    index = {sid: j for j, sid in enumerate(s.site_id)}
+    sites = [index[h] for h in hub_ids if h in index]
+    if len(sites) >= k:
+        keep = sorted(sites, key=lambda j: (not s.must_keep[j], -s.headcount[j], j))
+        return np.array(keep[:k], dtype=np.int64)
+    have = set(sites)
+    extra = [
+        int(j)
+        for j in np.argsort(-s.headcount, kind="stable")
+        if int(j) not in have and s.can_be_hub[j]
+    ]
+    return np.array(sites + extra[: k - len(sites)], dtype=np.int64)
+
+
+def solve_chain(
+    org: Organisation, costs: Any, jobs: tuple[PointJob, ...], done_hubs: dict[int, str]
+) -> tuple[PointSolve, ...]:
+    """Solve points that differ only in their number of hubs, in ascending order, warm-started.
+
+    Each point starts from the previous point's hubs; a previous point already in the
+    results file (``done_hubs``: point index → its hub ids, space-separated) is not
+    solved again but still passes its hubs on. Returns the solves of the other points.
+    """
+    out = []
+    previous: tuple[str, ...] | None = None
+    for job in sorted(jobs, key=lambda j: j.scenario.hubs.count):
+        if job.index in done_hubs:
+            hubs = tuple(done_hubs[job.index].split())
+        else:
+            warm = (
+                resized_hubs(org, previous, job.scenario.hubs.count)
+                if previous
+                else None
+            )
+            solved = solve_point(org, costs, job, warm)
+            out.append(solved)
+            hubs = tuple(solved.row["hubs"].split())
+        previous = hubs or previous
+    return tuple(out)
+
+
+def chain_member(solves: tuple[PointSolve, ...], index: int) -> PointSolve:
+    """The solve of point ``index`` from a chain's solves."""
+    return next(s for s in solves if s.index == index)
