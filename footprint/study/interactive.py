@@ -36,6 +36,7 @@ def sweep_study(
     *,
     draws: int = 0,
     seed: int = 0,
+    warm_start: bool = False,
     engine: str = "dask",
     client: Any = None,
     scheduler: str | None = None,
@@ -53,6 +54,10 @@ def sweep_study(
         Numbers of hubs.
     draws, seed : int
         Monte Carlo draws per point (0: none) and their seed.
+    warm_start : bool
+        Solve the counts in one task, ascending, each from the previous count's hubs
+        (as ``sweep_hubs`` does; no parallelism between the counts). Default: one task
+        per count, in parallel.
     engine, client, scheduler, progress
         As :func:`footprint.study.run_study` (``progress(done, total, message)``).
 
@@ -60,7 +65,7 @@ def sweep_study(
     -------
     SweepResult
         Points by ascending hub count, with the front of (hubs, total t CO2e) and its knee,
-        like :func:`footprint.optimise.sweep.sweep_hubs` (no warm starts between points).
+        like :func:`footprint.optimise.sweep.sweep_hubs`.
     tuple of dict
         The study's rows (with ``total_p05``/``total_p95`` etc. when ``draws > 0``).
     """
@@ -73,6 +78,7 @@ def sweep_study(
         draws=draws,
         seed=seed,
         draw_block=max(1, min(500, draws or 1)),
+        warm_start=warm_start,
     )
     run = run_study(
         study,
