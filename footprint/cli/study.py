@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 from tqdm import tqdm
 
-from footprint.cli.common import EXIT_CANCELLED, fail, main, user_errors
+from footprint.cli.common import EXIT_CANCELLED, EXIT_INPUT, fail, main, user_errors
 
 
 @main.group()
@@ -65,7 +65,7 @@ def run(
     spec = load_study(study_file)
     results_format(out)
     if not out.parent.exists():
-        fail(f"the folder of --out does not exist: {out.parent}", 2)
+        fail(f"the folder of --out does not exist: {out.parent}", EXIT_INPUT)
     n = len(spec.points())
     bar = tqdm(
         total=n,
@@ -120,7 +120,7 @@ def report(results_file: Path, out: Path) -> None:
 
     fmt = out.suffix.lower().lstrip(".")
     if fmt not in REPORT_FORMATS:
-        fail(f"{out}: use a .pdf or .xlsx file for the report", 2)
+        fail(f"{out}: use a .pdf or .xlsx file for the report", EXIT_INPUT)
     data = study_report(read_results(results_file), fmt)
     write_atomically(data, out)
     click.echo(f"Study report written to {out}")
