@@ -4,7 +4,10 @@ Both engines run the same tasks (:mod:`footprint.study.tasks`) with the same
 arguments: one cost model per distinct policy (shared by the points that optimise
 under it), one solve per grid point and one task per block of Monte Carlo draws.
 Draw ``d`` always comes from ``SeedSequence(seed, spawn_key=(d,))``, so the results
-are the same bit for bit wherever they run.
+are the same bit for bit wherever they run, as long as the optimiser itself is
+deterministic: the heuristic without desk capacities stops after a fixed amount of
+work, but with desk capacities (HiGHS sub-problems) or the exact method a wall-clock
+limit that binds, e.g. on a loaded machine, can change a point's hubs.
 
 On Dask the organisation is scattered once to every worker (``broadcast=True``) and
 each cost model is computed once on the cluster and moved to the workers that need
