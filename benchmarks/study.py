@@ -124,8 +124,8 @@ def main() -> None:
             ]
             print(f"  columns that differ: {diff}; points with other hubs: {rows}")
             print(
-                "  (the capacitated heuristic's HiGHS sub-problems stop at wall-clock limits, so a loaded "
-                "machine can change a point's hubs; see --no-capacity)"
+                "  (a wall-clock limit bound: the time limit per point, or the capacitated heuristic's "
+                "HiGHS sub-problems' limits, on a loaded machine; raise --time-limit, or see --no-capacity)"
             )
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory of this process: {peak:,.0f} MiB (workers not included)")
