@@ -184,6 +184,7 @@ def test_multipliers_have_mean_one():
 
 
 # --- the serial engine ------------------------------------------------------------------
+@pytest.mark.slow
 def test_serial_study_agrees_with_run_scenario(tmp_path, toy_org):
     study = load_study(write_study(tmp_path))
     run = run_study(
@@ -286,6 +287,7 @@ def test_front_by_hand():
     assert knee is None
 
 
+@pytest.mark.slow
 def test_report_pdf_and_xlsx(tmp_path, toy_org):
     study = load_study(write_study(tmp_path))
     run_study(study, tmp_path / "r.parquet", engine="serial", organisation=toy_org)
@@ -317,6 +319,7 @@ DEMO_BASE = TOY_BASE.replace(
 )
 
 
+@pytest.mark.slow
 def test_cli_run_and_report(tmp_path):
     path = write_study(tmp_path, DEMO_STUDY, DEMO_BASE)
     runner = CliRunner()
@@ -419,6 +422,7 @@ WARM_STUDY = TOY_STUDY.replace(
 )
 
 
+@pytest.mark.slow
 def test_warm_started_chains_match_sweep_hubs_and_resume(
     tmp_path, toy_org, monkeypatch
 ):
