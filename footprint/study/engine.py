@@ -399,6 +399,7 @@ def _run_dask(
     else:
         where = f"Dask cluster at {client.scheduler.address}"
     futures: list[Any] = []
+    org_f = None
     try:
         org_f = client.scatter(org, broadcast=True, hash=False)
         costs_f: dict[tuple, Any] = {}
@@ -483,6 +484,8 @@ def _run_dask(
     finally:
         if futures:
             client.cancel([f for f in futures if not f.done()])
+        if org_f is not None:  # let go of the organisation before any worker goes away
+            client.cancel([org_f])
         if own:
             client.close()
             if cluster is not None:
