@@ -9,7 +9,7 @@ import importlib
 
 from footprint.cli.common import main
 
-for _module in ("run", "optimise", "data"):  # each registers its commands on `main`
+for _module in ("run", "optimise", "data", "study"):  # each registers its commands on `main`
     try:
         importlib.import_module(f"footprint.cli.{_module}")
     except ModuleNotFoundError as _e:  # a part of the product not installed in this checkout

@@ -1,0 +1,177 @@
+"""The study engine for the app: a hub-count sweep and a many-draw uncertainty, in memory.
+
+The Trade-off page can call these instead of :func:`footprint.optimise.sweep.sweep_hubs`
+and :func:`footprint.accounting.uncertainty.footprint_uncertainty`, so long sweeps and
+large Monte Carlos run on Dask workers (a long-lived local cluster, or the cluster at
+``DASK_SCHEDULER_ADDRESS``) rather than in the server's process. Both return the types
+the page already draws.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from footprint.accounting.result import CATEGORIES, Footprint
+from footprint.accounting.uncertainty import Interval, UncertaintyResult
+from footprint.inputs import Organisation
+from footprint.optimise.sweep import SweepPoint, SweepResult, knee_point, pareto_front
+from footprint.scenario.schema import Scenario
+from footprint.study.draws import draw_by_category, draw_input
+from footprint.study.engine import Progress, run_study
+from footprint.study.spec import HUBS, Study
+
+METHOD = (
+    "Monte Carlo, lognormal multipliers on each factor (by confidence tag) and on each category's activity "
+    "data, shared between scenario and baseline; draw d from SeedSequence(seed, spawn_key=(d,))"
+)
+
+
+def sweep_study(
+    org: Organisation,
+    scenario: Scenario,
+    counts: Sequence[int],
+    *,
+    draws: int = 0,
+    seed: int = 0,
+    warm_start: bool = False,
+    engine: str = "dask",
+    client: Any = None,
+    scheduler: str | None = None,
+    progress: Progress | None = None,
+) -> tuple[SweepResult, tuple[dict[str, Any], ...]]:
+    """Optimise ``scenario`` for each number of hubs in ``counts`` on the study engine.
+
+    Parameters
+    ----------
+    org : Organisation
+        The organisation the app holds (sent to each worker once).
+    scenario : Scenario
+        The page's scenario: its policy, assignment and optimiser settings.
+    counts : sequence of int
+        Numbers of hubs.
+    draws, seed : int
+        Monte Carlo draws per point (0: none) and their seed.
+    warm_start : bool
+        Solve the counts in one task, ascending, each from the previous count's hubs
+        (as ``sweep_hubs`` does; no parallelism between the counts). Default: one task
+        per count, in parallel.
+    engine, client, scheduler, progress
+        As :func:`footprint.study.run_study` (``progress(done, total, message)``).
+
+    Returns
+    -------
+    SweepResult
+        Points by ascending hub count, with the front of (hubs, total t CO2e) and its knee,
+        like :func:`footprint.optimise.sweep.sweep_hubs`.
+    tuple of dict
+        The study's rows (with ``total_p05``/``total_p95`` etc. when ``draws > 0``).
+    """
+    counts = tuple(sorted({int(k) for k in counts}))
+    study = Study(
+        name=f"{scenario.name}: hub sweep",
+        scenario_path=scenario.base_dir or scenario.resolve("."),
+        base=scenario,
+        levers=((HUBS, counts),),
+        draws=draws,
+        seed=seed,
+        draw_block=max(1, min(500, draws or 1)),
+        warm_start=warm_start,
+    )
+    run = run_study(
+        study,
+        None,
+        engine=engine,
+        client=client,
+        scheduler=scheduler,
+        organisation=org,
+        progress=progress,
+    )
+    lam = scenario.optimiser.commute_weight_kg_per_km
+    points = []
+    for r in run.rows:
+        ok = bool(r["feasible"])
+        points.append(
+            SweepPoint(
+                int(r[f"lever_{HUBS}"]),
+                lam,
+                r["total_tco2e"],
+                r["mean_commute_km"],
+                r["median_commute_km"],
+                r["staff_over_limit"],
+                r["floor_area_m2"],
+                r["linear_objective_tco2e"],
+                r["gap"],
+                r["status"],
+                r["solve_seconds"],
+                tuple(r["hubs"].split()) if ok else (),
+                ok,
+                r["message"],
+            )
+        )
+    ok = [k for k, p in enumerate(points) if p.feasible]
+    x = np.array([p.n_hubs for p in points], float)
+    y = np.array([p.total_tco2e for p in points], float)
+    front = (
+        np.array(ok, dtype=np.int64)[pareto_front(x[ok], y[ok])]
+        if ok
+        else np.array([], dtype=np.int64)
+    )
+    knee = knee_point(x, y, front) if front.size else None
+    result = SweepResult(
+        tuple(points),
+        tuple(int(i) for i in front),
+        knee,
+        run.seconds,
+        run.cancelled,
+        ("n_hubs", "total_tco2e"),
+    )
+    return result, run.rows
+
+
+def uncertainty_study(
+    footprint: Footprint,
+    baseline: Footprint | None = None,
+    *,
+    n_draws: int = 100_000,
+    seed: int = 0,
+    block: int = 10_000,
+    client: Any = None,
+) -> UncertaintyResult:
+    """Monte Carlo percentiles of a footprint (and its change) with many draws, in blocks.
+
+    With ``client`` (a :class:`distributed.Client`) the blocks run on its workers;
+    without, in this process. Draw ``d`` comes from ``SeedSequence(seed, spawn_key=(d,))``,
+    so the answer is the same either way and does not depend on ``block``.
+    """
+    inp = draw_input(footprint, baseline if baseline is not None else footprint)
+    ranges = [(a, min(a + block, n_draws)) for a in range(0, n_draws, block)]
+    if client is None:
+        parts = [draw_by_category(inp, seed, a, b) for a, b in ranges]
+    else:
+        inp_f = client.scatter(inp, broadcast=True, hash=False)
+        futures = [
+            client.submit(draw_by_category, inp_f, seed, a, b, pure=False, retries=3)
+            for a, b in ranges
+        ]
+        parts = client.gather(futures)
+    d = np.concatenate(parts)
+    totals = d.sum(axis=2)
+
+    def interval(x: np.ndarray) -> Interval:
+        p = np.percentile(x, [5, 50, 95])
+        return Interval(float(p[0]), float(p[1]), float(p[2]))
+
+    return UncertaintyResult(
+        total=interval(totals[:, 0]),
+        by_category={c: interval(d[:, 0, k]) for k, c in enumerate(CATEGORIES)},
+        change=None if baseline is None else interval(totals[:, 0] - totals[:, 1]),
+        n_draws=n_draws,
+        seed=seed,
+        method=METHOD,
+    )
+
+
+__all__ = ["sweep_study", "uncertainty_study"]
