@@ -36,6 +36,7 @@ from footprint.scenario import (
     scenario_to_toml,
 )
 from footprint.scenario.files import scenario_to_dict
+from footprint.scenario.flows import Flows, plan_flows
 from footprint.scenario.run import Progress, plan_for
 
 
@@ -67,6 +68,11 @@ def plan_policy_key(policy: Policy) -> str:
     """The policy values the plan depends on (circuity, commute limits)."""
     m = {k: v for k, v in policy.to_mapping().items() if k not in NON_PLAN_FIELDS}
     return json.dumps(m, sort_keys=True)
+
+
+def policy_from_key(text: str) -> Policy:
+    """The policy a :func:`policy_key` stands for."""
+    return Policy.from_mapping(json.loads(text))
 
 
 def hubs_key(hubs: HubChoice) -> str:
@@ -278,3 +284,16 @@ def summary_json(result: ScenarioResult) -> bytes:
 
 def hubs_dict(hubs: HubChoice) -> dict[str, Any]:
     return asdict(hubs)
+
+
+# --- who moves where ---------------------------------------------------------------
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _flows(key: str, hubs_json: str, plan_json: str, policy_json: str, base_policy_json: str) -> Flows:
+    s = Scenario(name="flows", hubs=_hubs_from_key(hubs_json), policy=policy_from_key(policy_json))
+    return plan_flows(organisation(key), scenario_footprint(key, s),
+                      baseline_footprint(key, policy_from_key(base_policy_json)))
+
+
+def flows(key: str, s: Scenario, base: Scenario) -> Flows:
+    """Staff moving office → hub under ``s``, one row per pair, largest first (see footprint.scenario.flows)."""
+    return _flows(key, hubs_key(s.hubs), plan_policy_key(s.policy), policy_key(s.policy), policy_key(base.policy))

@@ -128,7 +128,7 @@ st.subheader(f"Current scenario: {scenario.name}")
 st.caption(f"{plan.n_open} sites open · {plan.label}")
 charts.show_headline(fp, base_fp)
 with errors.guard("The map"):
-    show_map(org, plan, fp, key="consolidate_map")
+    show_map(key, scenario, base, key="consolidate_map")
 st.altair_chart(charts.totals_chart({"Baseline": base_fp.total_tco2e, scenario.name: fp.total_tco2e}),
                 width="stretch", alt="Total emissions, baseline against this scenario")
 if st.button("Save for comparison", icon=":material/bookmark_add:", key="c_save"):

@@ -37,7 +37,7 @@ with right:
 
 st.subheader("The estate")
 with errors.guard("The map"):
-    show_map(org, cached.plan(key, base), fp, key="overview_map")
+    show_map(key, base, base, key="overview_map")
 
 with st.expander("About the data", icon=":material/info:"):
     st.markdown(org.data_card or "No data card was supplied with this organisation.")
