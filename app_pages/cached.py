@@ -297,3 +297,56 @@ def _flows(key: str, hubs_json: str, plan_json: str, policy_json: str, base_poli
 def flows(key: str, s: Scenario, base: Scenario) -> Flows:
     """Staff moving office → hub under ``s``, one row per pair, largest first (see footprint.scenario.flows)."""
     return _flows(key, hubs_key(s.hubs), plan_policy_key(s.policy), policy_key(s.policy), policy_key(base.policy))
+
+
+# --- uncertainty -----------------------------------------------------------------------
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _uncertainty(key: str, hubs_json: str, plan_json: str, policy_json: str, base_policy_json: str) -> Any:
+    from footprint.accounting.uncertainty import footprint_uncertainty
+
+    s = Scenario(name="u", hubs=_hubs_from_key(hubs_json), policy=policy_from_key(policy_json))
+    fp = scenario_footprint(key, s)
+    base = baseline_footprint(key, policy_from_key(base_policy_json))
+    return footprint_uncertainty(fp, None if fp is base else base)
+
+
+def uncertainty(key: str, s: Scenario, base: Scenario) -> Any:
+    """Monte Carlo 90 % intervals of the total (and change) of ``s`` (see footprint.accounting.uncertainty)."""
+    return _uncertainty(key, hubs_key(s.hubs), plan_policy_key(s.policy), policy_key(s.policy),
+                        policy_key(base.policy))
+
+
+# --- quick re-optimisation (the Workshop's hub-count slider) ----------------------------
+#: Time limit of the Workshop's quick re-optimisation [s]: the heuristic, offices whole.
+QUICK_LIMIT_S = 0.5
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _quick_costs(key: str, policy_json: str) -> Any:
+    from footprint.optimise.costs import hub_costs
+
+    policy = policy_from_key(policy_json)
+    return hub_costs(organisation(key), policy, load_factor_set(policy.factor_set), keep_offices_whole=True)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _quick_hubs(key: str, policy_json: str, count: int) -> HubChoice:
+    from footprint.optimise.model import optimise_hubs
+    from footprint.scenario import OptimiserSettings
+
+    policy = policy_from_key(policy_json)
+    report = optimise_hubs(organisation(key), policy, count,
+                           OptimiserSettings(method="heuristic", time_limit_s=QUICK_LIMIT_S),
+                           keep_offices_whole=True, factors=load_factor_set(policy.factor_set),
+                           costs=_quick_costs(key, policy_json))
+    return HubChoice(selection="explicit", sites=report.footprint.open_site_ids, assignment="offices_whole",
+                     office_to_hub=tuple(sorted(report.office_to_hub().items())))
+
+
+def quick_hubs(key: str, policy: Policy, count: int) -> HubChoice:
+    """``count`` hubs chosen by the fast heuristic (offices move whole, desk capacity respected).
+
+    About a second on the demo once the costs for ``policy`` are built (cached); the
+    Consolidate page runs the full optimiser with its proven gap.
+    """
+    return _quick_hubs(key, policy_key(policy), int(count))

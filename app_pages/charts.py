@@ -154,31 +154,71 @@ def pareto_chart(df: pd.DataFrame, y: str = "mean_commute_km") -> alt.Chart:
 
 
 # --- headline numbers (st.metric) ----------------------------------------------------
+#: Width of a headline card [px]: cards wrap to the next row rather than clip their number
+#: (five in a row at 1920 px, three at 1280 px with the sidebar open).
+METRIC_WIDTH = 250
+
+
 def headline_values(fp: Footprint, base: Footprint) -> list[dict[str, Any]]:
     """The five workshop numbers with their deltas against the baseline (plain data)."""
     pct = 100.0 * (fp.total_kgco2e / base.total_kgco2e - 1.0) if base.total_kgco2e else 0.0
     c, cb = fp.commute, base.commute
     return [
-        {"label": "Total [t CO₂e/yr]", "value": f"{fp.total_tco2e:,.0f}",
-         "delta": f"{fp.total_tco2e - base.total_tco2e:+,.0f} t", "delta_color": "inverse"},
-        {"label": "Change vs baseline", "value": f"{pct:+.1f} %", "delta": None, "delta_color": "off"},
-        {"label": "Mean commute [km]", "value": f"{c.mean_km:.1f}",
-         "delta": f"{c.mean_km - cb.mean_km:+.1f} km", "delta_color": "inverse"},
-        {"label": "Floor area [m²]", "value": f"{fp.floor_area_m2:,.0f}",
-         "delta": f"{fp.floor_area_m2 - base.floor_area_m2:+,.0f} m²", "delta_color": "inverse"},
+        {"label": "Total, t CO₂e/yr", "value": f"{fp.total_tco2e:,.0f}",
+         "delta": f"{fp.total_tco2e - base.total_tco2e:+,.0f} t", "delta_color": "inverse",
+         "help": "Total emissions a year, all scopes [t CO₂e/yr]; the change against the baseline below"},
+        {"label": "Change vs baseline", "value": f"{pct:+.1f} %", "delta": None, "delta_color": "off",
+         "help": "Change of the total against the baseline [%]"},
+        {"label": "Mean commute, min", "value": f"{c.mean_min:.0f}",
+         "delta": f"{c.mean_min - cb.mean_min:+.0f} min · {c.mean_km:.1f} km", "delta_color": "inverse",
+         "help": "Mean one-way commute of staff who commute [min], and its distance [km]"},
+        {"label": "Floor area, m²", "value": f"{fp.floor_area_m2:,.0f}",
+         "delta": f"{fp.floor_area_m2 - base.floor_area_m2:+,.0f} m²", "delta_color": "inverse",
+         "help": "Floor area of the open sites [m²]"},
         {"label": f"Staff over {c.limit_label}", "value": f"{c.staff_over_limit:,.0f}",
-         "delta": f"{c.staff_over_limit - cb.staff_over_limit:+,.0f}", "delta_color": "inverse"},
+         "delta": f"{c.staff_over_limit - cb.staff_over_limit:+,.0f}", "delta_color": "inverse",
+         "help": f"Staff whose one-way commute is over {c.limit_label} [people]"},
     ]
 
 
-def show_headline(fp: Footprint, base: Footprint) -> None:
-    """Large bordered metrics in one row (they wrap on narrow screens)."""
+def metric_row(values: Sequence[dict[str, Any]]) -> None:
+    """Bordered metrics of a fixed width that wrap to a new row instead of clipping."""
     import streamlit as st
 
-    values = headline_values(fp, base)
-    cols = st.columns(len(values))
-    for col, v in zip(cols, values, strict=True):
-        col.metric(v["label"], v["value"], v["delta"], delta_color=v["delta_color"], border=True)
+    row = st.container(horizontal=True, gap="small")
+    for v in values:
+        row.metric(v["label"], v["value"], v.get("delta"), delta_color=v.get("delta_color", "normal"),
+                   help=v.get("help"), border=True, width=METRIC_WIDTH)
+
+
+def headline_sentence(fp: Footprint, base: Footprint, interval: Any = None) -> str:
+    """One sentence, as the PDF's executive summary: change, commutes, capacity (Markdown).
+
+    ``interval`` is the 90 % uncertainty interval of the total (``p05``/``p95`` [t CO₂e/yr]).
+    """
+    change = fp.total_tco2e - base.total_tco2e
+    pct = 100.0 * change / base.total_tco2e if base.total_tco2e else 0.0
+    unc = f" (90 % interval {interval.p05:,.0f}–{interval.p95:,.0f})" if interval is not None else ""
+    if abs(change) < 0.5:
+        parts = [f"**{fp.total_tco2e:,.0f} t CO₂e a year**{unc}, the same as the baseline"]
+    else:
+        parts = [f"**{pct:+.1f} % t CO₂e** ({base.total_tco2e:,.0f} → {fp.total_tco2e:,.0f} t a year{unc})"]
+    c, cb = fp.commute, base.commute
+    if c.staff_longer or c.staff_shorter:
+        parts.append(f"{c.staff_longer:,.0f} staff commute further, {c.staff_shorter:,.0f} less far; "
+                     f"mean one way {cb.mean_min:.0f} → {c.mean_min:.0f} min")
+    n_over = int(np.count_nonzero(fp.sites.over_capacity))
+    if n_over:
+        parts.append(f"{n_over} hub{'s' if n_over != 1 else ''} over capacity")
+    return "; ".join(parts) + "."
+
+
+def show_headline(fp: Footprint, base: Footprint, interval: Any = None) -> None:
+    """The one-sentence headline and the large bordered metrics (they wrap on narrow screens)."""
+    import streamlit as st
+
+    st.markdown(headline_sentence(fp, base, interval))
+    metric_row(headline_values(fp, base))
     over = over_capacity_sentence(fp.sites)
     if over:  # next to the numbers: an overfilled plan looks cheaper than a feasible one
         st.warning(f"**This plan is not feasible as it stands:** {over}. Its building emissions count only the "

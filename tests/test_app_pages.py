@@ -83,7 +83,7 @@ def test_overview_shows_the_baseline_footprint(org, base_policy):
     at = app()
     fp = account(org, base_policy, current_plan(org))
     assert metric(at, "Total") == t(fp.total_kgco2e)
-    assert metric(at, "Mean commute") == f"{fp.commute.mean_km:.1f}"
+    assert metric(at, "Mean commute") == f"{fp.commute.mean_min:.0f}"
     assert metric(at, "Offices") == f"{int(org.sites.is_office.sum()):,}"
     assert len(at.get("deck_gl_json_chart")) == 1, "one map"
 
@@ -360,3 +360,32 @@ def test_problems_frame_columns():
     df = __import__("app_pages.errors", fromlist=["problems_frame"]).problems_frame(
         InputError([Problem("bad", "f.csv", 2, "x")]).problems)
     assert df.to_dict("records") == [{"file": "f.csv", "row": 2, "field": "x", "message": "bad"}]
+
+
+# --- issue 12: headline, hub-count slider, names ------------------------------------
+def test_workshop_hub_slider_reoptimises_and_the_name_follows(org):
+    at = app("workshop")
+    at.slider(key=state.widget_key("hubs")).set_value(12).run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    s = at.session_state.scenario
+    assert s.hubs.selection == "explicit" and len(s.hubs.sites) == 12 and s.hubs.assignment == "offices_whole"
+    assert s.name == f"12 hubs, 3 office days, {s.policy.video_share:.0%} video".replace("%", " %")
+    assert at.text_input(key=state.widget_key("name")).value == s.name
+    fp = account(org, s.policy, cached.plan(state.DEMO, s))
+    assert metric(at, "Total") == f"{fp.total_tco2e:,.0f}"
+    # a typed name stays when a lever moves
+    at.text_input(key=state.widget_key("name")).input("My plan").run()
+    at.slider(key=state.widget_key("video_share")).set_value(60.0).run()
+    assert at.session_state.scenario.name == "My plan"
+
+
+def test_headline_sentence_says_change_commute_and_interval(org, hubs30):
+    at = app("workshop")
+    s, plan = hubs30
+    base = load_scenario(ROOT / "scenarios" / "baseline.toml")
+    fp, bfp = account(org, s.policy, plan), account(org, base.policy, current_plan(org))
+    pct = 100 * (fp.total_kgco2e / bfp.total_kgco2e - 1)
+    sentence = next(m.value for m in at.markdown if "t CO₂e" in m.value and "90 % interval" in m.value)
+    assert sentence.startswith(f"**{pct:+.1f} % t CO₂e** ({bfp.total_tco2e:,.0f} → {fp.total_tco2e:,.0f} t a year")
+    assert f"{fp.commute.staff_longer:,.0f} staff commute further" in sentence
+    assert f"{bfp.commute.mean_min:.0f} → {fp.commute.mean_min:.0f} min" in sentence
