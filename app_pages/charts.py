@@ -105,7 +105,8 @@ def totals_chart(totals: dict[str, float]) -> alt.Chart:
     df = pd.DataFrame({"scenario": list(totals), "tco2e": list(totals.values())})
     names = list(totals)
     bars = alt.Chart(df).mark_bar().encode(
-        x=alt.X("tco2e:Q", title="Total emissions [t CO₂e/yr]", axis=alt.Axis(format=",.0f")),
+        x=alt.X("tco2e:Q", title="Total emissions [t CO₂e/yr]", axis=alt.Axis(format=",.0f"),
+                scale=alt.Scale(domain=[0, 1.25 * max(max(totals.values(), default=0.0), 1.0)], nice=False)),
         y=alt.Y("scenario:N", sort=names, title=None),
         color=_colour("scenario", names, None).legend(None),
         tooltip=[alt.Tooltip("scenario:N"), alt.Tooltip("tco2e:Q", title="t CO₂e/yr", format=",.0f")],
@@ -121,42 +122,63 @@ PARETO_Y = {
 }
 
 
-def pareto_frame(points: Sequence[Any], knee_index: int | None) -> pd.DataFrame:
+def pareto_frame(points: Sequence[Any], front: Sequence[int], knee: int | None) -> pd.DataFrame:
+    """One row per sweep point: values, whether it is on the front, whether it is the knee."""
+    on_front = set(front)
     rows = [
         {"n_hubs": int(p.n_hubs), "total_tco2e": float(p.total_tco2e), "mean_commute_km": float(p.mean_commute_km),
-         "staff_over_60_min": float(p.staff_over_60_min), "gap": float(p.gap) if p.gap is not None else np.nan,
-         "knee": i == knee_index}
+         "staff_over_60_min": float(p.staff_over_60_min), "front": i in on_front, "knee": i == knee,
+         "label": f"{int(p.n_hubs)}"}
         for i, p in enumerate(points)
     ]
     return pd.DataFrame(rows)
 
 
 def pareto_chart(df: pd.DataFrame, y: str = "mean_commute_km") -> alt.Chart:
-    """Total emissions vs. a commute burden, one point per hub count; the knee marked."""
+    """Total emissions vs. a commute burden: every point, the front joined and labelled, the knee marked."""
     base = alt.Chart(df).encode(
         x=alt.X("total_tco2e:Q", title="Total emissions [t CO₂e/yr]", scale=alt.Scale(zero=False),
                 axis=alt.Axis(format=",.0f")),
         y=alt.Y(f"{y}:Q", title=PARETO_Y[y], scale=alt.Scale(zero=False)),
         tooltip=[alt.Tooltip("n_hubs:Q", title="hubs"), alt.Tooltip("total_tco2e:Q", title="t CO₂e/yr", format=",.0f"),
                  alt.Tooltip("mean_commute_km:Q", title="mean commute km", format=".1f"),
-                 alt.Tooltip("staff_over_60_min:Q", title="staff > 60 min", format=",.0f"),
-                 alt.Tooltip("gap:Q", title="optimality gap", format=".2%")],
+                 alt.Tooltip("staff_over_60_min:Q", title="staff > 60 min", format=",.0f")],
     )
-    line = base.mark_line(color=PALETTE[0], strokeWidth=2, point=alt.OverlayMarkDef(size=90, color=PALETTE[0]))
-    labels = base.mark_text(dy=-14, fontSize=FONT - 2, color="#333333").encode(text="n_hubs:Q")
-    knee = base.transform_filter(alt.datum.knee).mark_point(
-        shape="diamond", size=500, filled=True, color=PALETTE[5])
+    others = base.transform_filter(~alt.datum.front).mark_point(size=70, color="#999999", filled=True)
+    front = base.transform_filter(alt.datum.front)
+    line = front.mark_line(color=PALETTE[0], strokeWidth=2, point=alt.OverlayMarkDef(size=90, color=PALETTE[0]))
+    # labels only on the front, to the right of the point (the grey points' counts are in the tooltip/table)
+    labels = front.transform_filter(~alt.datum.knee).mark_text(dx=9, dy=-9, align="left", fontSize=FONT - 2,
+                                                               color="#333333").encode(text="label:N")
+    knee = base.transform_filter(alt.datum.knee).mark_point(shape="diamond", size=500, filled=True, color=PALETTE[5])
     knee_label = base.transform_filter(alt.datum.knee).mark_text(
         dx=14, dy=14, align="left", fontSize=FONT, fontWeight="bold", color=PALETTE[5]).encode(
-        text=alt.Text("n_hubs:Q", format="d"))
-    return _style(alt.layer(line, labels, knee, knee_label).properties(
-        title="Each point is a number of hubs; the diamond marks the knee"), height=460)
+        text=alt.Text("label:N"))
+    return _style(alt.layer(others, line, labels, knee, knee_label).properties(
+        title="Hubs per point; the Pareto front in blue, the knee as a diamond, other points grey"), height=460)
+
+
+def sweep_table(points: Sequence[Any], front: Sequence[int], knee: int | None) -> pd.DataFrame:
+    """The sweep as a table with readable headers and units (gap in %, blank when not proven)."""
+    on_front = set(front)
+    return pd.DataFrame({
+        "Hubs": [int(p.n_hubs) for p in points],
+        "Total [t CO₂e/yr]": [round(float(p.total_tco2e)) for p in points],
+        "Mean commute [km]": [round(float(p.mean_commute_km), 1) for p in points],
+        "Staff over 60 min": [round(float(p.staff_over_60_min)) for p in points],
+        "Floor area [m²]": [round(float(p.floor_area_m2)) for p in points],
+        "On the front": ["knee" if i == knee else "yes" if i in on_front else "no" for i in range(len(points))],
+        "Proven gap [%]": [round(100.0 * float(p.gap), 2) if p.gap is not None and np.isfinite(p.gap) else None
+                           for p in points],
+        "Time [s]": [round(float(p.seconds), 1) for p in points],
+        "Status": [p.status if p.feasible else f"{p.status}: {p.message}" for p in points],
+    })
 
 
 # --- headline numbers (st.metric) ----------------------------------------------------
 #: Width of a headline card [px]: cards wrap to the next row rather than clip their number
 #: (five in a row at 1920 px, three at 1280 px with the sidebar open).
-METRIC_WIDTH = 250
+METRIC_WIDTH = 236
 
 
 def headline_values(fp: Footprint, base: Footprint) -> list[dict[str, Any]]:

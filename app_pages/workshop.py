@@ -60,7 +60,7 @@ with st.container(border=True):
                                                  help="Radiative forcing: include the non-CO₂ effects of flying "
                                                       "(DESNZ recommends it)")
     k = state.seed_widget("include_homeworking", scenario.policy.include_homeworking)
-    values["include_homeworking"] = cols[2].toggle("Homeworking emissions", key=k,
+    values["include_homeworking"] = cols[2].toggle("Homeworking", key=k,
                                                    help="Count the energy of working from home (GHG Protocol "
                                                         "cat. 7, optional)")
     k = state.seed_widget("name", scenario.name)

@@ -222,8 +222,15 @@ def test_tradeoff_sweep_or_not_yet():
     result = at.session_state.sweep["result"]
     assert [p.n_hubs for p in result.points] == [5, 10, 15]
     assert at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")
-    front, _ = result.front("total_tco2e", "mean_commute_km")
-    assert any(c.value.startswith(f"Emissions against mean commute: {len(front)} of 3 points") for c in at.caption)
+    front, knee = result.front("total_tco2e", "mean_commute_km")
+    table = at.dataframe[0].value
+    assert table["Hubs"].tolist() == [5, 10, 15]
+    assert (table["On the front"] != "no").sum() == len(front), "the table marks the same front the box describes"
+    boxes = [b.value for b in (*at.success, *at.info)]
+    if knee is not None:
+        assert any(f"**{result.points[knee].n_hubs} hubs**" in b for b in boxes)
+    else:
+        assert any(b.startswith(("**No trade-off", "**A trade-off between")) for b in boxes)
 
 
 # --- compare -----------------------------------------------------------------------
@@ -389,3 +396,48 @@ def test_headline_sentence_says_change_commute_and_interval(org, hubs30):
     assert sentence.startswith(f"**{pct:+.1f} % t CO₂e** ({bfp.total_tco2e:,.0f} → {fp.total_tco2e:,.0f} t a year")
     assert f"{fp.commute.staff_longer:,.0f} staff commute further" in sentence
     assert f"{bfp.commute.mean_min:.0f} → {fp.commute.mean_min:.0f} min" in sentence
+
+
+def _point(n: int, t: float, km: float, over60: float, gap: float | None = None):
+    from footprint.optimise.sweep import SweepPoint
+
+    return SweepPoint(n_hubs=n, commute_weight_kg_per_km=0.0, total_tco2e=t, mean_commute_km=km,
+                      median_commute_km=km, staff_over_60_min=over60, floor_area_m2=1000.0 * n,
+                      linear_objective_tco2e=t, gap=gap, status="feasible", seconds=1.0, hub_ids=())
+
+
+def _tradeoff_with(points) -> AppTest:
+    from footprint.optimise.sweep import SweepResult
+
+    at = app("tradeoff")
+    result = SweepResult(points=tuple(points), pareto=(), knee_index=None, seconds=1.0)
+    at.session_state.sweep = {"result": result, "org_key": state.DEMO, "policy": at.session_state.scenario.policy}
+    return at.run()
+
+
+def test_tradeoff_says_plainly_when_there_is_no_tradeoff():
+    # more hubs: lower emissions AND shorter commutes, so the last point dominates all
+    at = _tradeoff_with([_point(5, 120_000, 40.0, 9000), _point(10, 100_000, 30.0, 7000),
+                         _point(20, 90_000, 25.0, 5000)])
+    assert not at.exception and not at.error
+    box = at.info[0].value
+    assert box.startswith("**No trade-off in this sweep:** 20 hubs has both the lowest emissions (90,000 t CO₂e/yr")
+    assert "25.0 km" in box
+    assert not at.success, "no knee is claimed"
+    table = at.dataframe[0].value
+    assert list(table.columns[:3]) == ["Hubs", "Total [t CO₂e/yr]", "Mean commute [km]"]
+    assert table["On the front"].tolist() == ["no", "no", "yes"]
+    assert table["Proven gap [%]"].isna().all(), "no gap proven: blank, not 'None'"
+
+
+def test_tradeoff_names_the_knee_of_the_same_front_it_draws():
+    # fewer hubs: lower emissions but longer commutes; the knee at 10 hubs
+    at = _tradeoff_with([_point(5, 80_000, 60.0, 9000, 0.001), _point(10, 82_000, 30.0, 6000, 0.002),
+                         _point(20, 90_000, 26.0, 5000), _point(40, 100_000, 24.0, 4000)])
+    assert not at.exception and not at.error
+    box = at.success[0].value
+    assert box.startswith("**Trade-off:** lower emissions cost a longer mean commute across 4 of 4 points.")
+    assert "**10 hubs**: 82,000 t CO₂e/yr" in box and "30.0 km" in box
+    table = at.dataframe[0].value
+    assert table["On the front"].tolist() == ["yes", "knee", "yes", "yes"]
+    assert table["Proven gap [%]"].tolist()[:2] == [0.1, 0.2]
