@@ -36,7 +36,7 @@ from footprint.scenario import (
     scenario_to_toml,
 )
 from footprint.scenario.files import scenario_to_dict
-from footprint.scenario.flows import Flows, plan_flows
+from footprint.scenario.flows import CommuteTimes, Flows, commute_times, plan_flows
 from footprint.scenario.run import Progress, plan_for
 
 
@@ -350,3 +350,8 @@ def quick_hubs(key: str, policy: Policy, count: int) -> HubChoice:
     Consolidate page runs the full optimiser with its proven gap.
     """
     return _quick_hubs(key, policy_key(policy), int(count))
+
+
+def commute_time_changes(key: str, s: Scenario, base: Scenario) -> CommuteTimes:
+    """Who gains and loses commute minutes under ``s`` (see footprint.scenario.flows.commute_times)."""
+    return commute_times(scenario_footprint(key, s), baseline_footprint(key, base.policy))

@@ -11,12 +11,11 @@ import pandas as pd
 
 from footprint.accounting import CATEGORIES, Footprint
 from footprint.accounting.result import over_capacity_sentence
+from footprint.reports.tables import DISTANCE_BANDS_KM
 
 #: Okabe & Ito (2008) colour-blind-safe palette.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
 FONT = 15
-COMMUTE_BIN_KM = 5.0
-COMMUTE_MAX_KM = 100.0
 
 SHORT_CATEGORY = {
     "Scope 1: heating fuel": "Heating fuel (S1)",
@@ -70,34 +69,43 @@ def category_chart(footprints: dict[str, Footprint]) -> alt.Chart:
 
 
 def commute_frame(footprints: dict[str, Footprint]) -> pd.DataFrame:
-    """Staff per 5 km band of one-way commute (remote workers excluded)."""
-    edges = np.arange(0.0, COMMUTE_MAX_KM + COMMUTE_BIN_KM, COMMUTE_BIN_KM)
-    edges = np.append(edges, np.inf)
+    """Staff per one-way commute distance band (the PDF report's bands; remote workers apart)."""
+    edges = np.asarray(DISTANCE_BANDS_KM, dtype=float)
+    labels = [f"{lo:g}+" if not np.isfinite(hi) else f"{lo:g}–{hi:g}" for lo, hi in zip(edges[:-1], edges[1:],
+                                                                                            strict=True)]
     rows = []
     for name, fp in footprints.items():
         g = fp.groups
         commuting = g.site >= 0
-        counts, _ = np.histogram(np.minimum(g.distance_km[commuting], COMMUTE_MAX_KM + 0.5 * COMMUTE_BIN_KM),
-                                 bins=edges, weights=g.count[commuting])
-        for lo, c in zip(edges[:-1], counts, strict=True):
-            rows.append({"scenario": name, "km": lo + COMMUTE_BIN_KM / 2, "staff": float(c)})
+        counts, _ = np.histogram(g.distance_km[commuting], bins=edges, weights=g.count[commuting])
+        for k, (label, c) in enumerate(zip(labels, counts, strict=True)):
+            rows.append({"scenario": name, "band": label, "order": k, "staff": float(c)})
     return pd.DataFrame(rows)
 
 
 def commute_chart(footprints: dict[str, Footprint]) -> alt.Chart:
-    """Distribution of one-way commute distance (staff per 5 km band), one line per scenario."""
+    """Staff by one-way commute distance band, grouped bars per scenario (the PDF's bands)."""
     df = commute_frame(footprints)
     names = list(footprints)
-    chart = alt.Chart(df).mark_line(point=True, strokeWidth=3, interpolate="monotone").encode(
-        x=alt.X("km:Q", title=f"One-way commute [km] (last band: ≥ {COMMUTE_MAX_KM:.0f} km)",
-                scale=alt.Scale(domain=[0, COMMUTE_MAX_KM + COMMUTE_BIN_KM])),
-        y=alt.Y("staff:Q", title=f"Staff per {COMMUTE_BIN_KM:.0f} km band [people]", axis=alt.Axis(format=",.0f")),
+    bands = list(dict.fromkeys(df["band"]))
+    chart = alt.Chart(df).mark_bar().encode(
+        x=alt.X("band:N", sort=bands, title="One-way commute [km]", axis=alt.Axis(labelAngle=0)),
+        xOffset=alt.XOffset("scenario:N", sort=names),
+        y=alt.Y("staff:Q", title="Staff [people]", axis=alt.Axis(format=",.0f")),
         color=_colour("scenario", names, "Scenario"),
-        strokeDash=alt.StrokeDash("scenario:N", sort=names, legend=None),
-        tooltip=[alt.Tooltip("scenario:N"), alt.Tooltip("km:Q", title="km (band centre)"),
+        tooltip=[alt.Tooltip("scenario:N"), alt.Tooltip("band:N", title="km"),
                  alt.Tooltip("staff:Q", title="staff", format=",.0f")],
     )
     return _style(chart)
+
+
+def commute_time_sentence(t: Any) -> str:
+    """Commute as people feel it, from :class:`footprint.scenario.flows.CommuteTimes` (Markdown)."""
+    return (f"Mean one way **{t.mean_min_before:.0f} → {t.mean_min_after:.0f} min**. "
+            f"**{t.staff_losing:,.0f} staff** lose time (on average {t.minutes_lost:.0f} min more each way), "
+            f"**{t.staff_gaining:,.0f}** gain time ({t.minutes_gained:.0f} min less). "
+            f"Over 60 min one way: {t.over_60_before:,.0f} → **{t.over_60_after:,.0f}** staff; "
+            f"over 90 min: {t.over_90_before:,.0f} → **{t.over_90_after:,.0f}**.")
 
 
 def totals_chart(totals: dict[str, float]) -> alt.Chart:

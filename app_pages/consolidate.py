@@ -130,6 +130,7 @@ st.caption(f"{plan.n_open} sites open · {plan.label}")
 charts.show_headline(fp, base_fp, cached.uncertainty(key, scenario, base).total)
 with errors.guard("The map"):
     show_map(key, scenario, base, key="consolidate_map")
+st.markdown(charts.commute_time_sentence(cached.commute_time_changes(key, scenario, base)))
 st.altair_chart(charts.totals_chart({"Baseline": base_fp.total_tco2e, scenario.name: fp.total_tco2e}),
                 width="stretch", alt="Total emissions, baseline against this scenario")
 if st.button("Save for comparison", icon=":material/bookmark_add:", key="c_save"):

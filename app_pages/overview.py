@@ -40,9 +40,10 @@ with left:
 with right:
     st.subheader("How far staff commute")
     st.altair_chart(charts.commute_chart({"Today": fp}), width="stretch",
-                    alt="Distribution of one-way commute distances today, staff per 5 km band")
-    st.caption(f"Median {fp.commute.median_km:.1f} km, 90th percentile {fp.commute.p90_km:.1f} km, "
-               f"{fp.commute.staff_over_limit:,.0f} staff over {fp.commute.limit_label} one-way.")
+                    alt="Staff by one-way commute distance band today")
+    st.caption(f"One way: median {fp.commute.median_km:.1f} km and {fp.commute.median_min:.0f} min, 90th "
+               f"percentile {fp.commute.p90_km:.1f} km and {fp.commute.p90_min:.0f} min; "
+               f"{fp.commute.staff_over_limit:,.0f} staff over {fp.commute.limit_label}.")
 
 st.subheader("The estate")
 with errors.guard("The map"):

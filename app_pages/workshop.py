@@ -118,6 +118,12 @@ with right:
     st.subheader("Totals")
     st.altair_chart(charts.totals_chart({"Baseline": base_fp.total_tco2e, scenario.name: fp.total_tco2e}),
                     width="stretch", alt="Total emissions, baseline against this scenario")
+
+st.subheader("Commute as people feel it")
+st.markdown(charts.commute_time_sentence(cached.commute_time_changes(key, scenario, base)))
+st.altair_chart(charts.commute_chart({"Baseline": base_fp, scenario.name: fp}), width="stretch",
+                alt="Staff by one-way commute distance band, baseline against this scenario")
+with right:
     notes = list(fp.notes)
     if notes:
         with st.expander(f"Notes ({len(notes)})", icon=":material/warning:"):

@@ -25,7 +25,7 @@ import numpy as np
 from footprint.accounting import Footprint
 from footprint.inputs import Organisation
 
-__all__ = ["Flows", "office_flows", "plan_flows"]
+__all__ = ["CommuteTimes", "Flows", "commute_times", "office_flows", "plan_flows"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -118,3 +118,63 @@ def plan_flows(org: Organisation, footprint: Footprint, baseline: Footprint) -> 
     """
     g, b = footprint.groups, baseline.groups
     return office_flows(org.group_site, g.site, g.count, b.minutes, g.minutes)
+
+
+@dataclass(frozen=True)
+class CommuteTimes:
+    """One-way commute times as people feel them, today and under a plan.
+
+    Staff who commute in either case are counted; "gain" means a shorter commute.
+    Times [min], staff [people].
+    """
+
+    mean_min_before: float
+    mean_min_after: float
+    staff_gaining: float
+    staff_losing: float
+    minutes_gained: float
+    minutes_lost: float
+    over_60_before: float
+    over_60_after: float
+    over_90_before: float
+    over_90_after: float
+
+
+def commute_times(footprint: Footprint, baseline: Footprint, *, same_within_min: float = 1.0) -> CommuteTimes:
+    """Who gains and who loses commute minutes, and staff over 60 and 90 minutes one way.
+
+    Parameters
+    ----------
+    footprint, baseline : Footprint
+        The scenario and today's estate (same organisation, same staff groups).
+    same_within_min : float
+        Changes smaller than this count as neither gain nor loss [min].
+
+    Returns
+    -------
+    CommuteTimes
+        ``minutes_gained``/``minutes_lost`` are the staff-weighted means of the
+        change among those who gain / lose [min per person, positive].
+    """
+    g, b = footprint.groups, baseline.groups
+    w = np.asarray(g.count, dtype=np.float64)
+    after, before = np.asarray(g.minutes, dtype=np.float64), np.asarray(b.minutes, dtype=np.float64)
+    on_after, on_before = np.asarray(g.site) >= 0, np.asarray(b.site) >= 0
+    both = on_after & on_before
+    change = after - before
+    gain = both & (change <= -same_within_min)
+    lose = both & (change >= same_within_min)
+
+    def mean(values: np.ndarray, sel: np.ndarray) -> float:
+        total = float(w[sel].sum())
+        return float((w[sel] * values[sel]).sum() / total) if total > 0 else 0.0
+
+    return CommuteTimes(
+        mean_min_before=mean(before, on_before), mean_min_after=mean(after, on_after),
+        staff_gaining=float(w[gain].sum()), staff_losing=float(w[lose].sum()),
+        minutes_gained=-mean(change, gain), minutes_lost=mean(change, lose),
+        over_60_before=float(w[on_before & (before > 60.0)].sum()),
+        over_60_after=float(w[on_after & (after > 60.0)].sum()),
+        over_90_before=float(w[on_before & (before > 90.0)].sum()),
+        over_90_after=float(w[on_after & (after > 90.0)].sum()),
+    )
