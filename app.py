@@ -38,7 +38,8 @@ if st.session_state.get("url_problems"):
     with st.expander("The shared link had problems; defaults were used where needed", icon=":material/link_off:"):
         st.dataframe(errors.problems_frame(st.session_state.url_problems), hide_index=True)
 
-with errors.guard("This page"):
+# a spinner appears after 0.5 s of work (Streamlit's own delay) and goes when the page is drawn
+with errors.guard("This page"), st.spinner("Working…", show_time=True):
     page.run()
 
 with st.sidebar:  # after the page, so it shows what the page just changed

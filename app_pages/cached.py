@@ -318,7 +318,7 @@ def uncertainty(key: str, s: Scenario, base: Scenario) -> Any:
 
 # --- quick re-optimisation (the Workshop's hub-count slider) ----------------------------
 #: Time limit of the Workshop's quick re-optimisation [s]: the heuristic, offices whole.
-QUICK_LIMIT_S = 0.5
+QUICK_LIMIT_S = 0.35
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)

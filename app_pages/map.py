@@ -179,7 +179,7 @@ def show_map(org_key: str, s: Scenario, base: Scenario, *, key: str) -> None:
         st.caption(f":blue[●] open site (area ∝ staff), the {min(n_hubs, MAX_LABELS)} largest named. {attribution}")
         return
     shown = len(flows) if n_lines is None else min(n_lines, len(flows))
-    left, right = st.columns([3, 2])
+    left, right = st.columns([5, 4])
     with left:
         st.pydeck_chart(deck, height=560, key=key,
                         alt=f"Map of {n_hubs} hubs (blue, sized by staff), closed offices (orange-red) and the "
@@ -193,11 +193,11 @@ def show_map(org_key: str, s: Scenario, base: Scenario, *, key: str) -> None:
         st.markdown("**Who moves where**")
         st.dataframe(flows_table(org_key, flows), hide_index=True, width="stretch", height=520,
                      column_config={
-                         "From office": st.column_config.TextColumn("From office", width="small"),
-                         "To hub": st.column_config.TextColumn("To hub", width="small"),
+                         "From office": st.column_config.TextColumn("From", help="Today's office"),
+                         "To hub": st.column_config.TextColumn("To hub"),
                          "Staff": st.column_config.NumberColumn("Staff", format="%,.0f", help="people moving", width="small"),
                          "Added min": st.column_config.NumberColumn(
-                             "Added min", format="%+.0f", width="small",
+                             "± min", format="%+.0f", width="small",
                              help="Change of the one-way commute time per person [min], staff-weighted mean")})
 
 
