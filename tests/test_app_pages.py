@@ -441,3 +441,20 @@ def test_tradeoff_names_the_knee_of_the_same_front_it_draws():
     table = at.dataframe[0].value
     assert table["On the front"].tolist() == ["yes", "knee", "yes", "yes"]
     assert table["Proven gap [%]"].tolist()[:2] == [0.1, 0.2]
+
+
+def test_compare_draws_the_baseline_once_and_no_arrow_on_no_change(org):
+    at = app("compare")
+    at.multiselect(key="cmp_files").set_value(["baseline.toml", "hubs-30.toml"]).run()
+    at.button(key="cmp_add_files").click().run()
+    assert not at.exception and not at.error
+    base = load_scenario(ROOT / "scenarios" / "baseline.toml")
+    labels = [m.label for m in at.metric]
+    assert labels == [base.name, "30 hubs"], "the saved baseline takes the baseline's place"
+    assert at.metric[0].delta in (None, "")
+    r = run_scenario(load_scenario(ROOT / "scenarios" / "hubs-30.toml"), baseline=base, organisation=org)
+    assert at.metric[1].delta == f"{r.footprint.total_tco2e - r.baseline.total_tco2e:+,.0f} t vs baseline"
+    for s in at.session_state.saved:  # descriptions end on a whole word
+        shown = next(m.value for m in at.markdown if m.value.startswith("**") and s.name in m.value)
+        if len(s.description) > 160:
+            assert shown.endswith(" …") and shown[:-2].split()[-1] in s.description.split()
