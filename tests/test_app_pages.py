@@ -327,7 +327,7 @@ def test_data_upload_with_bad_rows_changes_nothing():
     assert not at.exception
     assert at.session_state.org_key == state.DEMO
     problems = at.dataframe[0].value
-    assert (problems.iloc[0]["row"], problems.iloc[0]["field"]) == (2, "lat")
+    assert (problems.iloc[0]["row"], problems.iloc[0]["field"]) == ("2", "lat")
 
 
 # --- errors --------------------------------------------------------------------------
@@ -353,7 +353,7 @@ def test_input_errors_show_a_problem_table():
     assert not at.exception
     assert at.error
     row = at.dataframe[0].value.iloc[0]
-    assert (row["file"], row["row"], row["field"]) == ("offices.csv", 3, "lat")
+    assert (row["file"], row["row"], row["field"]) == ("offices.csv", "3", "lat")
 
 
 def test_unexpected_errors_are_friendly():
