@@ -130,16 +130,31 @@ PARETO_Y = {
 }
 
 
-def pareto_frame(points: Sequence[Any], front: Sequence[int], knee: int | None) -> pd.DataFrame:
-    """One row per sweep point: values, whether it is on the front, whether it is the knee."""
+def pareto_frame(points: Sequence[Any], front: Sequence[int], knee: int | None,
+                 y: str = "mean_commute_km", min_gap: float = 0.06) -> pd.DataFrame:
+    """One row per sweep point: values, on the front, the knee, and a label where it does not crowd another.
+
+    Labels (the hub count) are kept greedily, the knee and the front first, when no kept
+    label is closer than ``min_gap`` of the chart's width/height (normalised axes).
+    """
     on_front = set(front)
-    rows = [
+    df = pd.DataFrame([
         {"n_hubs": int(p.n_hubs), "total_tco2e": float(p.total_tco2e), "mean_commute_km": float(p.mean_commute_km),
-         "staff_over_60_min": float(p.staff_over_60_min), "front": i in on_front, "knee": i == knee,
-         "label": f"{int(p.n_hubs)}"}
+         "staff_over_60_min": float(p.staff_over_60_min), "front": i in on_front, "knee": i == knee}
         for i, p in enumerate(points)
-    ]
-    return pd.DataFrame(rows)
+    ])
+    if df.empty:
+        return df.assign(label=pd.Series(dtype=str))
+    span = lambda v: (v - v.min()) / ((v.max() - v.min()) or 1.0)  # noqa: E731
+    nx, ny = span(df["total_tco2e"].to_numpy()), span(df[y].to_numpy())
+    order = sorted(range(len(df)), key=lambda i: (not df.knee[i], not df.front[i], i))
+    kept: list[int] = []
+    for i in order:
+        if all(max(abs(nx[i] - nx[j]), abs(ny[i] - ny[j])) >= min_gap for j in kept):
+            kept.append(i)
+    df["label"] = ["" if i not in kept or df.knee[i] else str(df.n_hubs[i]) for i in range(len(df))]
+    df["knee_label"] = [f"{df.n_hubs[i]} hubs (knee)" if df.knee[i] else "" for i in range(len(df))]
+    return df
 
 
 def pareto_chart(df: pd.DataFrame, y: str = "mean_commute_km") -> alt.Chart:
@@ -156,14 +171,13 @@ def pareto_chart(df: pd.DataFrame, y: str = "mean_commute_km") -> alt.Chart:
     front = base.transform_filter(alt.datum.front)
     line = front.mark_line(color=PALETTE[0], strokeWidth=2, point=alt.OverlayMarkDef(size=90, color=PALETTE[0]))
     # labels only on the front, to the right of the point (the grey points' counts are in the tooltip/table)
-    labels = front.transform_filter(~alt.datum.knee).mark_text(dx=9, dy=-9, align="left", fontSize=FONT - 2,
-                                                               color="#333333").encode(text="label:N")
+    labels = base.mark_text(dx=9, dy=-9, align="left", fontSize=FONT - 2, color="#333333").encode(text="label:N")
     knee = base.transform_filter(alt.datum.knee).mark_point(shape="diamond", size=500, filled=True, color=PALETTE[5])
     knee_label = base.transform_filter(alt.datum.knee).mark_text(
         dx=14, dy=14, align="left", fontSize=FONT, fontWeight="bold", color=PALETTE[5]).encode(
-        text=alt.Text("label:N"))
+        text=alt.Text("knee_label:N"))
     return _style(alt.layer(others, line, labels, knee, knee_label).properties(
-        title="Hubs per point; the Pareto front in blue, the knee as a diamond, other points grey"), height=460)
+        title="Number of hubs at each point; the Pareto front in blue, the knee as a diamond"), height=460)
 
 
 def sweep_table(points: Sequence[Any], front: Sequence[int], knee: int | None) -> pd.DataFrame:
@@ -176,8 +190,8 @@ def sweep_table(points: Sequence[Any], front: Sequence[int], knee: int | None) -
         "Staff over 60 min": [round(float(p.staff_over_60_min)) for p in points],
         "Floor area [m²]": [round(float(p.floor_area_m2)) for p in points],
         "On the front": ["knee" if i == knee else "yes" if i in on_front else "no" for i in range(len(points))],
-        "Proven gap [%]": [round(100.0 * float(p.gap), 2) if p.gap is not None and np.isfinite(p.gap) else None
-                           for p in points],
+        "Proven gap": [f"{100.0 * float(p.gap):.2f} %" if p.gap is not None and np.isfinite(p.gap)
+                       else "not proven" for p in points],
         "Time [s]": [round(float(p.seconds), 1) for p in points],
         "Status": [p.status if p.feasible else f"{p.status}: {p.message}" for p in points],
     })

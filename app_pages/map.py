@@ -34,7 +34,7 @@ CLOSED = [213, 94, 0, 255]  # Okabe-Ito vermillion
 MOVE = [204, 121, 0, 190]  # Okabe-Ito orange
 LINE_CHOICES = (10, 25, 50, 100, 250, "all")
 DEFAULT_LINES = 25
-MAX_LABELS = 12
+MAX_LABELS = 30
 #: The basemap when tiles are off: a plain sea colour, nothing fetched (Streamlit
 #: would otherwise load a CARTO style for any map without a style of its own).
 OFFLINE_STYLE = "data:application/json," + quote(json.dumps(
@@ -72,6 +72,36 @@ def _zoom(bbox_data: tuple[float, float, float, float]) -> float:
     return float(np.clip(min(z_lon, z_lat) - 0.2, 1.0, 12.0))
 
 
+def _mercator_px(lon: np.ndarray, lat: np.ndarray, zoom: float) -> tuple[np.ndarray, np.ndarray]:
+    """Web-mercator pixel coordinates at ``zoom`` (512-px tiles, as deck.gl)."""
+    scale = 512.0 * 2.0**zoom / (2 * np.pi)
+    x = scale * np.radians(lon)
+    y = -scale * np.log(np.tan(np.pi / 4 + np.radians(np.clip(lat, -85.0, 85.0)) / 2))
+    return x, y
+
+
+def label_without_overlap(lon: np.ndarray, lat: np.ndarray, names: list[str], zoom: float, *,
+                          most: int = MAX_LABELS, char_px: float = 7.5, height_px: float = 18.0) -> np.ndarray:
+    """Indices of the names to label, in the given (priority) order, whose labels do not overlap at ``zoom``.
+
+    Labels are boxes centred above each point (the TextLayer's offset); a label is
+    kept only if it overlaps none already kept.
+    """
+    x, y = _mercator_px(np.asarray(lon, float), np.asarray(lat, float), zoom)
+    kept: list[int] = []
+    boxes: list[tuple[float, float, float, float]] = []
+    for i, name in enumerate(names):
+        half = 0.5 * char_px * len(name) + 4.0
+        box = (x[i] - half, y[i] - 18.0 - height_px / 2, x[i] + half, y[i] - 18.0 + height_px / 2)
+        if any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in boxes):
+            continue
+        kept.append(i)
+        boxes.append(box)
+        if len(kept) >= most:
+            break
+    return np.asarray(kept, dtype=np.int64)
+
+
 def map_frames(org_key: str, s: Scenario, base: Scenario, n_lines: int | None) -> dict[str, pd.DataFrame]:
     """Closed offices, hubs, hub labels and the ``n_lines`` largest office → hub flows (None: all)."""
     org = cached.organisation(org_key)
@@ -96,7 +126,9 @@ def map_frames(org_key: str, s: Scenario, base: Scenario, n_lines: int | None) -
         "tip": [f"<b>{names[j]}</b><br/>{'hub (office today)' if before[j] else 'hub (new site)'} · "
                 f"{staff_after[j]:,.0f} staff" for j in hub_idx],
     }).sort_values("staff", ascending=False)
-    labels = hubs.head(MAX_LABELS)[["lon", "lat", "name"]]
+    keep = label_without_overlap(hubs["lon"].to_numpy(), hubs["lat"].to_numpy(), list(hubs["name"]),
+                                 _zoom((float(lon.min()), float(lat.min()), float(lon.max()), float(lat.max()))))
+    labels = hubs.iloc[keep][["lon", "lat", "name"]]
 
     flows = cached.flows(org_key, s, base)
     shown = flows if n_lines is None else flows.top(n_lines)
@@ -176,7 +208,7 @@ def show_map(org_key: str, s: Scenario, base: Scenario, *, key: str) -> None:
     if not len(flows):
         st.pydeck_chart(deck, height=560, key=key,
                         alt=f"Map of the {n_hubs} open sites, blue, sized by staff")
-        st.caption(f":blue[●] open site (area ∝ staff), the {min(n_hubs, MAX_LABELS)} largest named. {attribution}")
+        st.caption(f":blue[●] open site (area ∝ staff); the largest named where their names fit. {attribution}")
         return
     shown = len(flows) if n_lines is None else min(n_lines, len(flows))
     left, right = st.columns([5, 4])
@@ -185,7 +217,7 @@ def show_map(org_key: str, s: Scenario, base: Scenario, *, key: str) -> None:
                         alt=f"Map of {n_hubs} hubs (blue, sized by staff), closed offices (orange-red) and the "
                             f"{shown} largest office-to-hub moves (orange lines, width by staff)")
         moved = float(flows.staff[:shown].sum())
-        st.caption(f":blue[●] hub (area ∝ staff; the {min(n_hubs, MAX_LABELS)} largest named) · :red[●] closed "
+        st.caption(f":blue[●] hub (area ∝ staff; the largest named where the names fit) · :red[●] closed "
                    f"office · :orange[━] staff moving, width ∝ staff: the {shown:,} largest of {len(flows):,} "
                    f"office → hub pairs, {moved:,.0f} of {flows.total_staff:,.0f} staff who change office. "
                    f"{attribution}")

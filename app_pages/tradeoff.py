@@ -97,7 +97,7 @@ front, knee = result.front("total_tco2e", y)
 today = cached.baseline_footprint(key, state.baseline().policy).total_tco2e
 verdict, kind = tradeoff_verdict(list(result.points), front, knee, y, today)
 {"success": st.success, "info": st.info}[kind](verdict, icon=":material/my_location:")
-df = charts.pareto_frame(result.points, front, knee)
+df = charts.pareto_frame(result.points, front, knee, y)
 st.altair_chart(charts.pareto_chart(df, y), width="stretch",
                 alt="Total emissions against commute burden, one point per number of hubs; the Pareto front "
                     "joined by a line, the knee marked")
@@ -106,5 +106,6 @@ st.dataframe(charts.sweep_table(result.points, front, knee), hide_index=True, wi
                  "Total [t CO₂e/yr]": st.column_config.NumberColumn(format="%,d"),
                  "Staff over 60 min": st.column_config.NumberColumn(format="%,d"),
                  "Floor area [m²]": st.column_config.NumberColumn(format="%,d"),
-                 "Proven gap [%]": st.column_config.NumberColumn(
-                     format="%.2f", help="Proven distance from the best possible plan; blank when not proven")})
+                 "Proven gap": st.column_config.TextColumn(
+                     help="Proven distance from the best possible plan (the exact solver); the fast heuristic "
+                          "proves none")})
