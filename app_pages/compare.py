@@ -22,7 +22,7 @@ def _add(scenarios: list) -> None:
 
 
 with st.container(border=True):
-    c1, c2, c3 = st.columns([1, 2, 2])
+    c1, c2, c3 = st.columns(3)
     with c1:
         st.markdown("**The current scenario**")
         if st.button("Add current scenario", icon=":material/bookmark_add:", key="cmp_add_current"):
