@@ -82,7 +82,8 @@ if name != scenario.name:
     st.session_state.ws_name_typed = True
     state.set_scenario(replace(scenario, name=name), reset_widgets=False)
 elif levers_moved and not st.session_state.get("ws_name_typed"):
-    state.set_scenario(replace(scenario, name=auto_name(scenario, cached.plan(key, scenario).n_open)),
+    n_now = scenario.hubs.count if scenario.hubs.selection == "optimise" else cached.plan(key, scenario).n_open
+    state.set_scenario(replace(scenario, name=auto_name(scenario, n_now)),
                        reset_widgets=False)
     del st.session_state[state.widget_key("name")]  # re-seeded with the new name on the rerun
     st.rerun()

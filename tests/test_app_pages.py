@@ -458,3 +458,14 @@ def test_compare_draws_the_baseline_once_and_no_arrow_on_no_change(org):
         shown = next(m.value for m in at.markdown if m.value.startswith("**") and s.name in m.value)
         if len(s.description) > 160:
             assert shown.endswith(" …") and shown[:-2].split()[-1] in s.description.split()
+
+
+def test_workshop_on_a_scenario_that_needs_the_optimiser():
+    at = app("workshop", hubs="optimise:20:offices_whole")
+    assert any("optimiser to choose 20 hubs" in i.value for i in at.info)
+    at.slider(key=state.widget_key("video_share")).set_value(60.0).run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert at.session_state.scenario.name == "20 hubs, 3 office days, 60 % video"
+    at.slider(key=state.widget_key("hubs")).set_value(15).run()  # the quick path answers it
+    assert not at.exception and not at.error
+    assert len(at.session_state.scenario.hubs.sites) == 15 and not at.info
