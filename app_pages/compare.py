@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import cached, charts, errors, state
+from app_pages.map import show_map
 from footprint.errors import InputError
 from footprint.scenario import load_scenario, parse_scenario
 from footprint.scenario.compare import comparison_rows
@@ -130,3 +131,13 @@ hubs["kept in"] = hubs[names].sum(axis=1)
 st.caption(" · ".join(f"**{n}:** {len(v)} sites open" for n, v in hub_sets.items()))
 st.dataframe(hubs.sort_values(["kept in", "site"], ascending=[False, True]), hide_index=True, width="stretch",
              height=320)
+
+st.subheader("Maps side by side")
+by_name = dict(zip(names, results, strict=True))
+picks = st.columns(2)
+defaults = [names[0], names[-1]]
+for side, (col, default) in enumerate(zip(picks, defaults, strict=True)):
+    with col:
+        chosen = st.selectbox("Scenario", names, index=names.index(default), key=f"cmp_map_pick_{side}")
+        with errors.guard("The map"):
+            show_map(key, by_name[chosen].scenario, base, key=f"cmp_map_{side}", with_table=False, height=460)

@@ -187,7 +187,8 @@ def _deck(org_key: str, hubs_json: str, plan_json: str, policy_json: str, base_p
     return deck, attribution
 
 
-def show_map(org_key: str, s: Scenario, base: Scenario, *, key: str) -> None:
+def show_map(org_key: str, s: Scenario, base: Scenario, *, key: str, with_table: bool = True,
+             height: int = 560) -> None:
     """The map with its legend, a tiles switch, the attribution and (for a plan) the flows table."""
     top = st.container(horizontal=True, vertical_alignment="bottom")
     tiles = top.toggle("Street map (online)", value=False, key=f"{key}_tiles",
@@ -206,14 +207,14 @@ def show_map(org_key: str, s: Scenario, base: Scenario, *, key: str) -> None:
     fp = cached.scenario_footprint(org_key, s)
     n_hubs = int(np.asarray(fp.sites.open).sum())
     if not len(flows):
-        st.pydeck_chart(deck, height=560, key=key,
+        st.pydeck_chart(deck, height=height, key=key,
                         alt=f"Map of the {n_hubs} open sites, blue, sized by staff")
         st.caption(f":blue[●] open site (area ∝ staff); the largest named where their names fit. {attribution}")
         return
     shown = len(flows) if n_lines is None else min(n_lines, len(flows))
-    left, right = st.columns([5, 4])
+    left, right = st.columns([5, 4]) if with_table else (st.container(), None)
     with left:
-        st.pydeck_chart(deck, height=560, key=key,
+        st.pydeck_chart(deck, height=height, key=key,
                         alt=f"Map of {n_hubs} hubs (blue, sized by staff), closed offices (orange-red) and the "
                             f"{shown} largest office-to-hub moves (orange lines, width by staff)")
         moved = float(flows.staff[:shown].sum())
@@ -221,6 +222,8 @@ def show_map(org_key: str, s: Scenario, base: Scenario, *, key: str) -> None:
                    f"office · :orange[━] staff moving, width ∝ staff: the {shown:,} largest of {len(flows):,} "
                    f"office → hub pairs, {moved:,.0f} of {flows.total_staff:,.0f} staff who change office. "
                    f"{attribution}")
+    if right is None:
+        return
     with right:
         st.markdown("**Who moves where**")
         st.dataframe(flows_table(org_key, flows), hide_index=True, width="stretch", height=520,

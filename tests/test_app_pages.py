@@ -452,6 +452,7 @@ def test_compare_draws_the_baseline_once_and_no_arrow_on_no_change(org):
     labels = [m.label for m in at.metric]
     assert labels == [base.name, "30 hubs"], "the saved baseline takes the baseline's place"
     assert at.metric[0].delta in (None, "")
+    assert len(at.get("deck_gl_json_chart")) == 2, "two maps side by side"
     r = run_scenario(load_scenario(ROOT / "scenarios" / "hubs-30.toml"), baseline=base, organisation=org)
     assert at.metric[1].delta == f"{r.footprint.total_tco2e - r.baseline.total_tco2e:+,.0f} t vs baseline"
     for s in at.session_state.saved:  # descriptions end on a whole word
