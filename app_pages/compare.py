@@ -133,11 +133,11 @@ st.dataframe(hubs.sort_values(["kept in", "site"], ascending=[False, True]), hid
              height=320)
 
 st.subheader("Maps side by side")
-by_name = dict(zip(names, results, strict=True))
+map_scenarios = {base_name: base, **{n: r.scenario for n, r in others}}
+map_names = list(map_scenarios)
 picks = st.columns(2)
-defaults = [names[0], names[-1]]
-for side, (col, default) in enumerate(zip(picks, defaults, strict=True)):
+for side, (col, default) in enumerate(zip(picks, [map_names[0], map_names[-1]], strict=True)):
     with col:
-        chosen = st.selectbox("Scenario", names, index=names.index(default), key=f"cmp_map_pick_{side}")
+        chosen = st.selectbox("Scenario", map_names, index=map_names.index(default), key=f"cmp_map_pick_{side}")
         with errors.guard("The map"):
-            show_map(key, by_name[chosen].scenario, base, key=f"cmp_map_{side}", with_table=False, height=460)
+            show_map(key, map_scenarios[chosen], base, key=f"cmp_map_{side}", with_table=False, height=460)
