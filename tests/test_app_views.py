@@ -17,8 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
-
-from tests.test_app_browser import CHROMEDRIVER, CHROMIUM, server, wait_idle  # noqa: F401  (module fixture)
+from test_app_browser import CHROMEDRIVER, CHROMIUM, server, wait_idle  # noqa: F401  (module fixture)
 
 pytestmark = [
     pytest.mark.browser,
