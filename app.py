@@ -6,11 +6,14 @@ Pages (``app_pages/``) only draw; all computation is in ``footprint/``, wrapped
 once in ``app_pages/cached.py``.
 """
 
+from pathlib import Path
+
 import streamlit as st
 
 from app_pages import cached, errors, state, workspace
 
-st.set_page_config(page_title="Footprint", page_icon=":material/eco:", layout="wide")
+# a local icon: a Material icon as favicon is fetched from fonts.gstatic.com (offline means offline)
+st.set_page_config(page_title="Footprint", page_icon=str(Path(__file__).parent / "static" / "footprint-icon.png"), layout="wide")
 state.init_state()
 cached.start_optimiser_warm_up()
 
@@ -37,7 +40,8 @@ if st.session_state.get("url_problems"):
 
 workspace.notices()  # a workspace link that opens nothing, or data that are gone
 
-with errors.guard("This page"):
+# a spinner appears after 0.5 s of work (Streamlit's own delay) and goes when the page is drawn
+with errors.guard("This page"), st.spinner("Working…", show_time=True):
     page.run()
 
 with st.sidebar:  # after the page, so it shows what the page just changed

@@ -35,6 +35,7 @@ from footprint.scenario import (
     scenario_to_toml,
 )
 from footprint.scenario.files import scenario_to_dict
+from footprint.scenario.flows import CommuteTimes, Flows, commute_times, plan_flows
 from footprint.scenario.run import Progress, plan_for
 
 
@@ -66,6 +67,11 @@ def plan_policy_key(policy: Policy) -> str:
     """The policy values the plan depends on (circuity, commute limits)."""
     m = {k: v for k, v in policy.to_mapping().items() if k not in NON_PLAN_FIELDS}
     return json.dumps(m, sort_keys=True)
+
+
+def policy_from_key(text: str) -> Policy:
+    """The policy a :func:`policy_key` stands for."""
+    return Policy.from_mapping(json.loads(text))
 
 
 def hubs_key(hubs: HubChoice) -> str:
@@ -293,3 +299,74 @@ def _decision(key: str, scenario_toml: str, baseline_toml: str, _result: Scenari
 def decision(key: str, result: ScenarioResult, base: Scenario) -> Any:
     """The :class:`~footprint.decisions.Decision` of a result (None if its baseline is not reproduced)."""
     return _decision(key, scenario_to_toml(result.scenario), scenario_to_toml(base), result)
+
+
+# --- who moves where ---------------------------------------------------------------
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _flows(key: str, hubs_json: str, plan_json: str, policy_json: str, base_policy_json: str) -> Flows:
+    s = Scenario(name="flows", hubs=_hubs_from_key(hubs_json), policy=policy_from_key(policy_json))
+    return plan_flows(organisation(key), scenario_footprint(key, s),
+                      baseline_footprint(key, policy_from_key(base_policy_json)))
+
+
+def flows(key: str, s: Scenario, base: Scenario) -> Flows:
+    """Staff moving office → hub under ``s``, one row per pair, largest first (see footprint.scenario.flows)."""
+    return _flows(key, hubs_key(s.hubs), plan_policy_key(s.policy), policy_key(s.policy), policy_key(base.policy))
+
+
+# --- uncertainty -----------------------------------------------------------------------
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _uncertainty(key: str, hubs_json: str, plan_json: str, policy_json: str, base_policy_json: str) -> Any:
+    from footprint.accounting.uncertainty import footprint_uncertainty
+
+    s = Scenario(name="u", hubs=_hubs_from_key(hubs_json), policy=policy_from_key(policy_json))
+    fp = scenario_footprint(key, s)
+    base = baseline_footprint(key, policy_from_key(base_policy_json))
+    return footprint_uncertainty(fp, None if fp is base else base)
+
+
+def uncertainty(key: str, s: Scenario, base: Scenario) -> Any:
+    """Monte Carlo 90 % intervals of the total (and change) of ``s`` (see footprint.accounting.uncertainty)."""
+    return _uncertainty(key, hubs_key(s.hubs), plan_policy_key(s.policy), policy_key(s.policy),
+                        policy_key(base.policy))
+
+
+# --- quick re-optimisation (the Workshop's hub-count slider) ----------------------------
+#: Time limit of the Workshop's quick re-optimisation [s]: the heuristic, offices whole.
+QUICK_LIMIT_S = 0.35
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _quick_costs(key: str, policy_json: str) -> Any:
+    from footprint.optimise.costs import hub_costs
+
+    policy = policy_from_key(policy_json)
+    return hub_costs(organisation(key), policy, load_factor_set(policy.factor_set), keep_offices_whole=True)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _quick_hubs(key: str, policy_json: str, count: int) -> HubChoice:
+    from footprint.optimise.model import optimise_hubs
+    from footprint.scenario import OptimiserSettings
+
+    policy = policy_from_key(policy_json)
+    report = optimise_hubs(organisation(key), policy, count,
+                           OptimiserSettings(method="heuristic", time_limit_s=QUICK_LIMIT_S),
+                           keep_offices_whole=True, factors=load_factor_set(policy.factor_set),
+                           costs=_quick_costs(key, policy_json))
+    return HubChoice(selection="explicit", sites=report.footprint.open_site_ids, assignment="offices_whole",
+                     office_to_hub=tuple(sorted(report.office_to_hub().items())))
+
+
+def quick_hubs(key: str, policy: Policy, count: int) -> HubChoice:
+    """``count`` hubs chosen by the fast heuristic (offices move whole, desk capacity respected).
+
+    About a second on the demo once the costs for ``policy`` are built (cached); the
+    Consolidate page runs the full optimiser with its proven gap.
+    """
+    return _quick_hubs(key, policy_key(policy), int(count))
+
+
+def commute_time_changes(key: str, s: Scenario, base: Scenario) -> CommuteTimes:
+    """Who gains and loses commute minutes under ``s`` (see footprint.scenario.flows.commute_times)."""
+    return commute_times(scenario_footprint(key, s), baseline_footprint(key, base.policy))

@@ -11,12 +11,11 @@ import pandas as pd
 
 from footprint.accounting import CATEGORIES, Footprint
 from footprint.accounting.result import over_capacity_sentence
+from footprint.reports.tables import DISTANCE_BANDS_KM
 
 #: Okabe & Ito (2008) colour-blind-safe palette.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
 FONT = 15
-COMMUTE_BIN_KM = 5.0
-COMMUTE_MAX_KM = 100.0
 
 SHORT_CATEGORY = {
     "Scope 1: heating fuel": "Heating fuel (S1)",
@@ -70,34 +69,43 @@ def category_chart(footprints: dict[str, Footprint]) -> alt.Chart:
 
 
 def commute_frame(footprints: dict[str, Footprint]) -> pd.DataFrame:
-    """Staff per 5 km band of one-way commute (remote workers excluded)."""
-    edges = np.arange(0.0, COMMUTE_MAX_KM + COMMUTE_BIN_KM, COMMUTE_BIN_KM)
-    edges = np.append(edges, np.inf)
+    """Staff per one-way commute distance band (the PDF report's bands; remote workers apart)."""
+    edges = np.asarray(DISTANCE_BANDS_KM, dtype=float)
+    labels = [f"{lo:g}+" if not np.isfinite(hi) else f"{lo:g}–{hi:g}" for lo, hi in zip(edges[:-1], edges[1:],
+                                                                                            strict=True)]
     rows = []
     for name, fp in footprints.items():
         g = fp.groups
         commuting = g.site >= 0
-        counts, _ = np.histogram(np.minimum(g.distance_km[commuting], COMMUTE_MAX_KM + 0.5 * COMMUTE_BIN_KM),
-                                 bins=edges, weights=g.count[commuting])
-        for lo, c in zip(edges[:-1], counts, strict=True):
-            rows.append({"scenario": name, "km": lo + COMMUTE_BIN_KM / 2, "staff": float(c)})
+        counts, _ = np.histogram(g.distance_km[commuting], bins=edges, weights=g.count[commuting])
+        for k, (label, c) in enumerate(zip(labels, counts, strict=True)):
+            rows.append({"scenario": name, "band": label, "order": k, "staff": float(c)})
     return pd.DataFrame(rows)
 
 
 def commute_chart(footprints: dict[str, Footprint]) -> alt.Chart:
-    """Distribution of one-way commute distance (staff per 5 km band), one line per scenario."""
+    """Staff by one-way commute distance band, grouped bars per scenario (the PDF's bands)."""
     df = commute_frame(footprints)
     names = list(footprints)
-    chart = alt.Chart(df).mark_line(point=True, strokeWidth=3, interpolate="monotone").encode(
-        x=alt.X("km:Q", title=f"One-way commute [km] (last band: ≥ {COMMUTE_MAX_KM:.0f} km)",
-                scale=alt.Scale(domain=[0, COMMUTE_MAX_KM + COMMUTE_BIN_KM])),
-        y=alt.Y("staff:Q", title=f"Staff per {COMMUTE_BIN_KM:.0f} km band [people]", axis=alt.Axis(format=",.0f")),
+    bands = list(dict.fromkeys(df["band"]))
+    chart = alt.Chart(df).mark_bar().encode(
+        x=alt.X("band:N", sort=bands, title="One-way commute [km]", axis=alt.Axis(labelAngle=0)),
+        xOffset=alt.XOffset("scenario:N", sort=names),
+        y=alt.Y("staff:Q", title="Staff [people]", axis=alt.Axis(format=",.0f")),
         color=_colour("scenario", names, "Scenario"),
-        strokeDash=alt.StrokeDash("scenario:N", sort=names, legend=None),
-        tooltip=[alt.Tooltip("scenario:N"), alt.Tooltip("km:Q", title="km (band centre)"),
+        tooltip=[alt.Tooltip("scenario:N"), alt.Tooltip("band:N", title="km"),
                  alt.Tooltip("staff:Q", title="staff", format=",.0f")],
     )
     return _style(chart)
+
+
+def commute_time_sentence(t: Any) -> str:
+    """Commute as people feel it, from :class:`footprint.scenario.flows.CommuteTimes` (Markdown)."""
+    return (f"Mean one way **{t.mean_min_before:.0f} → {t.mean_min_after:.0f} min**. "
+            f"**{t.staff_losing:,.0f} staff** lose time (on average {t.minutes_lost:.0f} min more each way), "
+            f"**{t.staff_gaining:,.0f}** gain time ({t.minutes_gained:.0f} min less). "
+            f"Over 60 min one way: {t.over_60_before:,.0f} → **{t.over_60_after:,.0f}** staff; "
+            f"over 90 min: {t.over_90_before:,.0f} → **{t.over_90_after:,.0f}**.")
 
 
 def totals_chart(totals: dict[str, float]) -> alt.Chart:
@@ -105,7 +113,8 @@ def totals_chart(totals: dict[str, float]) -> alt.Chart:
     df = pd.DataFrame({"scenario": list(totals), "tco2e": list(totals.values())})
     names = list(totals)
     bars = alt.Chart(df).mark_bar().encode(
-        x=alt.X("tco2e:Q", title="Total emissions [t CO₂e/yr]", axis=alt.Axis(format=",.0f")),
+        x=alt.X("tco2e:Q", title="Total emissions [t CO₂e/yr]", axis=alt.Axis(format=",.0f"),
+                scale=alt.Scale(domain=[0, 1.25 * max(max(totals.values(), default=0.0), 1.0)], nice=False)),
         y=alt.Y("scenario:N", sort=names, title=None),
         color=_colour("scenario", names, None).legend(None),
         tooltip=[alt.Tooltip("scenario:N"), alt.Tooltip("tco2e:Q", title="t CO₂e/yr", format=",.0f")],
@@ -121,64 +130,139 @@ PARETO_Y = {
 }
 
 
-def pareto_frame(points: Sequence[Any], knee_index: int | None) -> pd.DataFrame:
-    rows = [
+def pareto_frame(points: Sequence[Any], front: Sequence[int], knee: int | None,
+                 y: str = "mean_commute_km", min_gap: float = 0.06) -> pd.DataFrame:
+    """One row per sweep point: values, on the front, the knee, and a label where it does not crowd another.
+
+    Labels (the hub count) are kept greedily, the knee and the front first, when no kept
+    label is closer than ``min_gap`` of the chart's width/height (normalised axes).
+    """
+    on_front = set(front)
+    df = pd.DataFrame([
         {"n_hubs": int(p.n_hubs), "total_tco2e": float(p.total_tco2e), "mean_commute_km": float(p.mean_commute_km),
-         "staff_over_60_min": float(p.staff_over_60_min), "gap": float(p.gap) if p.gap is not None else np.nan,
-         "knee": i == knee_index}
+         "staff_over_60_min": float(p.staff_over_60_min), "front": i in on_front, "knee": i == knee}
         for i, p in enumerate(points)
-    ]
-    return pd.DataFrame(rows)
+    ])
+    if df.empty:
+        return df.assign(label=pd.Series(dtype=str))
+    span = lambda v: (v - v.min()) / ((v.max() - v.min()) or 1.0)  # noqa: E731
+    nx, ny = span(df["total_tco2e"].to_numpy()), span(df[y].to_numpy())
+    order = sorted(range(len(df)), key=lambda i: (not df.knee[i], not df.front[i], i))
+    kept: list[int] = []
+    for i in order:
+        if all(max(abs(nx[i] - nx[j]), abs(ny[i] - ny[j])) >= min_gap for j in kept):
+            kept.append(i)
+    df["label"] = ["" if i not in kept or df.knee[i] else str(df.n_hubs[i]) for i in range(len(df))]
+    df["knee_label"] = [f"{df.n_hubs[i]} hubs (knee)" if df.knee[i] else "" for i in range(len(df))]
+    return df
 
 
 def pareto_chart(df: pd.DataFrame, y: str = "mean_commute_km") -> alt.Chart:
-    """Total emissions vs. a commute burden, one point per hub count; the knee marked."""
+    """Total emissions vs. a commute burden: every point, the front joined and labelled, the knee marked."""
     base = alt.Chart(df).encode(
         x=alt.X("total_tco2e:Q", title="Total emissions [t CO₂e/yr]", scale=alt.Scale(zero=False),
                 axis=alt.Axis(format=",.0f")),
         y=alt.Y(f"{y}:Q", title=PARETO_Y[y], scale=alt.Scale(zero=False)),
         tooltip=[alt.Tooltip("n_hubs:Q", title="hubs"), alt.Tooltip("total_tco2e:Q", title="t CO₂e/yr", format=",.0f"),
                  alt.Tooltip("mean_commute_km:Q", title="mean commute km", format=".1f"),
-                 alt.Tooltip("staff_over_60_min:Q", title="staff > 60 min", format=",.0f"),
-                 alt.Tooltip("gap:Q", title="optimality gap", format=".2%")],
+                 alt.Tooltip("staff_over_60_min:Q", title="staff > 60 min", format=",.0f")],
     )
-    line = base.mark_line(color=PALETTE[0], strokeWidth=2, point=alt.OverlayMarkDef(size=90, color=PALETTE[0]))
-    labels = base.mark_text(dy=-14, fontSize=FONT - 2, color="#333333").encode(text="n_hubs:Q")
-    knee = base.transform_filter(alt.datum.knee).mark_point(
-        shape="diamond", size=500, filled=True, color=PALETTE[5])
+    others = base.transform_filter(~alt.datum.front).mark_point(size=70, color="#999999", filled=True)
+    front = base.transform_filter(alt.datum.front)
+    line = front.mark_line(color=PALETTE[0], strokeWidth=2, point=alt.OverlayMarkDef(size=90, color=PALETTE[0]))
+    # labels only on the front, to the right of the point (the grey points' counts are in the tooltip/table)
+    labels = base.mark_text(dx=9, dy=-9, align="left", fontSize=FONT - 2, color="#333333").encode(text="label:N")
+    knee = base.transform_filter(alt.datum.knee).mark_point(shape="diamond", size=500, filled=True, color=PALETTE[5])
     knee_label = base.transform_filter(alt.datum.knee).mark_text(
         dx=14, dy=14, align="left", fontSize=FONT, fontWeight="bold", color=PALETTE[5]).encode(
-        text=alt.Text("n_hubs:Q", format="d"))
-    return _style(alt.layer(line, labels, knee, knee_label).properties(
-        title="Each point is a number of hubs; the diamond marks the knee"), height=460)
+        text=alt.Text("knee_label:N"))
+    return _style(alt.layer(others, line, labels, knee, knee_label).properties(
+        title="Number of hubs at each point; the Pareto front in blue, the knee as a diamond"), height=460)
+
+
+def sweep_table(points: Sequence[Any], front: Sequence[int], knee: int | None) -> pd.DataFrame:
+    """The sweep as a table with readable headers and units (gap in %, blank when not proven)."""
+    on_front = set(front)
+    return pd.DataFrame({
+        "Hubs": [int(p.n_hubs) for p in points],
+        "Total [t CO₂e/yr]": [round(float(p.total_tco2e)) for p in points],
+        "Mean commute [km]": [round(float(p.mean_commute_km), 1) for p in points],
+        "Staff over 60 min": [round(float(p.staff_over_60_min)) for p in points],
+        "Floor area [m²]": [round(float(p.floor_area_m2)) for p in points],
+        "On the front": ["knee" if i == knee else "yes" if i in on_front else "no" for i in range(len(points))],
+        "Proven gap": [f"{100.0 * float(p.gap):.2f} %" if p.gap is not None and np.isfinite(p.gap)
+                       else "not proven" for p in points],
+        "Time [s]": [round(float(p.seconds), 1) for p in points],
+        "Status": [p.status if p.feasible else f"{p.status}: {p.message}" for p in points],
+    })
 
 
 # --- headline numbers (st.metric) ----------------------------------------------------
+#: Width of a headline card [px]: cards wrap to the next row rather than clip their number
+#: (five in a row at 1920 px, three at 1280 px with the sidebar open).
+METRIC_WIDTH = 236
+
+
 def headline_values(fp: Footprint, base: Footprint) -> list[dict[str, Any]]:
     """The five workshop numbers with their deltas against the baseline (plain data)."""
     pct = 100.0 * (fp.total_kgco2e / base.total_kgco2e - 1.0) if base.total_kgco2e else 0.0
     c, cb = fp.commute, base.commute
     return [
-        {"label": "Total [t CO₂e/yr]", "value": f"{fp.total_tco2e:,.0f}",
-         "delta": f"{fp.total_tco2e - base.total_tco2e:+,.0f} t", "delta_color": "inverse"},
-        {"label": "Change vs baseline", "value": f"{pct:+.1f} %", "delta": None, "delta_color": "off"},
-        {"label": "Mean commute [km]", "value": f"{c.mean_km:.1f}",
-         "delta": f"{c.mean_km - cb.mean_km:+.1f} km", "delta_color": "inverse"},
-        {"label": "Floor area [m²]", "value": f"{fp.floor_area_m2:,.0f}",
-         "delta": f"{fp.floor_area_m2 - base.floor_area_m2:+,.0f} m²", "delta_color": "inverse"},
+        {"label": "Total, t CO₂e/yr", "value": f"{fp.total_tco2e:,.0f}",
+         "delta": f"{fp.total_tco2e - base.total_tco2e:+,.0f} t", "delta_color": "inverse",
+         "help": "Total emissions a year, all scopes [t CO₂e/yr]; the change against the baseline below"},
+        {"label": "Change vs baseline", "value": f"{pct:+.1f} %", "delta": None, "delta_color": "off",
+         "help": "Change of the total against the baseline [%]"},
+        {"label": "Mean commute, min", "value": f"{c.mean_min:.0f}",
+         "delta": f"{c.mean_min - cb.mean_min:+.0f} min · {c.mean_km:.1f} km", "delta_color": "inverse",
+         "help": "Mean one-way commute of staff who commute [min], and its distance [km]"},
+        {"label": "Floor area, m²", "value": f"{fp.floor_area_m2:,.0f}",
+         "delta": f"{fp.floor_area_m2 - base.floor_area_m2:+,.0f} m²", "delta_color": "inverse",
+         "help": "Floor area of the open sites [m²]"},
         {"label": f"Staff over {c.limit_label}", "value": f"{c.staff_over_limit:,.0f}",
-         "delta": f"{c.staff_over_limit - cb.staff_over_limit:+,.0f}", "delta_color": "inverse"},
+         "delta": f"{c.staff_over_limit - cb.staff_over_limit:+,.0f}", "delta_color": "inverse",
+         "help": f"Staff whose one-way commute is over {c.limit_label} [people]"},
     ]
 
 
-def show_headline(fp: Footprint, base: Footprint) -> None:
-    """Large bordered metrics in one row (they wrap on narrow screens)."""
+def metric_row(values: Sequence[dict[str, Any]]) -> None:
+    """Bordered metrics of a fixed width that wrap to a new row instead of clipping."""
     import streamlit as st
 
-    values = headline_values(fp, base)
-    cols = st.columns(len(values))
-    for col, v in zip(cols, values, strict=True):
-        col.metric(v["label"], v["value"], v["delta"], delta_color=v["delta_color"], border=True)
+    row = st.container(horizontal=True, gap="small")
+    for v in values:
+        row.metric(v["label"], v["value"], v.get("delta"), delta_color=v.get("delta_color", "normal"),
+                   help=v.get("help"), border=True, width=METRIC_WIDTH)
+
+
+def headline_sentence(fp: Footprint, base: Footprint, interval: Any = None) -> str:
+    """One sentence, as the PDF's executive summary: change, commutes, capacity (Markdown).
+
+    ``interval`` is the 90 % uncertainty interval of the total (``p05``/``p95`` [t CO₂e/yr]).
+    """
+    change = fp.total_tco2e - base.total_tco2e
+    pct = 100.0 * change / base.total_tco2e if base.total_tco2e else 0.0
+    unc = f" (90 % interval {interval.p05:,.0f}–{interval.p95:,.0f})" if interval is not None else ""
+    if abs(change) < 0.5:
+        parts = [f"**{fp.total_tco2e:,.0f} t CO₂e a year**{unc}, the same as the baseline"]
+    else:
+        parts = [f"**{pct:+.1f} % t CO₂e** ({base.total_tco2e:,.0f} → {fp.total_tco2e:,.0f} t a year{unc})"]
+    c, cb = fp.commute, base.commute
+    if c.staff_longer or c.staff_shorter:
+        parts.append(f"{c.staff_longer:,.0f} staff commute further, {c.staff_shorter:,.0f} less far; "
+                     f"mean one way {cb.mean_min:.0f} → {c.mean_min:.0f} min")
+    n_over = int(np.count_nonzero(fp.sites.over_capacity))
+    if n_over:
+        parts.append(f"{n_over} hub{'s' if n_over != 1 else ''} over capacity")
+    return "; ".join(parts) + "."
+
+
+def show_headline(fp: Footprint, base: Footprint, interval: Any = None) -> None:
+    """The one-sentence headline and the large bordered metrics (they wrap on narrow screens)."""
+    import streamlit as st
+
+    st.markdown(headline_sentence(fp, base, interval))
+    metric_row(headline_values(fp, base))
     over = over_capacity_sentence(fp.sites)
     if over:  # next to the numbers: an overfilled plan looks cheaper than a feasible one
         st.warning(f"**This plan is not feasible as it stands:** {over}. Its building emissions count only the "

@@ -1,9 +1,12 @@
 """Compare: up to six saved scenarios side by side (totals, categories, commute, hubs)."""
 
+from textwrap import shorten
+
 import pandas as pd
 import streamlit as st
 
 from app_pages import cached, charts, decisions, errors, state, workspace
+from app_pages.map import show_map
 from footprint.errors import InputError
 from footprint.scenario import load_scenario, parse_scenario
 from footprint.scenario.compare import comparison_rows
@@ -20,7 +23,7 @@ def _add(scenarios: list) -> None:
 
 
 with st.container(border=True):
-    c1, c2, c3 = st.columns([1, 2, 2])
+    c1, c2, c3 = st.columns(3)
     with c1:
         st.markdown("**The current scenario**")
         if st.button("Add current scenario", icon=":material/bookmark_add:", key="cmp_add_current"):
@@ -61,7 +64,8 @@ if not saved:
 results, names = [], []
 for i, s in enumerate(saved):
     cols = st.columns([6, 1, 1], vertical_alignment="center")
-    cols[0].markdown(f"**{i + 1}. {s.name}** — {s.description[:140]}")
+    cols[0].markdown(f"**{i + 1}. {s.name}**" + (f" — {shorten(s.description, 160, placeholder=' …')}"
+                                                 if s.description else ""), help=s.description or None)
     if cols[1].button("Open", key=f"cmp_open_{i}", help="Make this the current scenario"):
         state.set_scenario(s)
         st.toast(f"“{s.name}” is now the current scenario.")
@@ -81,13 +85,30 @@ if not results:
     st.stop()
 
 base_fp = cached.baseline_footprint(key, base.policy)
+# the baseline is drawn once: a saved scenario that *is* the baseline takes the baseline's place
+is_base = [r.scenario.hubs == base.hubs and r.scenario.policy == base.policy for r in results]
+base_name = next((n for n, b in zip(names, is_base, strict=True) if b), base.name)
+others = [(n, r) for n, r, b in zip(names, results, is_base, strict=True) if not b]
+best = min(results, key=lambda r: r.footprint.total_tco2e)
+change = best.footprint.total_tco2e - base_fp.total_tco2e
+st.markdown(f"**{best.scenario.name}** has the lowest total: {best.footprint.total_tco2e:,.0f} t CO₂e a year, "
+            f"{100 * change / base_fp.total_tco2e:+.1f} % against “{base_name}” "
+            f"({base_fp.total_tco2e:,.0f} t); {best.footprint.commute.staff_longer:,.0f} staff commute further and "
+            f"the mean one-way commute is {best.footprint.commute.mean_min:.0f} min "
+            f"(today {base_fp.commute.mean_min:.0f} min).")
 st.subheader("Totals")
-cols = st.columns(min(len(results), 6))
-for col, name, r in zip(cols, names, results, strict=False):
-    col.metric(f"{name} [t CO₂e/yr]", f"{r.footprint.total_tco2e:,.0f}",
-               f"{r.footprint.total_tco2e - base_fp.total_tco2e:+,.0f} t vs baseline", delta_color="inverse",
-               border=True)
-fps = {"Baseline": base_fp, **{n: r.footprint for n, r in zip(names, results, strict=True)}}
+
+
+def _delta(total: float) -> str | None:
+    d = total - base_fp.total_tco2e
+    return None if abs(d) < 0.5 else f"{d:+,.0f} t vs baseline"
+
+
+charts.metric_row([{"label": base_name, "value": f"{base_fp.total_tco2e:,.0f}", "help": "The baseline [t CO₂e/yr]"},
+                   *[{"label": n, "value": f"{r.footprint.total_tco2e:,.0f}",
+                      "delta": _delta(r.footprint.total_tco2e), "delta_color": "inverse",
+                      "help": f"{n} [t CO₂e/yr]"} for n, r in others]])
+fps = {base_name: base_fp, **{n: r.footprint for n, r in others}}
 st.altair_chart(charts.totals_chart({n: f.total_tco2e for n, f in fps.items()}), width="stretch",
                 alt="Total emissions of each scenario and the baseline")
 
@@ -101,9 +122,11 @@ with left:
     st.subheader("By category")
     st.altair_chart(charts.category_chart(fps), width="stretch", alt="Emissions by category for each scenario")
 with right:
-    st.subheader("Commute distribution")
+    st.subheader("Commute distance")
     st.altair_chart(charts.commute_chart(fps), width="stretch",
-                    alt="One-way commute distance distribution for each scenario")
+                    alt="Staff by one-way commute distance band for each scenario")
+    st.caption(" · ".join(f"**{n}:** {f.commute.mean_min:.0f} min mean one way, {f.commute.staff_over_limit:,.0f} "
+                          f"over {f.commute.limit_label}" for n, f in fps.items()))
 
 decisions.draw_compare(results, names)
 
@@ -118,3 +141,13 @@ hubs["kept in"] = hubs[names].sum(axis=1)
 st.caption(" · ".join(f"**{n}:** {len(v)} sites open" for n, v in hub_sets.items()))
 st.dataframe(hubs.sort_values(["kept in", "site"], ascending=[False, True]), hide_index=True, width="stretch",
              height=320)
+
+st.subheader("Maps side by side")
+map_scenarios = {base_name: base, **{n: r.scenario for n, r in others}}
+map_names = list(map_scenarios)
+picks = st.columns(2)
+for side, (col, default) in enumerate(zip(picks, [map_names[0], map_names[-1]], strict=True)):
+    with col:
+        chosen = st.selectbox("Scenario", map_names, index=map_names.index(default), key=f"cmp_map_pick_{side}")
+        with errors.guard("The map"):
+            show_map(key, map_scenarios[chosen], base, key=f"cmp_map_{side}", with_table=False, height=460)

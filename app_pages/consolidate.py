@@ -27,8 +27,9 @@ with st.form("optimise_form", border=True):
                           format_func={"offices_whole": "Each office moves as a whole",
                                        "nearest": "Each staff group to its nearest hub"}.get)
     method = c3.selectbox("Method", ["auto", "heuristic", "exact"], key="c_method",
-                          format_func={"auto": "Auto (fast heuristic, then exact)", "heuristic": "Heuristic (fast)",
-                                       "exact": "Exact (HiGHS, proven gap)"}.get)
+                          format_func={"auto": "Auto", "heuristic": "Fast", "exact": "Exact"}.get,
+                          help="Auto: the fast heuristic, then the exact solver (HiGHS) within the time limit. "
+                               "Fast: the heuristic only. Exact: HiGHS with a proven gap.")
     c4, c5, c6 = st.columns(3)
     time_limit = c4.number_input("Time limit [s]", 1.0, 600.0, float(min(scenario.optimiser.time_limit_s, 60.0)), 5.0,
                                  key="c_time", help="The optimiser stops here and reports its best answer and gap")
@@ -126,9 +127,10 @@ base_fp = cached.baseline_footprint(key, base.policy)
 
 st.subheader(f"Current scenario: {scenario.name}")
 st.caption(f"{plan.n_open} sites open · {plan.label}")
-charts.show_headline(fp, base_fp)
+charts.show_headline(fp, base_fp, cached.uncertainty(key, scenario, base).total)
 with errors.guard("The map"):
-    show_map(org, plan, fp, key="consolidate_map")
+    show_map(key, scenario, base, key="consolidate_map")
+st.markdown(charts.commute_time_sentence(cached.commute_time_changes(key, scenario, base)))
 st.altair_chart(charts.totals_chart({"Baseline": base_fp.total_tco2e, scenario.name: fp.total_tco2e}),
                 width="stretch", alt="Total emissions, baseline against this scenario")
 if st.button("Save for comparison", icon=":material/bookmark_add:", key="c_save"):

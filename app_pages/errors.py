@@ -42,7 +42,16 @@ def show_problems(problems: Iterable[Problem], heading: str) -> None:
     problems = tuple(problems)
     n = len(problems)
     st.error(f"{heading} — {n} problem{'s' if n != 1 else ''} found. Nothing was changed.", icon=":material/error:")
-    st.dataframe(problems_frame(problems), hide_index=True, width="stretch")
+    show_problem_table(problems)
+
+
+def show_problem_table(problems: Iterable[Problem]) -> None:
+    """The problems as a table: a blank row for file-level problems, the whole message readable."""
+    shown = problems_frame(problems)
+    shown["row"] = shown["row"].astype("string").fillna("")
+    st.dataframe(shown, hide_index=True, width="stretch",
+                 column_config={"row": st.column_config.TextColumn("row", width="small"),
+                                "message": st.column_config.TextColumn("message", width="large")})
 
 
 def show_exception(exc: BaseException, what: str = "This step") -> None:

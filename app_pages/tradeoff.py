@@ -2,11 +2,42 @@
 
 import time
 
-import pandas as pd
 import streamlit as st
 
 from app_pages import cached, charts, errors, state
 from footprint.scenario import OptimiserSettings
+
+
+def tradeoff_verdict(points: list, front: tuple[int, ...], knee: int | None, y: str,
+                     today_tco2e: float) -> tuple[str, str]:
+    """The sweep's answer in words, from its front and knee on (emissions, ``y``); and the box kind."""
+    what = {"mean_commute_km": "mean commute", "staff_over_60_min": "staff over 60 min"}[y]
+
+    def burden(p: object) -> str:
+        v = getattr(p, y)
+        return f"{v:.1f} km" if y == "mean_commute_km" else f"{v:,.0f} staff over 60 min"
+
+    def vs_today(t: float) -> str:
+        d = 100.0 * (t / today_tco2e - 1.0) if today_tco2e else 0.0
+        return f"{abs(d):.1f} % {'below' if d < 0 else 'above'} today's {today_tco2e:,.0f} t"
+
+    if not front:
+        return "No feasible point in this sweep: widen the range or relax the constraints.", "info"
+    if len(front) == 1:
+        p = points[front[0]]
+        return (f"**No trade-off in this sweep:** {p.n_hubs} hubs has both the lowest emissions "
+                f"({p.total_tco2e:,.0f} t CO₂e/yr, {vs_today(p.total_tco2e)}) and the lowest {what} "
+                f"({burden(p)}); no other count is better on either.", "info")
+    lo, hi = points[front[0]], points[front[-1]]
+    if knee is None:
+        return (f"**A trade-off between {len(front)} points only:** {lo.n_hubs} hubs gives the lowest emissions "
+                f"({lo.total_tco2e:,.0f} t, {burden(lo)}), {hi.n_hubs} hubs the lowest {what} "
+                f"({hi.total_tco2e:,.0f} t, {burden(hi)}). Too few points for a knee: narrow the step.", "info")
+    k = points[knee]
+    return (f"**Trade-off:** lower emissions cost a longer {what} across {len(front)} of {len(points)} points. "
+            f"The knee, where further cuts start to cost much more commute, is at **{k.n_hubs} hubs**: "
+            f"{k.total_tco2e:,.0f} t CO₂e/yr ({vs_today(k.total_tco2e)}), {burden(k)}.", "success")
+
 
 key = state.org_key()
 scenario = state.scenario()
@@ -14,8 +45,8 @@ org = cached.organisation(key)
 n_candidates = int(org.sites.can_be_hub.sum())
 
 st.title("Trade-off: how many hubs?")
-st.caption("Each hub count is optimised under the current scenario's policy. Fewer hubs cut building emissions "
-           "but lengthen commutes; the knee is where adding hubs stops paying off.")
+st.caption("Each number of hubs is optimised under the current scenario's policy. The chart puts each answer's "
+           "total emissions against its commute burden, and says whether one can be cut only at the other's cost.")
 
 with st.form("sweep_form", border=True):
     c1, c2, c3, c4 = st.columns(4)
@@ -24,7 +55,8 @@ with st.form("sweep_form", border=True):
     step = c3.number_input("Step [hubs]", 1, max(1, n_candidates), 5, 1, key="t_step")
     per_point = c4.number_input("Time limit per point [s]", 1.0, 300.0, 5.0, 1.0, key="t_time")
     c5, c6 = st.columns(2)
-    method = c5.selectbox("Method", ["heuristic", "auto", "exact"], key="t_method")
+    method = c5.selectbox("Method", ["heuristic", "auto", "exact"], key="t_method",
+                          format_func={"auto": "Auto", "heuristic": "Fast", "exact": "Exact"}.get)
     whole = c6.checkbox("Offices move as a whole", value=True, key="t_whole")
     run = st.form_submit_button("Run sweep", type="primary", icon=":material/play_arrow:")
 
@@ -57,27 +89,23 @@ if sweep["org_key"] != key or sweep["policy"] != scenario.policy:
                icon=":material/history:")
 
 result = sweep["result"]
-df = charts.pareto_frame(result.points, result.knee_index)
 y = st.segmented_control("Commute burden on the vertical axis", list(charts.PARETO_Y), key="t_y",
                          format_func={"mean_commute_km": "Mean commute", "staff_over_60_min": "Staff over 60 min"}.get,
                          default="mean_commute_km") or "mean_commute_km"
+# one source of truth: the front and knee of emissions against the chosen commute burden
+front, knee = result.front("total_tco2e", y)
+today = cached.baseline_footprint(key, state.baseline().policy).total_tco2e
+verdict, kind = tradeoff_verdict(list(result.points), front, knee, y, today)
+{"success": st.success, "info": st.info}[kind](verdict, icon=":material/my_location:")
+df = charts.pareto_frame(result.points, front, knee, y)
 st.altair_chart(charts.pareto_chart(df, y), width="stretch",
-                alt="Pareto front: total emissions against commute burden for each number of hubs, knee marked")
-if result.knee_index is not None:
-    knee = df.iloc[int(result.knee_index)]
-    st.success(f"Knee at **{int(knee.n_hubs)} hubs**: {knee.total_tco2e:,.0f} t CO₂e/yr, mean commute "
-               f"{knee.mean_commute_km:.1f} km, {knee.staff_over_60_min:,.0f} staff over 60 min.",
-               icon=":material/my_location:")
-else:
-    st.info("No knee in this sweep: the points do not trade emissions against commute (one improves as the "
-            "other does, or there are too few points). Widen the range or change the policy.",
-            icon=":material/info:")
-if hasattr(result, "front"):
-    label = {"mean_commute_km": "mean commute", "staff_over_60_min": "staff over 60 min"}[y]
-    front, front_knee = result.front("total_tco2e", y)
-    where = (f"its knee is at **{result.points[front_knee].n_hubs} hubs**" if front_knee is not None
-             else "it has no knee (too few points or no trade-off)")
-    st.caption(f"Emissions against {label}: {len(front)} of {len(result.points)} points are on the Pareto front "
-               f"(neither lower without the other rising); {where}. The table marks both fronts.")
-table = pd.DataFrame(result.to_rows()) if hasattr(result, "to_rows") else df
-st.dataframe(table, hide_index=True, width="stretch")
+                alt="Total emissions against commute burden, one point per number of hubs; the Pareto front "
+                    "joined by a line, the knee marked")
+st.dataframe(charts.sweep_table(result.points, front, knee), hide_index=True, width="stretch",
+             column_config={
+                 "Total [t CO₂e/yr]": st.column_config.NumberColumn(format="%,d"),
+                 "Staff over 60 min": st.column_config.NumberColumn(format="%,d"),
+                 "Floor area [m²]": st.column_config.NumberColumn(format="%,d"),
+                 "Proven gap": st.column_config.TextColumn(
+                     help="Proven distance from the best possible plan (the exact solver); the fast heuristic "
+                          "proves none")})

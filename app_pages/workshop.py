@@ -1,14 +1,24 @@
 """Workshop: sliders on a fixed hub set; headline numbers respond at once.
 
-No slider re-optimises: each change rebuilds the policy and re-runs the
-accounting (``footprint.accounting.account``) on the scenario's fixed plan.
+The policy sliders re-run the accounting (``footprint.accounting.account``) on
+the scenario's fixed plan; the hub-count slider re-optimises with the fast
+heuristic (``cached.quick_hubs``: offices whole, about a second on the demo).
+The scenario's name follows the levers until the user types one.
 """
 
 from dataclasses import replace
 
 import streamlit as st
 
-from app_pages import cached, charts, decisions, state
+from app_pages import cached, charts, decisions, errors, state
+from footprint.scenario import Scenario
+
+
+def auto_name(s: Scenario, n_hubs: int) -> str:
+    """A scenario name that says what the levers are: "20 hubs, 2.5 office days, 60 % video"."""
+    p = s.policy
+    return f"{n_hubs} hubs, {p.office_days_per_week:g} office days, {p.video_share:.0%} video".replace("%", " %")
+
 
 key = state.org_key()
 scenario = state.scenario()
@@ -17,33 +27,66 @@ base = state.baseline()
 st.title("Workshop")
 headline = st.container()
 
-# --- sliders (seeded from the scenario, written back to it) ------------------------
+# --- levers, in reading order (rows stack in the same order on a phone) ------------
+n_candidates = int(cached.organisation(key).sites.can_be_hub.sum())
+fixed_plan = scenario.hubs.selection != "optimise"
+before_policy = scenario.policy
 values = {}
 with st.container(border=True):
+    fields = list(state.WORKSHOP_SLIDERS)
+    rows = [["hubs", *fields[:2]], fields[2:4], fields[4:6]]
+    for row_fields in rows:
+        cols = st.columns(3)
+        for col, field in zip(cols, row_fields, strict=False):
+            if field == "hubs":
+                current = cached.plan(key, scenario).n_open if fixed_plan else scenario.hubs.count
+                k = state.seed_widget("hubs", int(min(max(current, 1), n_candidates)))
+                hubs_wanted = col.slider("Hubs [sites]", 1, max(n_candidates, 2), key=k,
+                                         help="Re-optimises at once with the fast heuristic (offices move whole, "
+                                              "desk capacity respected); Consolidate runs the full optimiser")
+                continue
+            spec = state.slider_spec(field)
+            scale = spec.pop("scale")
+            k = state.seed_widget(field, float(getattr(scenario.policy, field)) * scale)
+            values[field] = col.slider(**spec, key=k) / scale
     cols = st.columns(3)
-    for i, field in enumerate(state.WORKSHOP_SLIDERS):
-        spec = state.slider_spec(field)
-        scale = spec.pop("scale")
-        k = state.seed_widget(field, float(getattr(scenario.policy, field)) * scale)
-        values[field] = cols[i % 3].slider(**spec, key=k) / scale
     sets = cached.factor_sets()
     k = state.seed_widget("factor_set", scenario.policy.factor_set if scenario.policy.factor_set in sets else sets[0])
-    values["factor_set"] = cols[0].select_slider("Emission factors [publisher and year]", options=sets, key=k,
+    values["factor_set"] = cols[0].select_slider("Emission factors", options=sets, key=k,
                                                  format_func=cached.factor_label,
-                                                 help="The factor set used for every emission line")
+                                                 help="The factor set (publisher and year) used for every line")
     k = state.seed_widget("radiative_forcing", scenario.policy.radiative_forcing)
-    values["radiative_forcing"] = cols[1].toggle("Radiative forcing on flights", key=k,
-                                                 help="Include the non-CO₂ effects of flying (DESNZ recommends it)")
+    values["radiative_forcing"] = cols[1].toggle("Flights' non-CO₂ effects", key=k,
+                                                 help="Radiative forcing: include the non-CO₂ effects of flying "
+                                                      "(DESNZ recommends it)")
     k = state.seed_widget("include_homeworking", scenario.policy.include_homeworking)
-    values["include_homeworking"] = cols[2].toggle("Count homeworking emissions", key=k,
-                                                   help="GHG Protocol cat. 7, optional")
-
+    values["include_homeworking"] = cols[2].toggle("Homeworking", key=k,
+                                                   help="Count the energy of working from home (GHG Protocol "
+                                                        "cat. 7, optional)")
     k = state.seed_widget("name", scenario.name)
-    name = st.text_input("Scenario name", key=k, max_chars=80).strip() or scenario.name
+    name = st.text_input("Scenario name", key=k, max_chars=80,
+                         help="Follows the levers until you type a name of your own",
+                         on_change=lambda: st.session_state.update(ws_name_typed=True)).strip() or scenario.name
 
 state.set_policy(replace(scenario.policy, **values))
-if name != state.scenario().name:
-    state.set_scenario(replace(state.scenario(), name=name), reset_widgets=False)
+scenario = state.scenario()
+levers_moved = scenario.policy != before_policy
+current = cached.plan(key, scenario).n_open if fixed_plan else scenario.hubs.count
+if hubs_wanted != current:
+    with st.spinner(f"Choosing {hubs_wanted} hubs…", show_time=True), errors.guard("Choosing the hubs"):
+        state.set_scenario(replace(scenario, hubs=cached.quick_hubs(key, scenario.policy, hubs_wanted)),
+                           reset_widgets=False)
+        levers_moved = True
+scenario = state.scenario()
+if name != scenario.name:
+    st.session_state.ws_name_typed = True
+    state.set_scenario(replace(scenario, name=name), reset_widgets=False)
+elif levers_moved and not st.session_state.get("ws_name_typed"):
+    n_now = scenario.hubs.count if scenario.hubs.selection == "optimise" else cached.plan(key, scenario).n_open
+    state.set_scenario(replace(scenario, name=auto_name(scenario, n_now)),
+                       reset_widgets=False)
+    del st.session_state[state.widget_key("name")]  # re-seeded with the new name on the rerun
+    st.rerun()
 scenario = state.scenario()
 
 try:
@@ -60,7 +103,7 @@ base_fp = cached.baseline_footprint(key, base.policy)
 with headline:
     st.caption(f"**{scenario.name}** · {plan.n_open} sites open ({plan.label}) · deltas against "
                f"“{base.name}” · {fp.factor_set_name}")
-    charts.show_headline(fp, base_fp)
+    charts.show_headline(fp, base_fp, cached.uncertainty(key, scenario, base).total)
     decisions.draw_payback(cached.current_result(key, scenario, base))
 
 row = st.container(horizontal=True, vertical_alignment="bottom")
@@ -77,6 +120,12 @@ with right:
     st.subheader("Totals")
     st.altair_chart(charts.totals_chart({"Baseline": base_fp.total_tco2e, scenario.name: fp.total_tco2e}),
                     width="stretch", alt="Total emissions, baseline against this scenario")
+
+st.subheader("Commute as people feel it")
+st.markdown(charts.commute_time_sentence(cached.commute_time_changes(key, scenario, base)))
+st.altair_chart(charts.commute_chart({"Baseline": base_fp, scenario.name: fp}), width="stretch",
+                alt="Staff by one-way commute distance band, baseline against this scenario")
+with right:
     notes = list(fp.notes)
     if notes:
         with st.expander(f"Notes ({len(notes)})", icon=":material/warning:"):

@@ -84,7 +84,7 @@ def test_overview_shows_the_baseline_footprint(org, base_policy):
     at = app()
     fp = account(org, base_policy, current_plan(org))
     assert metric(at, "Total") == t(fp.total_kgco2e)
-    assert metric(at, "Mean commute") == f"{fp.commute.mean_km:.1f}"
+    assert metric(at, "Mean commute") == f"{fp.commute.mean_min:.0f}"
     assert metric(at, "Offices") == f"{int(org.sites.is_office.sum()):,}"
     assert len(at.get("deck_gl_json_chart")) == 1, "one map"
 
@@ -223,8 +223,15 @@ def test_tradeoff_sweep_or_not_yet():
     result = at.session_state.sweep["result"]
     assert [p.n_hubs for p in result.points] == [5, 10, 15]
     assert at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")
-    front, _ = result.front("total_tco2e", "mean_commute_km")
-    assert any(c.value.startswith(f"Emissions against mean commute: {len(front)} of 3 points") for c in at.caption)
+    front, knee = result.front("total_tco2e", "mean_commute_km")
+    table = at.dataframe[0].value
+    assert table["Hubs"].tolist() == [5, 10, 15]
+    assert (table["On the front"] != "no").sum() == len(front), "the table marks the same front the box describes"
+    boxes = [b.value for b in (*at.success, *at.info)]
+    if knee is not None:
+        assert any(f"**{result.points[knee].n_hubs} hubs**" in b for b in boxes)
+    else:
+        assert any(b.startswith(("**No trade-off", "**A trade-off between")) for b in boxes)
 
 
 # --- compare -----------------------------------------------------------------------
@@ -347,7 +354,7 @@ def test_input_errors_show_a_problem_table():
     assert not at.exception
     assert at.error
     row = at.dataframe[0].value.iloc[0]
-    assert (row["file"], row["row"], row["field"]) == ("offices.csv", 3, "lat")
+    assert (row["file"], row["row"], row["field"]) == ("offices.csv", "3", "lat")
 
 
 def test_unexpected_errors_are_friendly():
@@ -361,3 +368,106 @@ def test_problems_frame_columns():
     df = __import__("app_pages.errors", fromlist=["problems_frame"]).problems_frame(
         InputError([Problem("bad", "f.csv", 2, "x")]).problems)
     assert df.to_dict("records") == [{"file": "f.csv", "row": 2, "field": "x", "message": "bad"}]
+
+
+# --- issue 12: headline, hub-count slider, names ------------------------------------
+def test_workshop_hub_slider_reoptimises_and_the_name_follows(org):
+    at = app("workshop")
+    at.slider(key=state.widget_key("hubs")).set_value(12).run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    s = at.session_state.scenario
+    assert s.hubs.selection == "explicit" and len(s.hubs.sites) == 12 and s.hubs.assignment == "offices_whole"
+    assert s.name == f"12 hubs, 3 office days, {s.policy.video_share:.0%} video".replace("%", " %")
+    assert at.text_input(key=state.widget_key("name")).value == s.name
+    fp = account(org, s.policy, cached.plan(state.DEMO, s))
+    assert metric(at, "Total") == f"{fp.total_tco2e:,.0f}"
+    # a typed name stays when a lever moves
+    at.text_input(key=state.widget_key("name")).input("My plan").run()
+    at.slider(key=state.widget_key("video_share")).set_value(60.0).run()
+    assert at.session_state.scenario.name == "My plan"
+
+
+def test_headline_sentence_says_change_commute_and_interval(org, hubs30):
+    at = app("workshop")
+    s, plan = hubs30
+    base = load_scenario(ROOT / "scenarios" / "baseline.toml")
+    fp, bfp = account(org, s.policy, plan), account(org, base.policy, current_plan(org))
+    pct = 100 * (fp.total_kgco2e / bfp.total_kgco2e - 1)
+    sentence = next(m.value for m in at.markdown if "t CO₂e" in m.value and "90 % interval" in m.value)
+    assert sentence.startswith(f"**{pct:+.1f} % t CO₂e** ({bfp.total_tco2e:,.0f} → {fp.total_tco2e:,.0f} t a year")
+    assert f"{fp.commute.staff_longer:,.0f} staff commute further" in sentence
+    assert f"{bfp.commute.mean_min:.0f} → {fp.commute.mean_min:.0f} min" in sentence
+
+
+def _point(n: int, t: float, km: float, over60: float, gap: float | None = None):
+    from footprint.optimise.sweep import SweepPoint
+
+    return SweepPoint(n_hubs=n, commute_weight_kg_per_km=0.0, total_tco2e=t, mean_commute_km=km,
+                      median_commute_km=km, staff_over_60_min=over60, floor_area_m2=1000.0 * n,
+                      linear_objective_tco2e=t, gap=gap, status="feasible", seconds=1.0, hub_ids=())
+
+
+def _tradeoff_with(points) -> AppTest:
+    from footprint.optimise.sweep import SweepResult
+
+    at = app("tradeoff")
+    result = SweepResult(points=tuple(points), pareto=(), knee_index=None, seconds=1.0)
+    at.session_state.sweep = {"result": result, "org_key": state.DEMO, "policy": at.session_state.scenario.policy}
+    return at.run()
+
+
+def test_tradeoff_says_plainly_when_there_is_no_tradeoff():
+    # more hubs: lower emissions AND shorter commutes, so the last point dominates all
+    at = _tradeoff_with([_point(5, 120_000, 40.0, 9000), _point(10, 100_000, 30.0, 7000),
+                         _point(20, 90_000, 25.0, 5000)])
+    assert not at.exception and not at.error
+    box = at.info[0].value
+    assert box.startswith("**No trade-off in this sweep:** 20 hubs has both the lowest emissions (90,000 t CO₂e/yr")
+    assert "25.0 km" in box
+    assert not at.success, "no knee is claimed"
+    table = at.dataframe[0].value
+    assert list(table.columns[:3]) == ["Hubs", "Total [t CO₂e/yr]", "Mean commute [km]"]
+    assert table["On the front"].tolist() == ["no", "no", "yes"]
+    assert table["Proven gap"].tolist() == ["not proven"] * 3, "no gap proven: said so, not 'None'"
+
+
+def test_tradeoff_names_the_knee_of_the_same_front_it_draws():
+    # fewer hubs: lower emissions but longer commutes; the knee at 10 hubs
+    at = _tradeoff_with([_point(5, 80_000, 60.0, 9000, 0.001), _point(10, 82_000, 30.0, 6000, 0.002),
+                         _point(20, 90_000, 26.0, 5000), _point(40, 100_000, 24.0, 4000)])
+    assert not at.exception and not at.error
+    box = at.success[0].value
+    assert box.startswith("**Trade-off:** lower emissions cost a longer mean commute across 4 of 4 points.")
+    assert "**10 hubs**: 82,000 t CO₂e/yr" in box and "30.0 km" in box
+    table = at.dataframe[0].value
+    assert table["On the front"].tolist() == ["yes", "knee", "yes", "yes"]
+    assert table["Proven gap"].tolist()[:2] == ["0.10 %", "0.20 %"]
+
+
+def test_compare_draws_the_baseline_once_and_no_arrow_on_no_change(org):
+    at = app("compare")
+    at.multiselect(key="cmp_files").set_value(["baseline.toml", "hubs-30.toml"]).run()
+    at.button(key="cmp_add_files").click().run()
+    assert not at.exception and not at.error
+    base = load_scenario(ROOT / "scenarios" / "baseline.toml")
+    labels = [m.label for m in at.metric]
+    assert labels == [base.name, "30 hubs"], "the saved baseline takes the baseline's place"
+    assert at.metric[0].delta in (None, "")
+    assert len(at.get("deck_gl_json_chart")) == 2, "two maps side by side"
+    r = run_scenario(load_scenario(ROOT / "scenarios" / "hubs-30.toml"), baseline=base, organisation=org)
+    assert at.metric[1].delta == f"{r.footprint.total_tco2e - r.baseline.total_tco2e:+,.0f} t vs baseline"
+    for s in at.session_state.saved:  # descriptions end on a whole word
+        shown = next(m.value for m in at.markdown if m.value.startswith("**") and s.name in m.value)
+        if len(s.description) > 160:
+            assert shown.endswith(" …") and shown[:-2].split()[-1] in s.description.split()
+
+
+def test_workshop_on_a_scenario_that_needs_the_optimiser():
+    at = app("workshop", hubs="optimise:20:offices_whole")
+    assert any("optimiser to choose 20 hubs" in i.value for i in at.info)
+    at.slider(key=state.widget_key("video_share")).set_value(60.0).run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert at.session_state.scenario.name == "20 hubs, 3 office days, 60 % video"
+    at.slider(key=state.widget_key("hubs")).set_value(15).run()  # the quick path answers it
+    assert not at.exception and not at.error
+    assert len(at.session_state.scenario.hubs.sites) == 15 and not at.info

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["COASTLINE_FILE", "COASTLINE_SOURCE", "clip_polygon", "coastline"]
+__all__ = ["COASTLINE_FILE", "COASTLINE_SOURCE", "clip_polygon", "coastline", "data_extent"]
 
 COASTLINE_FILE = Path(__file__).resolve().parent / "data" / "coastline.json"
 """The coastline data file."""
@@ -124,3 +124,42 @@ def coastline(bbox: BBox | None = None) -> list[np.ndarray]:
         if len(clipped) >= 3:
             out.append(clipped)
     return out
+
+
+def data_extent(lon: np.ndarray, lat: np.ndarray, *, pad_fraction: float = 0.08, min_pad_lon: float = 0.5,
+                min_pad_lat: float = 0.5) -> BBox:
+    """A bounding box around points, padded on every side.
+
+    Use it to clip :func:`coastline` so the outline covers the whole extent of
+    the data and the margin a map view shows around it (a web map's view is
+    wider than the data: pass large ``min_pad_*`` there).
+
+    Parameters
+    ----------
+    lon, lat : array-like of float
+        Point coordinates [degrees]; NaNs are ignored.
+    pad_fraction : float
+        Padding as a share of the points' span on each axis.
+    min_pad_lon, min_pad_lat : float
+        Smallest padding on each side [degrees].
+
+    Returns
+    -------
+    tuple of float
+        ``(lon_min, lat_min, lon_max, lat_max)`` [degrees], latitudes kept
+        within ±90° and longitudes within ±180°.
+
+    Examples
+    --------
+    >>> data_extent([-6.0, 1.5], [50.0, 58.5], min_pad_lon=10.0, min_pad_lat=5.0)
+    (-16.0, 45.0, 11.5, 63.5)
+    """
+    x = np.asarray(lon, dtype=np.float64)
+    y = np.asarray(lat, dtype=np.float64)
+    x, y = x[np.isfinite(x)], y[np.isfinite(y)]
+    if x.size == 0 or y.size == 0:
+        raise ValueError("data_extent needs at least one finite point")
+    pad_x = max(min_pad_lon, pad_fraction * float(np.ptp(x)))
+    pad_y = max(min_pad_lat, pad_fraction * float(np.ptp(y)))
+    return (max(-180.0, float(x.min()) - pad_x), max(-90.0, float(y.min()) - pad_y),
+            min(180.0, float(x.max()) + pad_x), min(90.0, float(y.max()) + pad_y))
