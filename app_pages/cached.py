@@ -63,9 +63,18 @@ def policy_key(policy: Policy) -> str:
     return json.dumps(policy.to_mapping(), sort_keys=True)
 
 
-def plan_policy_key(policy: Policy) -> str:
-    """The policy values the plan depends on (circuity, commute limits)."""
-    m = {k: v for k, v in policy.to_mapping().items() if k not in NON_PLAN_FIELDS}
+#: Policy values that size the desks each person needs: a plan that keeps hubs within
+#: their desks (``hubs.respect_capacity``) depends on them too.
+DESK_FIELDS = ("office_days_per_week", "peak_factor", "desk_sharing_ratio")
+
+
+def plan_policy_key(policy: Policy, hubs: HubChoice | None = None) -> str:
+    """The policy values the plan of ``hubs`` depends on (circuity, commute limits; desks
+    per person where staff go to the nearest hub with room)."""
+    desks = (hubs is not None and hubs.respect_capacity and hubs.selection in ("explicit", "largest")
+             and not hubs.office_to_hub)
+    m = {k: v for k, v in policy.to_mapping().items()
+         if k not in NON_PLAN_FIELDS or (desks and k in DESK_FIELDS)}
     return json.dumps(m, sort_keys=True)
 
 
@@ -163,7 +172,7 @@ def plan(key: str, s: Scenario) -> Plan:
     """The fixed plan (hubs and assignment) of a scenario that needs no optimiser run."""
     if s.hubs.selection == "optimise":
         raise NeedsOptimiser(s.hubs.count)
-    return _plan(key, hubs_key(s.hubs), plan_policy_key(s.policy))
+    return _plan(key, hubs_key(s.hubs), plan_policy_key(s.policy, s.hubs))
 
 
 class NeedsOptimiser(Exception):
@@ -185,7 +194,7 @@ def scenario_footprint(key: str, s: Scenario) -> Footprint:
     """The footprint of a scenario's fixed plan under its policy (no re-optimisation)."""
     if s.hubs.selection == "optimise":
         raise NeedsOptimiser(s.hubs.count)
-    return _footprint(key, hubs_key(s.hubs), plan_policy_key(s.policy), policy_key(s.policy))
+    return _footprint(key, hubs_key(s.hubs), plan_policy_key(s.policy, s.hubs), policy_key(s.policy))
 
 
 def current_result(key: str, s: Scenario, base: Scenario, optimisation: Any = None) -> ScenarioResult:
@@ -311,7 +320,7 @@ def _flows(key: str, hubs_json: str, plan_json: str, policy_json: str, base_poli
 
 def flows(key: str, s: Scenario, base: Scenario) -> Flows:
     """Staff moving office → hub under ``s``, one row per pair, largest first (see footprint.scenario.flows)."""
-    return _flows(key, hubs_key(s.hubs), plan_policy_key(s.policy), policy_key(s.policy), policy_key(base.policy))
+    return _flows(key, hubs_key(s.hubs), plan_policy_key(s.policy, s.hubs), policy_key(s.policy), policy_key(base.policy))
 
 
 # --- uncertainty -----------------------------------------------------------------------
@@ -327,7 +336,7 @@ def _uncertainty(key: str, hubs_json: str, plan_json: str, policy_json: str, bas
 
 def uncertainty(key: str, s: Scenario, base: Scenario) -> Any:
     """Monte Carlo 90 % intervals of the total (and change) of ``s`` (see footprint.accounting.uncertainty)."""
-    return _uncertainty(key, hubs_key(s.hubs), plan_policy_key(s.policy), policy_key(s.policy),
+    return _uncertainty(key, hubs_key(s.hubs), plan_policy_key(s.policy, s.hubs), policy_key(s.policy),
                         policy_key(base.policy))
 
 

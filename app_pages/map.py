@@ -202,7 +202,7 @@ def show_map(org_key: str, s: Scenario, base: Scenario, *, key: str, with_table:
                                    help="One line per office → hub pair, width by staff")
         n_lines = None if choice == "all" else int(choice)
     with st.spinner("Drawing the map…", show_time=True):
-        deck, attribution = _deck(org_key, cached.hubs_key(s.hubs), cached.plan_policy_key(s.policy),
+        deck, attribution = _deck(org_key, cached.hubs_key(s.hubs), cached.plan_policy_key(s.policy, s.hubs),
                                   cached.policy_key(s.policy), cached.policy_key(base.policy), n_lines, tiles)
     fp = cached.scenario_footprint(org_key, s)
     n_hubs = int(np.asarray(fp.sites.open).sum())

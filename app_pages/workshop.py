@@ -104,7 +104,8 @@ with headline:
     st.caption(f"**{scenario.name}** · {plan.n_open} sites open ({plan.label}) · deltas against "
                f"“{base.name}” · {fp.factor_set_name}")
     charts.show_headline(fp, base_fp, cached.uncertainty(key, scenario, base).total)
-    decisions.draw_payback(cached.current_result(key, scenario, base))
+    if st.session_state.get("ws_explain"):
+        decisions.draw_payback(cached.current_result(key, scenario, base))
 
 row = st.container(horizontal=True, vertical_alignment="bottom")
 if row.button("Save for comparison", icon=":material/bookmark_add:", key="ws_save"):
@@ -132,4 +133,9 @@ with right:
             for n in notes:
                 st.markdown(f"- {n}")
 
-decisions.draw_decision(cached.current_result(key, scenario, base))
+# each lever's exact share of the change takes 8-16 footprints (seconds on a large
+# estate): on request, so that the sliders above keep answering at once
+if st.toggle("Explain the change: what drives it, what it costs, the payback", key="ws_explain",
+             help="Each lever's exact share of the change (Shapley values), the cost, payback and "
+                  "embodied carbon of the move. Takes a few seconds on a large estate."):
+    decisions.draw_decision(cached.current_result(key, scenario, base))

@@ -77,7 +77,7 @@ def main() -> None:
     s = at.session_state.scenario
     from app_pages import cached
 
-    plan = cached._plan(state.DEMO, cached.hubs_key(s.hubs), cached.plan_policy_key(s.policy))
+    plan = cached._plan(state.DEMO, cached.hubs_key(s.hubs), cached.plan_policy_key(s.policy, s.hubs))
     acc = []
     for d, _ in pairs[:10]:
         t0 = time.perf_counter()

@@ -15,9 +15,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from app_pages import cached, state
-from footprint.accounting import account, current_plan, nearest_plan
+from footprint.accounting import account, current_plan
 from footprint.demo import demo_organisation
 from footprint.errors import InputError, Problem
+from footprint.optimise.room import nearest_with_room
 from footprint.scenario import (
     HubChoice,
     Scenario,
@@ -114,8 +115,11 @@ def test_workshop_slider_moves_the_numbers(org, hubs30, field, shown, model):
     before = metric(at, "Total")
     at.slider(key=state.widget_key(field)).set_value(shown).run()
     assert not at.exception
-    s, plan = hubs30
-    fp = account(org, replace(s.policy, **{field: model}), plan)
+    s, _ = hubs30
+    policy = replace(s.policy, **{field: model})
+    # desks per person move the plan too: staff go to the nearest hub with room
+    plan = nearest_with_room(org, policy, largest_offices(org, 30))
+    fp = account(org, policy, plan)
     assert metric(at, "Total") == f"{fp.total_tco2e:,.0f}"
     assert metric(at, "Total") != before
     assert metric(at, "Floor area") == f"{fp.floor_area_m2:,.0f}"
@@ -145,7 +149,7 @@ def test_shared_link_reproduces_the_scenario(org):
     at = app("workshop", office_days_per_week="2", video_share="0.5", hubs="largest:20:nearest", name="Shared")
     s = at.session_state.scenario
     assert (s.name, s.policy.office_days_per_week, s.policy.video_share) == ("Shared", 2.0, 0.5)
-    plan = nearest_plan(org, s.policy, largest_offices(org, 20))
+    plan = nearest_with_room(org, s.policy, largest_offices(org, 20))
     assert metric(at, "Total") == f"{account(org, s.policy, plan).total_tco2e:,.0f}"
     assert at.slider(key=state.widget_key("video_share")).value == 50.0
 
@@ -175,7 +179,7 @@ def test_consolidate_largest_offices_button(org, hubs30):
     assert not at.exception
     s = at.session_state.scenario
     assert (s.hubs.selection, s.hubs.count) == ("largest", 12)
-    plan = nearest_plan(org, s.policy, largest_offices(org, 12))
+    plan = nearest_with_room(org, s.policy, largest_offices(org, 12))
     assert metric(at, "Total") == f"{account(org, s.policy, plan).total_tco2e:,.0f}"
 
 

@@ -21,6 +21,9 @@ def test_workshop_shows_payback_and_what_drives_the_change(demo_org):
     at.run()
     at.switch_page("app_pages/workshop.py").run()
     assert not at.exception, at.exception
+    assert not any(s.value == "What drives the change" for s in at.subheader), "only on request"
+    at.toggle(key="ws_explain").set_value(True).run()
+    assert not at.exception, at.exception
     scenario = load_scenario(ROOT / "scenarios" / "hubs-30.toml")
     base = load_scenario(ROOT / "scenarios" / "baseline.toml")
     d = decide(run_scenario(scenario, baseline=base, organisation=demo_org), base)
