@@ -36,7 +36,7 @@ from footprint.scenario import (
 )
 from footprint.scenario.files import scenario_to_dict
 from footprint.scenario.flows import CommuteTimes, Flows, commute_times, plan_flows
-from footprint.scenario.run import Progress, plan_for
+from footprint.scenario.run import plan_for
 
 
 @st.cache_resource(show_spinner=False)
@@ -257,13 +257,15 @@ def optimise_result(key: str, job: background.Job) -> tuple[Scenario, ScenarioRe
     return fixed, replace(result, organisation=organisation(key))
 
 
-def sweep(key: str, policy: Policy, counts: list[int], settings: Any, *, keep_offices_whole: bool,
-          progress: Progress) -> Any:
-    """A sweep over hub counts (see ``footprint.optimise.sweep.sweep_hubs``)."""
-    from footprint.optimise.sweep import sweep_hubs
+def start_sweep(key: str, s: Scenario, counts: list[int]) -> background.Job:
+    """Start a sweep of ``s`` over hub counts in a worker process, on the study engine.
 
-    return sweep_hubs(organisation(key), policy, counts, settings, keep_offices_whole=keep_offices_whole,
-                      progress=progress)
+    The job's result is a :class:`~footprint.optimise.sweep.SweepResult` (see
+    :func:`footprint.study.interactive.hub_sweep`); the demo is rebuilt in the worker.
+    """
+    from footprint.study.interactive import hub_sweep
+
+    return background.start(hub_sweep, s, counts, None if key == state.DEMO else organisation(key))
 
 
 # --- reports -----------------------------------------------------------------------

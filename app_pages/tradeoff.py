@@ -1,11 +1,11 @@
 """Trade-off: sweep the number of hubs; Pareto chart of emissions against commute, knee marked."""
 
-import time
+from dataclasses import replace
 
 import streamlit as st
 
 from app_pages import cached, charts, errors, state
-from footprint.scenario import OptimiserSettings
+from footprint.scenario import HubChoice, OptimiserSettings
 
 
 def tradeoff_verdict(points: list, front: tuple[int, ...], knee: int | None, y: str,
@@ -65,20 +65,40 @@ if run:
     if not cached.sweep_available():
         errors.not_available("The hub-count sweep")
     else:
-        settings = OptimiserSettings(method=method, time_limit_s=float(per_point))
-        bar = st.progress(0.0, text=f"Sweeping {len(counts)} hub counts…")
-        started = time.monotonic()
-        budget = float(per_point) * len(counts) + 10.0
+        todo = replace(scenario, optimiser=OptimiserSettings(method=method, time_limit_s=float(per_point)),
+                       hubs=HubChoice(selection="optimise", count=counts[0],
+                                      assignment="offices_whole" if whole else "nearest"))
+        old = st.session_state.get("sweep_job")
+        if old is not None:
+            old["job"].kill()
+        # the sweep runs in a worker process (the study engine): other sessions keep their speed
+        st.session_state.sweep_job = {"job": cached.start_sweep(key, todo, counts), "policy": scenario.policy,
+                                      "budget": float(per_point) * len(counts), "points": len(counts)}
 
-        def progress(fraction: float, message: str) -> bool:
-            bar.progress(min(max(float(fraction), 0.0), 1.0), text=f"{message} · {time.monotonic() - started:.0f} s")
-            return time.monotonic() - started > budget
 
+@st.fragment(run_every=0.5)
+def _sweep_progress() -> None:
+    """Progress of the running sweep, with Stop; hands the answer to the page when done."""
+    running = st.session_state.get("sweep_job")
+    if running is None:
+        return
+    job = running["job"]
+    if job.done:
+        st.session_state.sweep_job = None
         with errors.guard("The sweep"):
-            result = cached.sweep(key, scenario.policy, counts, settings, keep_offices_whole=bool(whole),
-                                  progress=progress)
-            bar.progress(1.0, text=f"Done in {time.monotonic() - started:.1f} s")
-            st.session_state.sweep = {"result": result, "org_key": key, "policy": scenario.policy}
+            st.session_state.sweep = {"result": job.result(), "org_key": key, "policy": running["policy"]}
+            st.rerun(scope="app")
+        return
+    note = " · stopping after this point, keeping the finished ones…" if job.cancel_requested else ""
+    st.progress(min(max(job.fraction, 0.0), 1.0),
+                text=f"Sweeping {running['points']} hub counts: {job.message} · {job.elapsed_s:.0f} s "
+                     f"(at most about {running['budget']:.0f} s){note}")
+    if st.button("Stop", icon=":material/stop_circle:", key="t_cancel", disabled=job.cancel_requested,
+                 help="Stop after the point being solved and show the points finished so far"):
+        job.cancel()
+
+
+_sweep_progress()
 
 sweep = st.session_state.get("sweep")
 if not sweep:

@@ -9,7 +9,8 @@ the page already draws.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import os
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -175,3 +176,31 @@ def uncertainty_study(
 
 
 __all__ = ["sweep_study", "uncertainty_study"]
+
+
+def hub_sweep(
+    scenario: Scenario,
+    counts: Sequence[int],
+    organisation: Organisation | None = None,
+    *,
+    progress: Callable[[float, str], bool | None] | None = None,
+) -> SweepResult:
+    """The Trade-off page's sweep, as it runs in a worker process (:mod:`footprint.background`).
+
+    The study engine, warm-started from one count to the next: serially in the
+    worker, or on the Dask cluster at ``DASK_SCHEDULER_ADDRESS`` when one is set
+    (a local cluster would cost more to start than a sweep of a few points takes).
+    ``organisation=None`` loads the one the scenario names (the worker rebuilds the
+    demo rather than receiving it). ``progress(fraction, message)`` returning True
+    stops after the current point, keeping the finished ones.
+    """
+    from footprint.scenario.run import load_organisation
+
+    org = organisation if organisation is not None else load_organisation(scenario)
+    engine = "dask" if os.environ.get("DASK_SCHEDULER_ADDRESS") else "serial"
+
+    def report(done: int, total: int, message: str) -> bool:
+        return bool(progress and progress(done / max(total, 1), f"{done} of {total} points · {message}"))
+
+    result, _ = sweep_study(org, scenario, counts, warm_start=True, engine=engine, progress=report)
+    return result
