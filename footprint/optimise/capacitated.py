@@ -925,26 +925,33 @@ class _Engine:
         self.passes = 0
 
     def ascend(self, state: np.ndarray, lam: np.ndarray, prune_at: float, theta: float,
-               patience: int, theta_min: float, n_pass: int, hint: float
-               ) -> tuple[float, np.ndarray, np.ndarray, bool]:
+               patience: int, theta_min: float, n_pass: int, hint: float,
+               deadline: float = math.inf) -> tuple[float, np.ndarray, np.ndarray, bool]:
         """Subgradient ascent from ``lam`` under the fixings ``state``.
 
         ``hint`` is a known bound (the parent's), for the step while no
-        solution is known. Returns ``(bound, best_lam, ybar, done)``:
-        ``ybar`` is the share of passes in which each site was open (an
-        estimate of the LP ``y``).
+        solution is known. Runs in chunks of :data:`CHUNK` passes and stops
+        after the chunk that ends past ``deadline`` [perf_counter s].
+        Returns ``(bound, best_lam, ybar, done)``: ``ybar`` is the share of
+        passes in which each site was open (an estimate of the LP ``y``).
         """
         dt = self.data
         lam = lam.copy()
         best_lam = lam.copy()
         ysum = np.zeros(dt.s.size)
         target = _target(self.primal.value, hint)
-        best, _, _, it, done, _ = _ascent(
-            dt.ct, dt.d, dt.s, dt.f, dt.unas, dt.need, dt.p, state, lam, best_lam, -np.inf,
-            float(target), float(prune_at), float(theta), 0, int(patience),
-            float(theta_min), int(n_pass), KNAPSACK_NODES, ysum)
-        self.passes += it
-        return float(best), best_lam, ysum / max(it, 1), bool(done)
+        best, noimp, passes, done = -np.inf, 0, 0, False
+        theta = float(theta)
+        while passes < n_pass:
+            best, theta, noimp, it, done, _ = _ascent(
+                dt.ct, dt.d, dt.s, dt.f, dt.unas, dt.need, dt.p, state, lam, best_lam,
+                float(best), float(target), float(prune_at), theta, noimp, int(patience),
+                float(theta_min), int(min(CHUNK, n_pass - passes)), KNAPSACK_NODES, ysum)
+            passes += it
+            if done or time.perf_counter() >= deadline:
+                break
+        self.passes += passes
+        return float(best), best_lam, ysum / max(passes, 1), bool(done)
 
     def solve_at(self, state: np.ndarray, lam: np.ndarray) -> tuple[float, np.ndarray, float]:
         """``(L(lam), y, sum_i lam_i + unassigned part)``; fills ``self.v``."""
@@ -1209,8 +1216,13 @@ class _Node:
     bound: float        # parent's bound [cost units]
 
 
-def _process(eng: _Engine, node: _Node, mip_gap: float) -> tuple[float, list[_Node]]:
-    """Bound, price, fix and branch one node; returns ``(bound, children)``."""
+def _process(eng: _Engine, node: _Node, mip_gap: float,
+             deadline: float = math.inf) -> tuple[float, list[_Node]]:
+    """Bound, price, fix and branch one node; returns ``(bound, children)``.
+
+    Past ``deadline`` [perf_counter s] the node comes back unfinished (as
+    its own child, with the fixings and bound found so far).
+    """
     primal = eng.primal
     state = node.state.copy()
     lam = node.lam
@@ -1218,10 +1230,12 @@ def _process(eng: _Engine, node: _Node, mip_gap: float) -> tuple[float, list[_No
     while True:
         prune_at = _prune_level(primal.value, mip_gap)
         best, lam, ybar, _ = eng.ascend(state, lam, prune_at, NODE_THETA, NODE_PATIENCE,
-                                        NODE_THETA_MIN, NODE_PASSES, node.bound)
+                                        NODE_THETA_MIN, NODE_PASSES, node.bound, deadline)
         best = max(best, node.bound)
         if best >= prune_at:
             return best, []
+        if time.perf_counter() >= deadline:
+            return best, [_Node(state, lam, best)]
         val, y, lam_part = eng.solve_at(state, lam)
         if not math.isfinite(val):
             return math.inf, []
@@ -1334,7 +1348,7 @@ def solve_split(problem: LocationProblem, red: Reduced, incumbent: LocationResul
             done_bound = min(done_bound, node.bound)
             continue
         nodes += 1
-        node_bound, kids = _process(eng, node, mip_gap)
+        node_bound, kids = _process(eng, node, mip_gap, deadline)
         if kids:
             stack.extend(kids)
         else:
