@@ -241,11 +241,26 @@ def test_transport_column_generation_matches_the_full_lp(seed: int) -> None:
     cost = np.hypot(*(pts[:, None, :] - sites[None, :, :]).transpose(2, 0, 1))
     # tight (1.02) capacities force long chains of displaced groups
     slack = 1.02 if seed % 2 else 1.5
-    problem = LocationProblem(cost=cost * demand[:, None], demand=demand,
-                              capacity=np.full(m, slack * demand.sum() / k), n_sites=k,
-                              unassigned_cost=(np.full(n, 50.0) if seed == 3 else None))
+    problem = LocationProblem(
+        cost=cost * demand[:, None],
+        demand=demand,
+        capacity=np.full(m, slack * demand.sum() / k),
+        n_sites=k,
+        unassigned_cost=(np.full(n, 50.0) if seed == 3 else None),
+    )
     open_sites = rng.choice(m, k, replace=False)
     value, x = cap.transport(problem, aggregate_rows(problem), open_sites)
     ref = assign_capacitated(problem, open_sites)
     assert ref is not None and x is not None
     assert value == pytest.approx(ref[2], rel=1e-7)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_strong_reduced_keeps_the_count(seed: int) -> None:
+    rng = np.random.default_rng(500 + seed)
+    problem = _random(rng, 10, 6, 3)
+    res = solve_exact(
+        problem, formulation="strong-reduced", time_limit=60, mip_gap=1e-9
+    )
+    assert res.open_sites.size == 3
+    assert res.objective == pytest.approx(brute_force(problem), rel=1e-7)
