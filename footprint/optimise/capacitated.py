@@ -1254,7 +1254,10 @@ def _process(eng: _Engine, node: _Node, mip_gap: float,
         state[force] = 1
     free = np.flatnonzero(state == 0)
     if free.size == 0:  # every site fixed: the transportation LP solves the node
-        return max(best, primal.price(state == 1)), []
+        value = primal.price(state == 1)
+        if not math.isfinite(value) and time.perf_counter() >= deadline:
+            return best, [_Node(state, lam, best)]  # the LP was stopped, not infeasible
+        return max(best, value), []
     frac = np.minimum(ybar[free], 1.0 - ybar[free])
     if frac.max() > 0:
         j = int(free[np.argmax(frac)])
