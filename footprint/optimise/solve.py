@@ -25,8 +25,6 @@ HEURISTIC_SHARE = 0.1
 #: Share for the single-source heuristic before the split bound runs
 #: (:func:`~footprint.optimise.capacitated.solve_single_source`) [fraction].
 SINGLE_SOURCE_SHARE = 0.3
-
-
 #: Fewest (group, site) pairs for which single source with a fixed p uses the
 #: split bound: HiGHS has no bound after minutes at 1000 x 300 (300,000
 #: pairs) and runs out of memory at 5000 x 1000, but proves the demo's
@@ -65,7 +63,12 @@ def solve(
         ``"heuristic"``: fast local search, no proof. ``"exact"``: HiGHS MIP.
         ``"auto"``: heuristic start (up to 10 % of the time), then the exact
         solver warm-started from it within the remaining time. ``"exact"``
-        also starts from a quick greedy + interchange solution.
+        also starts from a quick greedy + interchange solution. With
+        capacities and a fixed number of sites on large problems: split
+        demand starts the Lagrangian tree from the p-median sites;
+        single source (from :data:`SINGLE_SOURCE_MIN_PAIRS` pairs) runs the
+        heuristic for 30 % of the time, then the split relaxation's tree
+        for the bound (:func:`~footprint.optimise.capacitated.solve_single_source`).
     time_limit : float
         Overall wall-clock limit [s].
     mip_gap : float
