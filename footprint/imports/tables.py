@@ -155,7 +155,9 @@ def read_table(data: bytes | str | Path, filename: str | None = None, *, fields:
         formulas = _formula_cells(raw, name)
         decimal_comma = False
     elif ext in (".csv", ".txt", ".tsv", ""):
-        frame, decimal_comma = _read_csv(raw, source)
+        # given the header row, the rows above it are skipped unparsed: a one-cell title row
+        # ("Acme offices", without trailing commas) does not set the number of columns
+        frame, decimal_comma = _read_csv(raw, source, skip=(header_row or 1) - 1)
         if header_row is not None:
             _check_header_row(frame, header_row, fields, mapping, source, "")
             header_pos = header_row - 1
@@ -242,9 +244,10 @@ def _check_header_row(frame: pd.DataFrame, header_row: int, fields: tuple | None
         return InputError([Problem(message + hint + " (or leave the header row out to find it automatically)",
                                    source, header_row, "header_row")], f"cannot read {source}")
 
-    if pos >= frame.shape[0]:
-        raise fail(f"the header row is given as row {header_row}, but the file{where} has only "
-                   f"{frame.shape[0]:,} rows")
+    filled = (frame.fillna("").astype(str).apply(lambda c: c.str.strip()) != "").any(axis=1).to_numpy()
+    last = int(np.flatnonzero(filled)[-1]) + 1 if filled.any() else 0
+    if header_row > last:
+        raise fail(f"the header row is given as row {header_row}, but the file{where} ends on row {last:,}")
     cells = _row_cells(frame, pos)
     if not cells:
         raise fail(f"row {header_row}{where}, given as the header row, is empty")
@@ -380,23 +383,33 @@ def _sniff(text: str) -> str:
     return best if counts[best] > 0 else ","
 
 
-def _read_csv(raw: bytes, source: str) -> tuple[pd.DataFrame, bool]:
+def _read_csv(raw: bytes, source: str, skip: int = 0) -> tuple[pd.DataFrame, bool]:
+    """The cells of a CSV file; with ``skip``, its first ``skip`` lines are left out unparsed (as empty rows)."""
     text = _decode(raw, source)
+    lines = text.split("\n", skip)
+    if skip and len(lines) <= skip:
+        return pd.DataFrame(np.full((len(lines), 1), "", dtype=object)), False
+    if skip:
+        text = lines[-1]
     sep = _sniff(text)
     try:
         frame = pd.read_csv(io.StringIO(text), sep=sep, header=None, dtype=str, keep_default_na=False,
                             skip_blank_lines=False, engine="c", nrows=MAX_ROWS + 2, quoting=csv.QUOTE_MINIMAL,
                             on_bad_lines="error")
+        if skip:
+            frame = pd.concat([pd.DataFrame(np.full((skip, frame.shape[1]), "", dtype=object)), frame],
+                              ignore_index=True)
     except pd.errors.ParserError as e:
         quote = re.search(r"EOF inside string starting at row (\d+)", str(e))
         if quote:  # pandas counts rows from 0 (the header): the spreadsheet row is one more
             raise InputError([Problem("a double quote (\") opens a value here but is never closed, so the rest of "
                                       "the file would be read as one cell; close the quote or remove it",
-                                      source, int(quote.group(1)) + 1, None)], f"cannot read {source}") from None
+                                      source, int(quote.group(1)) + 1 + skip, None)],
+                             f"cannot read {source}") from None
         m = re.search(r"line (\d+), saw (\d+)", str(e))
         m2 = re.search(r"Expected (\d+) fields", str(e))
         if m and m2:
-            row = int(m.group(1))
+            row = int(m.group(1)) + skip
             raise InputError([Problem(f"has {m.group(2)} cells but the header has {m2.group(1)}; a value probably "
                                       f"contains the delimiter '{_sep_name(sep)}': put it in double quotes or "
                                       "remove it", source, row, None)], f"cannot read {source}") from None
