@@ -148,8 +148,8 @@ def _resolve_by_office(chk: RowChecker, matches: list[Match], code_of: np.ndarra
         notes.append(f"'{m.query}' ({what}): taken as {place.short_label}, {km:.0f} km from office "
                      f"'{office[first]}', not {_either(others)} "
                      f"(the nearest candidate is taken when it is within {COMMUTE_KM:g} km of the person's office "
-                     f"and every other is at least {CLEAR_RATIO:g} times as far; write '{m.query}, region' or a "
-                     "postcode to choose otherwise)")
+                     f"and every other is at least {CLEAR_RATIO:g} times as far; to choose otherwise, give a postcode "
+                     f"or the region, e.g. '{m.query}, {place.region or place.country}')")
     return notes
 
 

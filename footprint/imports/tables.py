@@ -145,6 +145,10 @@ def read_table(data: bytes | str | Path, filename: str | None = None, *, fields:
                 best = (score, name, frame, pos)
         if best is None:
             raise _fail(source, "the workbook's sheets are empty; it needs a header row and at least one data row")
+        if header_row is not None and len(sheets) > 1 and (best is None or best[0] < 10):
+            # no sheet has a header at that row: blame the sheet the automatic search would read
+            auto = max(((_header_row(f, fields, mapping)[1], n) for n, f in sheets.items()), key=lambda t: t[0])
+            best = (auto[0], auto[1], sheets[auto[1]], header_row - 1)
         _, name, frame, header_pos = best
         if header_row is not None:
             _check_header_row(frame, header_row, fields, mapping, source, f" of sheet '{name}'")
@@ -252,7 +256,7 @@ def _check_header_row(frame: pd.DataFrame, header_row: int, fields: tuple | None
     if not cells:
         raise fail(f"row {header_row}{where}, given as the header row, is empty")
     if fields and not any(f.required for f in fields if _cells_score(cells, (f,), mapping) >= 10):
-        shown = ", ".join(f"'{c[:40]}'" for c in cells[:4]) + (", …" if len(cells) > 4 else "")
+        shown = ", ".join(f"'{c[:60]}{'…' if len(c) > 60 else ''}'" for c in cells[:4]) + (", …" if len(cells) > 4 else "")
         need = ", ".join(f.name for f in fields if f.required)
         raise fail(f"row {header_row}{where}, given as the header row, holds {shown}: none of the columns "
                    f"Footprint needs ({need})")
@@ -387,8 +391,11 @@ def _read_csv(raw: bytes, source: str, skip: int = 0) -> tuple[pd.DataFrame, boo
     """The cells of a CSV file; with ``skip``, its first ``skip`` lines are left out unparsed (as empty rows)."""
     text = _decode(raw, source)
     lines = text.split("\n", skip)
-    if skip and len(lines) <= skip:
-        return pd.DataFrame(np.full((len(lines), 1), "", dtype=object)), False
+    if skip and len(lines) <= skip:  # the header row is beyond the end: the whole file, for the message
+        try:
+            return _read_csv(raw, source)
+        except InputError:
+            return pd.DataFrame({0: [line.strip() for line in text.split("\n")]}, dtype=object), False
     if skip:
         text = lines[-1]
     sep = _sniff(text)
