@@ -149,7 +149,7 @@ def _resolve_by_office(chk: RowChecker, matches: list[Match], code_of: np.ndarra
                      f"'{office[first]}', not {_either(others)} "
                      f"(the nearest candidate is taken when it is within {COMMUTE_KM:g} km of the person's office "
                      f"and every other is at least {CLEAR_RATIO:g} times as far; to choose otherwise, give a postcode "
-                     f"or the region, e.g. '{m.query}, {place.region or place.country}')")
+                     "district or lat/lon)")
     return notes
 
 
