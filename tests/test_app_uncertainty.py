@@ -51,7 +51,11 @@ def test_more_draws_shows_the_interval_of_uncertainty_study():
     table = next(d.value for d in at.dataframe if "Quantity" in d.value.columns)
     total = table[table["Quantity"] == "Scenario total"].iloc[0]
     change = table[table["Quantity"] == "Change (scenario − baseline)"].iloc[0]
-    assert (total.iloc[1], total.iloc[2], total.iloc[3]) == (direct.total.p05, direct.total.p50, direct.total.p95)
+    assert (total.iloc[1], total.iloc[2], total.iloc[3]) == (
+        direct.total.p05,
+        direct.total.p50,
+        direct.total.p95,
+    )
     assert (change.iloc[1], change.iloc[3]) == (direct.change.p05, direct.change.p95)
     assert any("10,000 draws, seed 11" in c.value for c in at.caption)
     assert "Intervals (CSV)" in [b.proto.label for b in at.get("download_button")]
@@ -62,14 +66,21 @@ def test_cancel_keeps_the_draws_finished_so_far():
     at.selectbox(key="u_draws").set_value(1_000_000)
     at.button(key="FormSubmitter:draws_form-Run more draws").click().run()
     deadline = time.monotonic() + 60
-    while at.session_state.draws_job["job"].fraction <= 0 and time.monotonic() < deadline:
+    while (
+        at.session_state.draws_job["job"].fraction <= 0 and time.monotonic() < deadline
+    ):
         time.sleep(0.3)
         at.run()
     at.button(key="u_cancel").click().run()
     wait(at)
     u = at.session_state.many_draws["result"]
-    assert 0 < u.n_draws < 1_000_000 and u.n_draws % 10_000 == 0  # whole blocks of draws 0 to n - 1
-    r = run_scenario(at.session_state.scenario, baseline=load_scenario(ROOT / "scenarios" / "baseline.toml"),
-                     organisation=demo_organisation())
+    assert (
+        0 < u.n_draws < 1_000_000 and u.n_draws % 10_000 == 0
+    )  # whole blocks of draws 0 to n - 1
+    r = run_scenario(
+        at.session_state.scenario,
+        baseline=load_scenario(ROOT / "scenarios" / "baseline.toml"),
+        organisation=demo_organisation(),
+    )
     assert u == uncertainty_study(r.footprint, r.baseline, n_draws=u.n_draws, seed=0)
     assert any(f"{u.n_draws:,} draws, seed 0" in c.value for c in at.caption)

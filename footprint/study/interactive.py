@@ -22,7 +22,7 @@ from footprint.optimise.sweep import SweepPoint, SweepResult, knee_point, pareto
 from footprint.scenario.schema import Scenario
 from footprint.study.draws import draw_by_category, draw_input
 from footprint.study.engine import SCHEDULER_ENV, Progress, connect, run_study
-from footprint.study.spec import HUBS, Study
+from footprint.study.spec import DETERMINISTIC_METHOD, HUBS, Study
 
 METHOD = (
     "Monte Carlo, lognormal multipliers on each factor (by confidence tag) and on each category's activity "
@@ -80,6 +80,7 @@ def sweep_study(
         seed=seed,
         draw_block=max(1, min(500, draws or 1)),
         warm_start=warm_start,
+        deterministic=scenario.optimiser.method == DETERMINISTIC_METHOD,
     )
     run = run_study(
         study,
