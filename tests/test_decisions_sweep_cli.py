@@ -119,3 +119,35 @@ def test_non_dominated_and_knee_skip_a_point_beaten_on_both_axes():
         False,
         True,
     ]
+
+
+def test_report_draws_the_front_in_the_pdf(toy_scenario: Path, tmp_path: Path):
+    import io
+
+    from pypdf import PdfReader
+
+    pdf = tmp_path / "front.pdf"
+    r = CliRunner().invoke(
+        main,
+        [
+            "sweep",
+            str(toy_scenario),
+            "--carbon-prices",
+            "0,100000",
+            "--method",
+            "exact",
+            "--report",
+            str(pdf),
+        ],
+    )
+    assert r.exit_code == 0, r.output
+    text = " ".join(
+        " ".join(
+            p.extract_text() for p in PdfReader(io.BytesIO(pdf.read_bytes())).pages
+        ).split()
+    )
+    assert "Carbon–cost front of the carbon-price sweep" in text
+    bad = CliRunner().invoke(
+        main, ["sweep", str(toy_scenario), "--carbon-prices", "1", "--report", "x.docx"]
+    )
+    assert bad.exit_code == 2 and "name it .pdf" in bad.output

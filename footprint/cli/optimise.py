@@ -169,10 +169,12 @@ def _parse_prices(text: str) -> list[float]:
 @click.option("--offices-whole/--by-group", default=True, show_default=True)
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write the points as CSV.")
 @click.option("--json", "as_json", is_flag=True, help="Print the points as JSON.")
+@click.option("--report", type=click.Path(dir_okay=False, path_type=Path),
+              help="With --carbon-prices: also write the scenario's PDF report with the carbon–cost front drawn.")
 @click.pass_context
 @user_errors
 def sweep(ctx, scenario_file, hubs_range, weights, carbon_prices, method, time_limit, offices_whole, out,
-          as_json) -> None:
+          as_json, report) -> None:
     """Sweep the number of hubs (or the commute weight, or the carbon price) and find the front and its knee."""
     from footprint.optimise.sweep import sweep_commute_weight, sweep_hubs
 
@@ -185,9 +187,13 @@ def sweep(ctx, scenario_file, hubs_range, weights, carbon_prices, method, time_l
         if counts is not None and len(counts) != 1:
             raise click.BadParameter(f"'{hubs_range}': a carbon-price sweep takes one number of hubs",
                                      param_hint="--hubs")
+        if report is not None and report.suffix.lower() != ".pdf":
+            raise click.BadParameter(f"'{report}': the report is a PDF; name it .pdf", param_hint="--report")
         _price_sweep(scenario_file, prices, counts[0] if counts else None, method, time_limit, offices_whole,
-                     out, as_json)
+                     out, as_json, report)
         return
+    if report is not None:
+        raise click.UsageError("--report goes with --carbon-prices (the hub sweep's chart is in the app's report)")
     lams = _parse_weights(weights) if weights else None  # usage errors first, before any slow work
     counts = None if weights else _parse_range(hubs_range)
     scenario = load_scenario(scenario_file)
@@ -232,7 +238,7 @@ def sweep(ctx, scenario_file, hubs_range, weights, carbon_prices, method, time_l
             click.echo(f"total t CO2e vs {label}: {len(front)} points on the front; {where}")
 
 
-def _price_sweep(scenario_file, prices, n_hubs, method, time_limit, offices_whole, out, as_json) -> None:
+def _price_sweep(scenario_file, prices, n_hubs, method, time_limit, offices_whole, out, as_json, report) -> None:
     """The carbon–cost front over carbon prices: print it (or JSON), write it as CSV."""
     from footprint.decisions.pricesweep import (
         COST_ONLY_PRICE_GBP_PER_T,
@@ -252,6 +258,11 @@ def _price_sweep(scenario_file, prices, n_hubs, method, time_limit, offices_whol
         bar.close()
     if out is not None:
         write_atomic(out, front.to_csv())
+    if report is not None:
+        from footprint.reports import scenario_report
+
+        write_atomic(report, scenario_report(run_scenario(scenario), "pdf", sweep=front))
+        click.echo(f"PDF report with the carbon–cost front written to {report}", err=True)
     if as_json:
         click.echo(json.dumps(front.to_dict(), indent=2))
         return

@@ -337,7 +337,11 @@ def _charts(pdf: ReportPDF, result: ScenarioResult, sweep: Any) -> None:
     pdf.png(charts.commute_chart(result), 170, "Staff by one-way commute distance [km], baseline and scenario.")
     pdf.add_page()
     pdf.png(charts.hub_map(result), 150, "Hubs (marker area proportional to staff) and closed offices.")
-    if sweep is not None:
+    if sweep is not None and hasattr(sweep, "budget_gbp"):  # a carbon-price sweep (PriceFront)
+        pdf.png(charts.price_front_chart(sweep), 170,
+                f"Carbon–cost front of the carbon-price sweep: annual cost to the organisation against {TCO2E}; "
+                "the knee is where cutting carbon starts to cost much more per tonne.")
+    elif sweep is not None:
         pdf.png(charts.pareto_chart(sweep), 170,
                 "Pareto front of the hub-count sweep: total footprint against mean one-way commute.")
 
