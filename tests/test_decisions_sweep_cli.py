@@ -121,6 +121,7 @@ def test_non_dominated_and_knee_skip_a_point_beaten_on_both_axes():
     ]
 
 
+@pytest.mark.slow
 def test_report_draws_the_front_in_the_pdf(toy_scenario: Path, tmp_path: Path):
     import io
 
