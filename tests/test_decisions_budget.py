@@ -69,3 +69,22 @@ def test_budget_field_has_unit_and_range():
         budget_sentence(1_200.0, 1_000.0)
         == "over the budget of £1,000 a year: £1,200 a year, £200 over"
     )
+
+
+def test_summary_and_json_say_where_the_scenario_lands_against_the_budget(toy_org):
+    from footprint.scenario.run import run_scenario
+    from footprint.scenario.schema import HubChoice, Scenario
+    from footprint.scenario.summary import format_summary, result_to_dict
+
+    s = Scenario(
+        "Reading only",
+        policy=Policy(annual_budget_gbp=440_000.0),
+        hubs=HubChoice(selection="explicit", sites=("B",)),
+    )
+    result = run_scenario(s, organisation=toy_org)
+    d = result_to_dict(result)["budget"]
+    assert d["annual_cost_gbp"] == pytest.approx(READING_GBP) and d["within"] is False
+    assert (
+        "Annual cost to the organisation over the budget of £440,000 a year: £446,154 a year, £6,154 over."
+        in format_summary(result)
+    )
