@@ -305,6 +305,8 @@ def _decision_page(pdf: ReportPDF, result: ScenarioResult) -> None:
         "year (paid by staff, not counted in the organisation's cost)."
     )
     pdf.para(pretty(decision.target.sentence()))
+    if decision.budget_gbp is not None:
+        pdf.para(pretty(decision.budget_sentence()))
     pdf.h2("What drives the change")
     pdf.png(charts.waterfall_chart(att), 170,
             f"From the baseline to the scenario, lever by lever [{TCO2E}]; exact Shapley values, which add up to the "
