@@ -152,3 +152,23 @@ def test_report_draws_the_front_in_the_pdf(toy_scenario: Path, tmp_path: Path):
         main, ["sweep", str(toy_scenario), "--carbon-prices", "1", "--report", "x.docx"]
     )
     assert bad.exit_code == 2 and "name it .pdf" in bad.output
+
+
+def test_the_knee_is_found_among_the_front_points_only():
+    from footprint.decisions.pricesweep import PricePoint, _front
+
+    # the hubs-30 sweep's points (£/t, t CO2e, £m): £50/t and £1,000/t are beaten on both axes by £100/t and £250/t;
+    # among all points £1,000/t is farthest from the chord, but on the front the knee is £100/t
+    pts = [
+        PricePoint(p, t, m * 1e6, 30, ())
+        for p, t, m in [
+            (0, 100627, 392.4165),
+            (50, 92736, 392.7118),
+            (100, 92201, 392.6760),
+            (250, 91029, 392.7032),
+            (1000, 91145, 392.8115),
+        ]
+    ]
+    front = _front(pts, None)
+    assert front.on_front().tolist() == [True, False, True, True, False]
+    assert front.knee == 2

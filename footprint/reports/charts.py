@@ -247,10 +247,14 @@ def price_front_chart(front: Any) -> bytes:
     pts = list(front.points)
     t = np.array([p.tco2e for p in pts])
     m = np.array([p.cost_gbp for p in pts]) / 1e6
-    order = np.argsort(t)
+    on = np.asarray(front.on_front(), dtype=bool) if hasattr(front, "on_front") else np.ones(len(pts), bool)
+    order = np.flatnonzero(on)[np.argsort(t[on])]
     fig = _figure(7.0, 3.4)
     ax = fig.add_subplot()
-    ax.plot(t[order], m[order], color=OKABE_ITO["blue"], marker="o", markersize=4, linewidth=1.2)
+    ax.plot(t[order], m[order], color=OKABE_ITO["blue"], marker="o", markersize=4, linewidth=1.2, label="Front")
+    if not on.all():
+        ax.scatter(t[~on], m[~on], s=16, facecolor="none", edgecolor=OKABE_ITO["blue"], linewidths=1.0,
+                   label="Dominated (another price's plan beats it on both)")
     for p, x, y in zip(pts, t, m, strict=True):
         ax.annotate(f"£{p.price_gbp_per_t:,.0f}/t", (x, y), textcoords="offset points", xytext=(4, 4), fontsize=7)
     if front.knee is not None:
@@ -260,8 +264,7 @@ def price_front_chart(front: Any) -> bytes:
     budget = getattr(front, "budget_gbp", None)
     if budget is not None:
         ax.axhline(budget / 1e6, color=OKABE_ITO["orange"], linestyle="--", linewidth=1.0, label="Annual budget")
-    if front.knee is not None or budget is not None:
-        ax.legend(fontsize=8, frameon=False)
+    ax.legend(fontsize=7, frameon=False)
     ax.set_xlabel(T_AXIS)
     ax.set_ylabel("Cost to the organisation [£m/yr]")
     _thousands(ax, "x")

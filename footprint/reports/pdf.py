@@ -342,7 +342,8 @@ def _charts(pdf: ReportPDF, result: ScenarioResult, sweep: Any) -> None:
     if sweep is not None and hasattr(sweep, "budget_gbp"):  # a carbon-price sweep (PriceFront)
         pdf.png(charts.price_front_chart(sweep), 170,
                 f"Carbon–cost front of the carbon-price sweep: annual cost to the organisation against {TCO2E}; "
-                "the knee is where cutting carbon starts to cost much more per tonne.")
+                "the knee is where cutting carbon starts to cost much more per tonne. The cost axis does not start at "
+                "zero.")
     elif sweep is not None:
         pdf.png(charts.pareto_chart(sweep), 170,
                 "Pareto front of the hub-count sweep: total footprint against mean one-way commute.")
