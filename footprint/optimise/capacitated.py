@@ -85,6 +85,9 @@ MIN_PAIRS = 20_000
 #: Subgradient passes per call of the compiled ascent (between two looks at
 #: the clock and two primal evaluations).
 CHUNK = 25
+#: Longest a chunk of passes may take, so the clock is read often enough
+#: on large problems (a pass over 7.6 million pairs takes 0.1-0.5 s) [s].
+CHUNK_SECONDS = 0.25
 #: Passes without improvement of the bound before the step is halved.
 PATIENCE = 30
 #: Initial step factor of the Polyak step.
@@ -942,11 +945,13 @@ class _Engine:
         target = _target(self.primal.value, hint)
         best, noimp, passes, done = -np.inf, 0, 0, False
         theta = float(theta)
+        started = time.perf_counter()
         while passes < n_pass:
+            chunk = _chunk(passes, time.perf_counter() - started, deadline)
             best, theta, noimp, it, done, _ = _ascent(
                 dt.ct, dt.d, dt.s, dt.f, dt.unas, dt.need, dt.p, state, lam, best_lam,
                 float(best), float(target), float(prune_at), theta, noimp, int(patience),
-                float(theta_min), int(min(CHUNK, n_pass - passes)), KNAPSACK_NODES, ysum)
+                float(theta_min), int(min(chunk, n_pass - passes)), KNAPSACK_NODES, ysum)
             passes += it
             if done or time.perf_counter() >= deadline:
                 break
@@ -1041,6 +1046,17 @@ def _closed_gap(upper: float, bound: float, mip_gap: float) -> bool:
     if not math.isfinite(upper):
         return False
     return bound >= upper or relative_gap(upper, bound) <= mip_gap
+
+
+def _chunk(passes: int, seconds: float, deadline: float) -> int:
+    """Passes for the next compiled chunk: at most :data:`CHUNK`, about
+    :data:`CHUNK_SECONDS` long at the pace so far, and none past ``deadline``
+    (one pass first, to measure the pace)."""
+    if passes <= 0:
+        return 1
+    per_pass = max(seconds / passes, 1e-9)
+    left = deadline - time.perf_counter()
+    return int(max(1, min(CHUNK, CHUNK_SECONDS / per_pass, left / per_pass)))
 
 
 def _prune_level(upper: float, mip_gap: float) -> float:
@@ -1143,18 +1159,22 @@ def reduce_split(problem: LocationProblem, red: Reduced, incumbent: LocationResu
     while True:
         theta, noimp, best = THETA0, 0, -math.inf
         best_lam = lam.copy()
-        passes = 0
+        passes = priced = 0
+        started = time.perf_counter()
         while passes < MAX_PASSES:
             target = _target(primal.value, max(best, val0))
             prune_at = _prune_level(primal.value, mip_gap)
             best, theta, noimp, it, done, y = _ascent(
                 data.ct, data.d, data.s, data.f, data.unas, data.need, data.p, state, lam,
                 best_lam, best, float(target), float(prune_at), theta, noimp, PATIENCE,
-                THETA_MIN, CHUNK, KNAPSACK_NODES, np.zeros(m))
+                THETA_MIN, _chunk(passes, time.perf_counter() - started, deadline),
+                KNAPSACK_NODES, np.zeros(m))
             passes += it
             eng.passes += it
-            if math.isfinite(best) and np.any(y):
+            # a transportation LP per CHUNK passes, however short the chunks
+            if math.isfinite(best) and np.any(y) and (passes - priced >= CHUNK or done):
                 primal.price(y)
+                priced = passes
             if progress is not None:
                 frac = lo_f + (hi_f - lo_f) * min((time.perf_counter() - t0) / time_limit, 1.0)
                 if progress(frac, f"Lagrangian bound {best:,.6g}, best {primal.value:,.6g}"):
