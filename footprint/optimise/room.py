@@ -5,8 +5,9 @@ short of 4,681 desks). Here the hubs are given and the assignment is a
 generalised assignment problem: minimise the person-km of commuting such that
 every hub's peak desks (:func:`~footprint.optimise.costs.desks_per_person` × staff)
 fit its ``max_desks``; solved by the single-source heuristic
-(:func:`~footprint.optimise.singlesource.gap_assign`: regret greedy, then shift and
-swap moves). May import the accounting and inputs (the hub model's layer).
+(:func:`~footprint.optimise.singlesource.gap_assign`: regret greedy, then shift
+moves; the pair swaps are left out so that a Workshop slider that changes desks per
+person re-plans in about 0.1 s on the demo). May import the accounting and inputs (the hub model's layer).
 """
 
 from __future__ import annotations
@@ -76,10 +77,10 @@ def nearest_with_room(
     if keep_offices_whole:
         offices, unit = np.unique(org.group_site, return_inverse=True)
         agg = sp.csr_array((np.ones(count.size), (unit, np.arange(count.size))), shape=(offices.size, count.size))
-        found = gap_assign(np.asarray(agg @ person_km), agg @ demand, capacity)
+        found = gap_assign(np.asarray(agg @ person_km), agg @ demand, capacity, swaps=False)
         hub_of_group = None if found is None else found[0][unit]
     else:
-        found = gap_assign(person_km, demand, capacity)
+        found = gap_assign(person_km, demand, capacity, swaps=False)
         hub_of_group = None if found is None else found[0]
     if hub_of_group is None:
         raise InfeasibleScenario([
