@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections import OrderedDict
 from dataclasses import asdict, replace
+from functools import partial
 from typing import Any
 
 import streamlit as st
@@ -248,7 +250,9 @@ def start_optimise(key: str, s: Scenario, base: Scenario) -> background.Job:
     The demo is rebuilt in the worker (deterministic) rather than sent to it.
     """
     org = None if key == state.DEMO else organisation(key)
-    return background.start(optimise_scenario, s, base, org)
+    # the limit counts from the click: the worker's start-up comes off the solver's time
+    deadline = time.time() + s.optimiser.time_limit_s
+    return background.start(partial(optimise_scenario, deadline=deadline), s, base, org)
 
 
 def optimise_result(key: str, job: background.Job) -> tuple[Scenario, ScenarioResult]:

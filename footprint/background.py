@@ -18,6 +18,7 @@ This module imports nothing of the app and nothing heavy: the child imports what
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
 import sys
 import threading
 import time
@@ -38,7 +39,14 @@ class JobFailed(RuntimeError):
     """The child raised an exception that could not be sent back as itself."""
 
 
+#: Niceness added to a worker process: the server's sessions (script runs, the
+#: browser's requests) come first on a busy machine; the solve keeps its wall-clock limit.
+WORKER_NICENESS = 10
+
+
 def _child(fn: Callable[..., Any], args: tuple, conn: Connection, cancel: Any) -> None:
+    if hasattr(os, "nice"):
+        os.nice(WORKER_NICENESS)
     last = [0.0]
 
     def report(fraction: float, message: str) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -212,17 +213,34 @@ def run_scenario(scenario: Scenario, *, baseline: Scenario | None = None, progre
     return ScenarioResult(scenario, org, plan, fp, base_fp, name, report, effect, note)
 
 
+#: What a run keeps of its time limit for the work after the optimiser (the
+#: baseline, the result's way back to the app): a share of the limit, plus seconds.
+AFTER_SOLVE_SHARE, AFTER_SOLVE_S = 0.05, 1.0
+
+
 def optimise_scenario(scenario: Scenario, baseline: Scenario | None = None,
                       organisation: Organisation | None = None, *,
-                      progress: Progress | None = None) -> tuple[Scenario, ScenarioResult]:
+                      progress: Progress | None = None,
+                      deadline: float | None = None) -> tuple[Scenario, ScenarioResult]:
     """Run the optimiser for ``scenario`` (``hubs.selection == "optimise"``).
 
     Returns a copy of the scenario with the chosen hubs written out explicitly
     (sites and office moves), which reproduces the plan without re-optimising,
     and the result. ``organisation=None`` loads the one the scenario names (so a
-    worker process can rebuild the demo instead of receiving it).
+    worker process can rebuild the demo instead of receiving it). ``deadline``
+    (:func:`time.time` [s]) makes the time limit count from when the user asked,
+    not from when the optimiser starts: what loading the organisation took, and
+    a reserve for the work after the solve, come off the optimiser's limit.
     """
+    asked = scenario
+    if deadline is not None:
+        organisation = organisation if organisation is not None else load_organisation(scenario)
+        limit = scenario.optimiser.time_limit_s
+        left = deadline - time.time() - (AFTER_SOLVE_SHARE * limit + AFTER_SOLVE_S)
+        scenario = replace(scenario, optimiser=replace(scenario.optimiser, time_limit_s=max(1.0, min(limit, left))))
     result = run_scenario(scenario, baseline=baseline, organisation=organisation, progress=progress)
+    result = replace(result, scenario=asked)
+    scenario = asked
     report = result.optimisation
     moves = report.office_to_hub() if report is not None else {}
     fixed = replace(scenario, hubs=HubChoice(
