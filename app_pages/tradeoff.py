@@ -108,7 +108,8 @@ def _sweep_progress() -> None:
         job.cancel()
 
 
-_sweep_progress()
+if st.session_state.get("sweep_job") is not None:  # polls only while a job runs (no reruns when idle)
+    _sweep_progress()
 
 
 def _show_sweep(sweep: dict) -> None:

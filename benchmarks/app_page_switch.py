@@ -62,7 +62,6 @@ def browser_switches(n: int) -> dict[str, list[float]]:
     """Seconds from a sidebar click to the page idle with its map drawn, per target page."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
-    from selenium.webdriver.common.by import By
 
     port = _free_port()
     log = open(Path(tempfile.gettempdir()) / f"page-switch-{port}.log", "w")  # noqa: SIM115
