@@ -90,7 +90,8 @@ def _optimiser_progress() -> None:
         job.cancel()
 
 
-_optimiser_progress()
+if st.session_state.get("optimise_job") is not None:  # polls only while a job runs (no reruns when idle)
+    _optimiser_progress()
 
 opt = st.session_state.get("optimisation")
 if opt and opt["hubs"] == scenario.hubs and opt["report"] is not None:

@@ -91,6 +91,7 @@ def default_scenario() -> Scenario:
 def init_state() -> None:
     """Set up the session once (the entry point calls this on every run)."""
     ss = st.session_state
+    ss.pop("page_params", None)  # a page names its own link parameters on every run (set_page_params)
     if "scenario" in ss:
         return
     ss.baseline = default_baseline()
@@ -107,6 +108,8 @@ def init_state() -> None:
     from app_pages import workspace
 
     workspace.init_session(dict(st.query_params))
+    # the Trade-off form and the Compare list a copied link carries (after the workspace: it decides the data)
+    ss.url_problems = (*ss.url_problems, *page_state_from_params(dict(st.query_params)))
 
 
 def scenario() -> Scenario:
@@ -151,7 +154,9 @@ def save_for_compare(s: Scenario) -> str:
     st.session_state.saved = items
     from app_pages import workspace
 
-    workspace.saved_for_compare(s)
+    # the first one kept makes the workspace: scenarios a link brought are kept along with it
+    for x in (items if workspace.current() is None else [s]):
+        workspace.saved_for_compare(x)
     return f"Saved “{s.name}” for comparison ({len(items)} of {MAX_SAVED})."
 
 
@@ -264,8 +269,12 @@ def _builtin_factor_set(text: Any) -> bool:
     return isinstance(text, str) and text in available_factor_sets()
 
 
-def scenario_from_params(params: dict[str, str], fallback: Scenario) -> tuple[Scenario, str, list[Problem]]:
-    """The scenario a URL describes; ``fallback`` (with the problems) when it is invalid."""
+def scenario_from_params(params: dict[str, str], fallback: Scenario,
+                         extra: dict[str, Any] | None = None) -> tuple[Scenario, str, list[Problem]]:
+    """The scenario a URL describes; ``fallback`` (with the problems) when it is invalid.
+
+    ``extra`` holds scenario-file entries a link may carry besides (``description``, ``optimiser``).
+    """
     if not params or ("hubs" not in params and not any(k in POLICY_FIELDS for k in params)):
         return fallback, DEMO, []
     key = params.get("org", DEMO)
@@ -289,6 +298,9 @@ def scenario_from_params(params: dict[str, str], fallback: Scenario) -> tuple[Sc
         "policy": policy,
         "optimiser": asdict(fallback.optimiser),
     }
+    for k in ("description", "optimiser"):
+        if extra and k in extra:
+            data[k] = extra[k]
     if key != DEMO:
         data["organisation"].update(sites="uploaded offices", staff="uploaded staff")
     try:
@@ -307,6 +319,165 @@ def write_query_params() -> None:
     from app_pages import workspace
 
     params = scenario_to_params(scenario(), org_key()) | workspace.link_params()
+    params |= st.session_state.get("page_params") or {}
     current = {k: st.query_params.get(k) for k in st.query_params}
     if current != params:
         st.query_params.from_dict(params)
+
+
+# --- page settings in the URL (Trade-off form, Compare list) -----------------------
+#: Trade-off form: query key → (widget key, what it is). Written only on the Trade-off page.
+TRADEOFF_PARAMS: dict[str, tuple[str, str]] = {
+    "sw_from": ("t_from", "the first number of hubs"),
+    "sw_to": ("t_to", "the last number of hubs"),
+    "sw_step": ("t_step", "the step in hubs"),
+    "sw_time": ("t_time", "the time limit per point [s]"),
+    "sw_method": ("t_method", "the method"),
+    "sw_whole": ("t_whole", "whether offices move as a whole"),
+}
+SWEEP_METHODS = ("heuristic", "auto", "exact")
+SWEEP_TIME_S = (1.0, 300.0)  #: range of the time limit per point [s]
+COMPARE_PARAM = "cmp"  #: the scenarios saved for comparison (packed)
+COMPARE_MAPS_PARAM = "cmp_maps"  #: the two compared maps, as ``left,right`` indices (0: the baseline)
+
+
+def set_page_params(params: dict[str, str]) -> None:
+    """Add the current page's own settings to the link for this run (see :func:`write_query_params`)."""
+    st.session_state.page_params = {**(st.session_state.get("page_params") or {}), **params}
+
+
+def tradeoff_to_params(inputs: dict[str, Any]) -> dict[str, str]:
+    """Query parameters of the Trade-off form (``inputs``: widget key → value)."""
+    out: dict[str, str] = {}
+    for name, (wkey, _) in TRADEOFF_PARAMS.items():
+        v = inputs.get(wkey)
+        if v is None:
+            continue
+        out[name] = ("true" if v else "false") if isinstance(v, bool) else f"{v:g}" if isinstance(v, float) else str(v)
+    return out
+
+
+def tradeoff_from_params(params: dict[str, str], n_candidates: int) -> tuple[dict[str, Any], list[Problem]]:
+    """The Trade-off form a link describes (widget key → value) and the problems with it.
+
+    A bad value is left out (the form keeps its default) and named in a :class:`Problem`.
+    """
+    out: dict[str, Any] = {}
+    problems: list[Problem] = []
+
+    def bad(name: str, why: str) -> None:
+        what = TRADEOFF_PARAMS[name][1]
+        problems.append(Problem(f"'{str(params[name])[:40]}' is not {why} for {what}; the default is used.",
+                                "link", None, name))
+
+    for name in ("sw_from", "sw_to", "sw_step"):
+        if name in params:
+            try:
+                v = int(str(params[name]).strip())
+            except ValueError:
+                bad(name, "a whole number")
+                continue
+            if not 1 <= v <= n_candidates:
+                bad(name, f"between 1 and {n_candidates} (the offices that can be hubs)")
+                continue
+            out[TRADEOFF_PARAMS[name][0]] = v
+    if "sw_time" in params:
+        try:
+            v = float(str(params["sw_time"]).strip())
+        except ValueError:
+            v = float("nan")
+        lo, hi = SWEEP_TIME_S
+        if lo <= v <= hi:  # also False for NaN
+            out["t_time"] = v
+        else:
+            bad("sw_time", f"a number of seconds from {lo:g} to {hi:g}")
+    if "sw_method" in params:
+        if params["sw_method"] in SWEEP_METHODS:
+            out["t_method"] = params["sw_method"]
+        else:
+            bad("sw_method", "one of " + ", ".join(SWEEP_METHODS))
+    if "sw_whole" in params:
+        v = {"true": True, "false": False}.get(str(params["sw_whole"]).lower())
+        if v is None:
+            bad("sw_whole", "true or false")
+        else:
+            out["t_whole"] = v
+    return out, problems
+
+
+def compared_to_param(items: list[Scenario]) -> str:
+    """The scenarios saved for comparison as one packed query value."""
+    packed = []
+    for s in items:
+        p: dict[str, Any] = scenario_to_params(s)
+        if s.description:
+            p["description"] = s.description
+        p["optimiser"] = asdict(s.optimiser)
+        packed.append(p)
+    return _encode(packed)
+
+
+def compared_from_param(text: str) -> tuple[list[Scenario], list[Problem]]:
+    """The scenarios a ``cmp`` value packs (each validated like a link's scenario) and the problems."""
+    try:
+        packed = _decode(text)
+        if not isinstance(packed, list) or not all(isinstance(p, dict) for p in packed):
+            raise TypeError("not a list of scenarios")
+    except (ValueError, TypeError, zlib.error, UnicodeDecodeError):
+        return [], [Problem("cannot be read; nothing was added for comparison", "link", None, COMPARE_PARAM)]
+    items: list[Scenario] = []
+    problems: list[Problem] = []
+    unreadable = Scenario(name="")  # the fallback: identity tells a rejected entry
+    for i, p in enumerate(packed[:MAX_SAVED], start=1):
+        extra = {k: p.pop(k) for k in ("description", "optimiser") if k in p}
+        params = {str(k): str(v) for k, v in p.items() if k != "org"}
+        params.setdefault("hubs", "current")
+        got, _, found = scenario_from_params(params, unreadable, extra=extra)
+        problems += [replace(q, source=f"link (compared scenario {i})") for q in found]
+        if got is not unreadable:
+            items.append(got)
+        else:
+            problems.append(Problem("is not valid and was left out", f"link (compared scenario {i})", None,
+                                    COMPARE_PARAM))
+    if len(packed) > MAX_SAVED:
+        problems.append(Problem(f"names {len(packed)} scenarios; only the first {MAX_SAVED} are compared", "link",
+                                None, COMPARE_PARAM))
+    return items, problems
+
+
+def compare_maps_from_param(text: str, n_choices: int) -> tuple[tuple[int, int] | None, list[Problem]]:
+    """The two map choices of ``cmp_maps`` (``left,right``, 0 the baseline) among ``n_choices``."""
+    try:
+        left, right = (int(x) for x in str(text).split(","))
+        if not (0 <= left < n_choices and 0 <= right < n_choices):
+            raise ValueError
+    except ValueError:
+        return None, [Problem(f"'{str(text)[:40]}' is not two scenario numbers from 0 to {max(n_choices - 1, 0)} "
+                              "(0: the baseline); the default maps are shown", "link", None, COMPARE_MAPS_PARAM)]
+    return (left, right), []
+
+
+def page_state_from_params(params: dict[str, str]) -> list[Problem]:
+    """Seed the Trade-off form and the Compare list from a link; the problems found (never raises)."""
+    ss = st.session_state
+    problems: list[Problem] = []
+    if any(k in params for k in TRADEOFF_PARAMS):
+        from app_pages import cached
+
+        try:
+            n = int(cached.organisation(org_key()).sites.can_be_hub.sum())
+        except Exception:  # noqa: BLE001 - data gone: the page says so itself; the form keeps its defaults
+            n = 0
+        inputs, problems = tradeoff_from_params(params, n) if n else ({}, [])
+        ss.sweep_inputs = inputs
+    if COMPARE_PARAM in params:
+        items, found = compared_from_param(str(params[COMPARE_PARAM]))
+        problems += found
+        if not ss.get("saved"):  # an open workspace's own list is the live one: it wins
+            ss.saved = items
+    if COMPARE_MAPS_PARAM in params:
+        picks, found = compare_maps_from_param(str(params[COMPARE_MAPS_PARAM]), len(ss.get("saved") or []) + 1)
+        problems += found
+        if picks is not None:
+            ss.compare_maps = picks
+    return problems

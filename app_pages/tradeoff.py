@@ -48,17 +48,27 @@ st.title("Trade-off: how many hubs?")
 st.caption("Each number of hubs is optimised under the current scenario's policy. The chart puts each answer's "
            "total emissions against its commute burden, and says whether one can be cut only at the other's cost.")
 
+# the form is seeded from the session (a copied link, or the last run) and its values go into the link
+defaults = {"t_from": min(5, n_candidates), "t_to": min(60, n_candidates), "t_step": 5, "t_time": 5.0,
+            "t_method": "heuristic", "t_whole": True}
+inputs = st.session_state.setdefault("sweep_inputs", {})
+for wkey, default in defaults.items():
+    if wkey not in st.session_state:
+        v = inputs.get(wkey, default)  # a count kept from other data may exceed this data's offices
+        st.session_state[wkey] = min(v, n_candidates) if wkey in ("t_from", "t_to", "t_step") else v
 with st.form("sweep_form", border=True):
     c1, c2, c3, c4 = st.columns(4)
-    lo = c1.number_input("From [hubs]", 1, n_candidates, min(5, n_candidates), 1, key="t_from")
-    hi = c2.number_input("To [hubs]", 1, n_candidates, min(60, n_candidates), 1, key="t_to")
-    step = c3.number_input("Step [hubs]", 1, max(1, n_candidates), 5, 1, key="t_step")
-    per_point = c4.number_input("Time limit per point [s]", 1.0, 300.0, 5.0, 1.0, key="t_time")
+    lo = c1.number_input("From [hubs]", 1, n_candidates, step=1, key="t_from")
+    hi = c2.number_input("To [hubs]", 1, n_candidates, step=1, key="t_to")
+    step = c3.number_input("Step [hubs]", 1, max(1, n_candidates), step=1, key="t_step")
+    per_point = c4.number_input("Time limit per point [s]", *state.SWEEP_TIME_S, step=1.0, key="t_time")
     c5, c6 = st.columns(2)
-    method = c5.selectbox("Method", ["heuristic", "auto", "exact"], key="t_method",
+    method = c5.selectbox("Method", list(state.SWEEP_METHODS), key="t_method",
                           format_func={"auto": "Auto", "heuristic": "Fast", "exact": "Exact"}.get)
-    whole = c6.checkbox("Offices move as a whole", value=True, key="t_whole")
+    whole = c6.checkbox("Offices move as a whole", key="t_whole")
     run = st.form_submit_button("Run sweep", type="primary", icon=":material/play_arrow:")
+st.session_state.sweep_inputs = {wkey: st.session_state[wkey] for wkey in defaults}
+state.set_page_params(state.tradeoff_to_params(st.session_state.sweep_inputs))
 
 if run:
     counts = list(range(int(min(lo, hi)), int(max(lo, hi)) + 1, int(step)))
@@ -98,34 +108,41 @@ def _sweep_progress() -> None:
         job.cancel()
 
 
-_sweep_progress()
+if st.session_state.get("sweep_job") is not None:  # polls only while a job runs (no reruns when idle)
+    _sweep_progress()
+
+
+def _show_sweep(sweep: dict) -> None:
+    """The sweep's verdict, chart and table."""
+    if sweep["org_key"] != key or sweep["policy"] != scenario.policy:
+        st.warning("This sweep was run with other data or another policy; run it again to update it.",
+                   icon=":material/history:")
+
+    result = sweep["result"]
+    y = st.segmented_control("Commute burden on the vertical axis", list(charts.PARETO_Y), key="t_y",
+                             format_func={"mean_commute_km": "Mean commute", "staff_over_60_min": "Staff over 60 min"}.get,
+                             default="mean_commute_km") or "mean_commute_km"
+    # one source of truth: the front and knee of emissions against the chosen commute burden
+    front, knee = result.front("total_tco2e", y)
+    today = cached.baseline_footprint(key, state.baseline().policy).total_tco2e
+    verdict, kind = tradeoff_verdict(list(result.points), front, knee, y, today)
+    {"success": st.success, "info": st.info}[kind](verdict, icon=":material/my_location:")
+    df = charts.pareto_frame(result.points, front, knee, y)
+    st.altair_chart(charts.pareto_chart(df, y), width="stretch",
+                    alt="Total emissions against commute burden, one point per number of hubs; the Pareto front "
+                        "joined by a line, the knee marked")
+    st.dataframe(charts.sweep_table(result.points, front, knee), hide_index=True, width="stretch",
+                 column_config={
+                     "Total [t CO₂e/yr]": st.column_config.NumberColumn(format="%,d"),
+                     "Staff over 60 min": st.column_config.NumberColumn(format="%,d"),
+                     "Floor area [m²]": st.column_config.NumberColumn(format="%,d"),
+                     "Proven gap": st.column_config.TextColumn(
+                         help="Proven distance from the best possible plan (the exact solver); the fast heuristic "
+                              "proves none")})
+
 
 sweep = st.session_state.get("sweep")
-if not sweep:
+if sweep:
+    _show_sweep(sweep)
+else:  # no st.stop(): the app still writes the link after the page
     st.info("Choose a range of hub counts and press **Run sweep**.", icon=":material/show_chart:")
-    st.stop()
-if sweep["org_key"] != key or sweep["policy"] != scenario.policy:
-    st.warning("This sweep was run with other data or another policy; run it again to update it.",
-               icon=":material/history:")
-
-result = sweep["result"]
-y = st.segmented_control("Commute burden on the vertical axis", list(charts.PARETO_Y), key="t_y",
-                         format_func={"mean_commute_km": "Mean commute", "staff_over_60_min": "Staff over 60 min"}.get,
-                         default="mean_commute_km") or "mean_commute_km"
-# one source of truth: the front and knee of emissions against the chosen commute burden
-front, knee = result.front("total_tco2e", y)
-today = cached.baseline_footprint(key, state.baseline().policy).total_tco2e
-verdict, kind = tradeoff_verdict(list(result.points), front, knee, y, today)
-{"success": st.success, "info": st.info}[kind](verdict, icon=":material/my_location:")
-df = charts.pareto_frame(result.points, front, knee, y)
-st.altair_chart(charts.pareto_chart(df, y), width="stretch",
-                alt="Total emissions against commute burden, one point per number of hubs; the Pareto front "
-                    "joined by a line, the knee marked")
-st.dataframe(charts.sweep_table(result.points, front, knee), hide_index=True, width="stretch",
-             column_config={
-                 "Total [t CO₂e/yr]": st.column_config.NumberColumn(format="%,d"),
-                 "Staff over 60 min": st.column_config.NumberColumn(format="%,d"),
-                 "Floor area [m²]": st.column_config.NumberColumn(format="%,d"),
-                 "Proven gap": st.column_config.TextColumn(
-                     help="Proven distance from the best possible plan (the exact solver); the fast heuristic "
-                          "proves none")})

@@ -481,3 +481,72 @@ def test_workshop_on_a_scenario_that_needs_the_optimiser():
     at.slider(key=state.widget_key("hubs")).set_value(15).run()  # the quick path answers it
     assert not at.exception and not at.error
     assert len(at.session_state.scenario.hubs.sites) == 15 and not at.info
+
+
+# --- links from Trade-off and Compare (issue 12 item 6) -----------------------------
+def test_tradeoff_link_fills_the_form_and_stays_in_the_link():
+    at = app("tradeoff", name="Shared", hubs="largest:20:nearest", sw_from="10", sw_to="40", sw_step="10",
+             sw_time="7", sw_method="exact", sw_whole="false")
+    assert not at.session_state.url_problems
+    got = {k: at.number_input(key=k).value for k in ("t_from", "t_to", "t_step", "t_time")}
+    assert got == {"t_from": 10, "t_to": 40, "t_step": 10, "t_time": 7.0}
+    assert at.selectbox(key="t_method").value == "exact"
+    assert at.checkbox(key="t_whole").value is False
+    # the page writes its form back into the link, next to the scenario's own parameters
+    qp = at.query_params
+    assert (qp["sw_from"], qp["sw_to"], qp["sw_method"], qp["sw_whole"]) == ("10", "40", "exact", "false")
+    assert (qp["name"], qp["hubs"]) == ("Shared", "largest:20:nearest")
+    # a changed form changes the link once submitted; other pages do not carry it
+    at.number_input(key="t_step").set_value(5)
+    at.button(key="FormSubmitter:sweep_form-Run sweep").click().run()
+    assert at.query_params["sw_step"] == "5"
+    if at.session_state.get("sweep_job") is not None:
+        at.session_state.sweep_job["job"].kill()
+    at.switch_page("app_pages/overview.py").run()
+    assert "sw_from" not in at.query_params
+    at.switch_page("app_pages/tradeoff.py").run()  # the form comes back as it was
+    assert at.number_input(key="t_step").value == 5 and at.number_input(key="t_from").value == 10
+
+
+def test_tradeoff_bad_link_values_fall_back_and_say_why():
+    at = app("tradeoff", sw_from="ten", sw_to="9999", sw_step="5", sw_time="-1", sw_method="fastest",
+             sw_whole="maybe")
+    assert not at.exception and not at.error
+    fields = {p.field: p.message for p in at.session_state.url_problems}
+    assert set(fields) == {"sw_from", "sw_to", "sw_time", "sw_method", "sw_whole"}
+    assert "'9999' is not between 1 and 320" in fields["sw_to"]
+    assert at.number_input(key="t_from").value == 5 and at.number_input(key="t_to").value == 60
+    assert at.number_input(key="t_step").value == 5 and at.number_input(key="t_time").value == 5.0
+    assert at.selectbox(key="t_method").value == "heuristic" and at.checkbox(key="t_whole").value is True
+    shown = at.expander[0]
+    assert shown.label.startswith("The shared link had problems")
+    assert set(shown.dataframe[0].value["field"]) == set(fields)
+
+
+@pytest.mark.slow
+def test_compare_link_opens_the_same_comparison():
+    chosen = [load_scenario(ROOT / "scenarios" / n) for n in ("hubs-30.toml", "hybrid-video.toml")]
+    at = app("compare", cmp=state.compared_to_param(chosen), cmp_maps="2,1")
+    assert not at.exception and not at.session_state.url_problems
+    def what(items):  # what a comparison shows (a scenario file's own path to its baseline is not sent)
+        return [(s.name, s.description, s.policy, s.hubs, s.optimiser) for s in items]
+
+    assert what(at.session_state.saved) == what(chosen)
+    maps = [at.selectbox(key=f"cmp_map_pick_{i}").value for i in (0, 1)]
+    assert maps == [chosen[1].name, chosen[0].name]
+    # and the page writes the same comparison back into the link
+    back, problems = state.compared_from_param(at.query_params["cmp"])
+    assert what(back) == what(chosen) and not problems and at.query_params["cmp_maps"] == "2,1"
+
+
+def test_compare_bad_link_says_why_and_shows_no_comparison():
+    good = state.compared_to_param([load_scenario(ROOT / "scenarios" / "hubs-30.toml")])
+    at = app("compare", cmp="not-a-list", cmp_maps="0,7")
+    assert not at.exception and not at.error
+    fields = sorted(p.field for p in at.session_state.url_problems)
+    assert fields == ["cmp", "cmp_maps"] and at.session_state.saved == []
+    assert any("Add scenarios above" in i.value for i in at.info)
+    at = app("compare", cmp=good, cmp_maps="x")
+    assert [p.field for p in at.session_state.url_problems] == ["cmp_maps"]
+    assert [at.selectbox(key=f"cmp_map_pick_{i}").value for i in (0, 1)] == ["Baseline: today's estate",
+                                                                          "30 hubs"]
