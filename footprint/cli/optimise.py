@@ -149,7 +149,7 @@ def _parse_weights(text: str) -> list[float]:
 @user_errors
 def sweep(scenario_file, hubs_range, weights, method, time_limit, offices_whole, out, as_json) -> None:
     """Sweep the number of hubs (or the commute weight) and find the Pareto front and its knee."""
-    from footprint.optimise.sweep import sweep_commute_weight, sweep_hubs
+    from footprint.hubs.sweep import sweep_commute_weight, sweep_hubs
 
     lams = _parse_weights(weights) if weights else None  # usage errors first, before any slow work
     counts = None if weights else _parse_range(hubs_range)

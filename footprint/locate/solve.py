@@ -9,13 +9,13 @@ from dataclasses import replace
 
 import numpy as np
 
-from . import capacitated
-from .exact import solve_exact
+from .exact import lagrangian_capacitated as capacitated
+from .exact.highs_models import solve_exact
+from .exact.reductions import aggregate_rows
+from .exact.restricted_model import MAX_PAIRS
 from .feasibility import InfeasibleProblem, check_feasibility
-from .heuristic import solve_heuristic
+from .heuristic.local_search import solve_heuristic
 from .problem import LocationProblem
-from .reduce import aggregate_rows
-from .restricted import MAX_PAIRS
 from .result import LocationResult, relative_gap
 
 __all__ = ["solve"]

@@ -53,13 +53,13 @@ import numba
 import numpy as np
 import scipy.sparse as sp
 
-from .evaluate import evaluate
-from .heuristic import solve_heuristic
-from .problem import LocationProblem
-from .quiet import quiet_fds
-from .reduce import Reduced, aggregate_rows
-from .result import LocationResult, relative_gap
-from .singlesource import SiteSearch
+from ..evaluate import evaluate
+from ..heuristic.local_search import solve_heuristic
+from ..heuristic.single_source import SiteSearch
+from ..problem import LocationProblem
+from ..result import LocationResult, relative_gap
+from ..silence_native_output import quiet_fds
+from .reductions import Reduced, aggregate_rows
 
 __all__ = [
     "MIN_PAIRS",
