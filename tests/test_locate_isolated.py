@@ -17,10 +17,17 @@ print(json.dumps(sorted(m for m in sys.modules if m == "footprint" or m.startswi
 
 
 def test_locate_imports_nothing_else_of_footprint() -> None:
-    out = subprocess.run([sys.executable, "-c", _IMPORT_ALL], capture_output=True, text=True,
-                         timeout=300, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", _IMPORT_ALL],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
     loaded = json.loads(out.stdout.strip().splitlines()[-1])
-    outside = [m for m in loaded if m != "footprint" and not m.startswith("footprint.locate")]
+    outside = [
+        m for m in loaded if m != "footprint" and not m.startswith("footprint.locate")
+    ]
     assert outside == []
     # the check saw the package's own modules (it would pass vacuously otherwise)
     assert "footprint.locate.exact.highs_models" in loaded
@@ -30,7 +37,12 @@ def test_locate_imports_nothing_else_of_footprint() -> None:
 def test_locate_public_face() -> None:
     import footprint.locate as locate
 
-    assert sorted(locate.__all__) == ["LocationProblem", "LocationResult", "solve", "warm_up"]
+    assert sorted(locate.__all__) == [
+        "LocationProblem",
+        "LocationResult",
+        "solve",
+        "warm_up",
+    ]
 
 
 def test_optimise_compatibility_module_reexports_the_solver() -> None:

@@ -116,6 +116,7 @@ FACTOR_UNITS: Mapping[str, str] = MappingProxyType(
 )
 """Every factor key the model knows, with its required unit."""
 
+
 class FactorError(FootprintError, ValueError):
     """A factor set, file or key is unknown or invalid.
 
@@ -360,6 +361,7 @@ class FactorSet:
             notes=f"{self.notes} {extra}".strip(),
         )
 
+
 def _is_number(x: object) -> bool:
     return isinstance(x, int | float) and not isinstance(x, bool)
 
@@ -368,5 +370,3 @@ def _as_float(x: object, where: str) -> float:
     if not _is_number(x) or not math.isfinite(x) or x < 0:  # type: ignore[operator, arg-type]
         raise FactorError(f"{where}: value must be a finite number >= 0, got {x!r}")
     return float(x)  # type: ignore[arg-type]
-
-

@@ -193,5 +193,3 @@ def _parse_set_file(path: Path) -> _RawSet:
                 msg if msg.startswith(str(path)) else f"{fwhere}: {msg}"
             ) from None
     return _RawSet(path, MappingProxyType(meta), tuple(own), inherits, exclude)
-
-
