@@ -381,3 +381,17 @@ def quick_hubs(key: str, policy: Policy, count: int) -> HubChoice:
 def commute_time_changes(key: str, s: Scenario, base: Scenario) -> CommuteTimes:
     """Who gains and loses commute minutes under ``s`` (see footprint.scenario.flows.commute_times)."""
     return commute_times(scenario_footprint(key, s), baseline_footprint(key, base.policy))
+
+
+# --- uncertainty with many draws (the Report page) ----------------------------------------
+def start_many_draws(result: ScenarioResult, n_draws: int, seed: int) -> background.Job:
+    """Start ``n_draws`` Monte Carlo draws of ``result`` (and its change) in a worker process.
+
+    The job's result is an :class:`~footprint.accounting.uncertainty.UncertaintyResult`
+    (see :func:`footprint.study.interactive.many_draws`: on the Dask cluster at
+    ``DASK_SCHEDULER_ADDRESS`` when set, else serially in the worker).
+    """
+    from footprint.study.interactive import many_draws
+
+    fp, base = result.footprint, result.baseline
+    return background.start(many_draws, fp, None if fp is base else base, int(n_draws), int(seed))

@@ -30,7 +30,7 @@ try:
         read_staff,
         template_bytes,
     )
-    from footprint.imports.organisation import site_aliases
+    from footprint.imports.organisation import site_aliases, site_locations
 except ImportError:
     errors.not_available("Uploading your own offices and staff")
     st.stop()
@@ -104,7 +104,8 @@ if submitted:
             ok_staff = False
             if sites_rep.table is not None:  # staff may name their office by id or by its unique name
                 staff_rep = read_staff(staff_file.getvalue(), staff_file.name, site_ids=site_aliases(sites_rep.table),
-                                       rejected_sites=sites_rep.rejected_sites)
+                                       rejected_sites=sites_rep.rejected_sites,
+                                       site_locations=site_locations(sites_rep.table))
                 ok_staff = show_import("Staff", staff_rep)
             if ok_sites and ok_staff:
                 new_org = build_organisation(sites_rep.table, staff_rep.table, name=name or "My organisation")

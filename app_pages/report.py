@@ -2,6 +2,7 @@
 
 import re
 
+import pandas as pd
 import streamlit as st
 
 from app_pages import cached, errors, state, workspace
@@ -56,6 +57,72 @@ row.download_button("Results (JSON)", data=lambda: cached.summary_json(result),
 st.caption("The scenario file reproduces this scenario: load it here or on Compare, or run "
            f"`python -m footprint run {slug(scenario.name)}.toml` from the command line."
            + (" The reports include the trade-off sweep." if sweep_result is not None else ""))
+
+
+# --- uncertainty with many draws: a worker process (the study engine), polled below -------------
+DRAW_CHOICES = (10_000, 100_000, 1_000_000)
+ident = (key, scenario_to_toml(scenario), scenario_to_toml(base))
+quick = cached.uncertainty(key, scenario, base)
+st.subheader("How sure: more draws")
+st.caption(f"The pages show a 90 % interval from {quick.n_draws:,} Monte Carlo draws (seed {quick.seed}). "
+           "More draws steady the interval's ends; they run in a worker process (on the Dask cluster at "
+           "`DASK_SCHEDULER_ADDRESS` when the server has one), so the app stays responsive.")
+with st.form("draws_form", border=True):
+    c1, c2 = st.columns(2)
+    n_draws = c1.selectbox("Draws", DRAW_CHOICES, key="u_draws", format_func="{:,}".format)
+    seed = c2.number_input("Seed", 0, 2**31 - 1, 0, 1, key="u_seed",
+                           help="Draw d uses SeedSequence(seed, spawn_key=(d,)): the same seed gives the same "
+                                "interval anywhere")
+    go = st.form_submit_button("Run more draws", icon=":material/casino:")
+if go:
+    old = st.session_state.get("draws_job")
+    if old is not None:
+        old["job"].kill()
+    st.session_state.draws_job = {"job": cached.start_many_draws(result, int(n_draws), int(seed)), "for": ident,
+                                  "n": int(n_draws)}
+
+
+@st.fragment(run_every=0.5)
+def _draws_progress() -> None:
+    """Progress of the running draws, with Cancel; hands the answer to the page when done."""
+    running = st.session_state.get("draws_job")
+    if running is None:
+        return
+    job = running["job"]
+    if job.done:
+        st.session_state.draws_job = None
+        with errors.guard("The draws"):
+            st.session_state.many_draws = {"result": job.result(), "for": running["for"]}
+            st.rerun(scope="app")
+        return
+    note = " · stopping after this block, keeping the finished draws…" if job.cancel_requested else ""
+    st.progress(min(max(job.fraction, 0.0), 1.0),
+                text=f"Drawing {running['n']:,} times: {job.message} · {job.elapsed_s:.0f} s{note}")
+    if st.button("Cancel", icon=":material/stop_circle:", key="u_cancel", disabled=job.cancel_requested,
+                 help="Stop after the block being drawn and show the interval of the draws finished so far"):
+        job.cancel()
+
+
+_draws_progress()
+
+many = st.session_state.get("many_draws")
+if many is not None and many["for"] == ident:
+    u = many["result"]
+    rows = [("Scenario total", u.total)]
+    if u.change is not None:
+        rows.append(("Change (scenario − baseline)", u.change))
+    rows += [(f"  {c}", iv) for c, iv in u.by_category.items() if iv.p95 > 0]
+    table = pd.DataFrame([(name, iv.p05, iv.p50, iv.p95) for name, iv in rows],
+                         columns=["Quantity", "5th percentile [t CO₂e/yr]", "Median [t CO₂e/yr]",
+                                  "95th percentile [t CO₂e/yr]"])
+    st.dataframe(table, hide_index=True, width="stretch", key="u_table",
+                 column_config={c: st.column_config.NumberColumn(format="%,.0f") for c in table.columns[1:]})
+    st.caption(f"**{u.n_draws:,} draws, seed {u.seed}.** {u.method}. The PDF, XLSX and CSV reports above still "
+               f"carry their own {quick.n_draws:,}-draw interval (the report functions take no uncertainty result "
+               "yet); these intervals download here.")
+    st.download_button("Intervals (CSV)", data=table.to_csv(index=False).encode("utf-8"),
+                       file_name=f"{slug(scenario.name)}-{u.n_draws}-draws.csv", mime="text/csv",
+                       on_click="ignore", icon=":material/download:", key="u_csv")
 
 saved = state.saved()
 st.subheader("The comparison")

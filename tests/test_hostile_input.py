@@ -582,7 +582,7 @@ def test_data_page_names_and_partial_loads():
         OFFICES, STAFF.replace(",A,car", ",Alpha,car"), partial=False
     )
     assert not at.exception and not at.error, [e.value for e in at.error]
-    assert at.session_state.org_key.startswith("upload:") and at.success
+    assert at.session_state.org_key.startswith("ws:") and at.success  # kept in the workspace
     # a partial load says what was left out, then that it loaded: never "Nothing was changed"
     at = _data_page_upload(OFFICES, STAFF + "52.5,-1.9,A,hovercraft,1\n", partial=True)
     assert not at.exception and not at.error

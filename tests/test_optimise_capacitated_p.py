@@ -216,7 +216,7 @@ def test_no_false_infeasible_and_a_proven_one() -> None:
         cost=cost, demand=demand, capacity=np.array([3.0, 3.0, 1.0]), n_sites=2
     )
     red = aggregate_rows(tight)
-    res = cap.solve_split(tight, red, None, time_limit=10, mip_gap=0.0)
+    res = cap.solve_split(tight, red, None, time_limit=120, mip_gap=0.0)
     # only {0, 1} covers the demand (6 of 6): groups 0, 3 at 0 (cost 1 + 2); 1 at 1 (1);
     # group 2 at 0 or 1 (9)
     assert res.status == "optimal" and list(res.open_sites) == [0, 1]
@@ -228,5 +228,41 @@ def test_no_false_infeasible_and_a_proven_one() -> None:
     one = LocationProblem(
         cost=cost, demand=demand, capacity=np.array([3.0, 3.0, 1.0]), n_sites=1
     )
-    res = cap.solve_split(one, aggregate_rows(one), None, time_limit=10)
+    res = cap.solve_split(one, aggregate_rows(one), None, time_limit=120)
     assert res.status == "infeasible" and not res.feasible
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_transport_column_generation_matches_the_full_lp(seed: int) -> None:
+    from footprint.locate.heuristic.capacitated_assignment import assign_capacitated
+
+    rng = np.random.default_rng(400 + seed)
+    n, m, k = 120, 30, 14  # more open sites than the 8 nearest the LP starts from
+    pts, sites = rng.random((n, 2)), rng.random((m, 2))
+    demand = rng.integers(1, 10, n).astype(float)
+    cost = np.hypot(*(pts[:, None, :] - sites[None, :, :]).transpose(2, 0, 1))
+    # tight (1.02) capacities force long chains of displaced groups
+    slack = 1.02 if seed % 2 else 1.5
+    problem = LocationProblem(
+        cost=cost * demand[:, None],
+        demand=demand,
+        capacity=np.full(m, slack * demand.sum() / k),
+        n_sites=k,
+        unassigned_cost=(np.full(n, 50.0) if seed == 3 else None),
+    )
+    open_sites = rng.choice(m, k, replace=False)
+    value, x = cap.transport(problem, aggregate_rows(problem), open_sites)
+    ref = assign_capacitated(problem, open_sites)
+    assert ref is not None and x is not None
+    assert value == pytest.approx(ref[2], rel=1e-7)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_strong_reduced_keeps_the_count(seed: int) -> None:
+    rng = np.random.default_rng(500 + seed)
+    problem = _random(rng, 10, 6, 3)
+    res = solve_exact(
+        problem, formulation="strong-reduced", time_limit=60, mip_gap=1e-9
+    )
+    assert res.open_sites.size == 3
+    assert res.objective == pytest.approx(brute_force(problem), rel=1e-7)

@@ -18,7 +18,7 @@ from footprint.study import StudyError, load_study, read_results, run_study
 from footprint.study import tasks as study_tasks
 from footprint.study.draws import ACTIVITY_ORDER, DrawInput, draw_totals
 from footprint.study.engine import finished_rows
-from footprint.study.report import front, study_report
+from footprint.study.report import front, info_table, study_report
 from footprint.study.results import TIMING_COLUMNS
 
 TOY_BASE = """
@@ -116,6 +116,12 @@ def test_hubs_range_and_optimiser_override(tmp_path):
         ),
         (("seed = 7", "seed = 7\ncolour = 'red'"), "colour", "unknown key"),
         (("[grid]", "[optimiser]\nmethod = 3\n[grid]"), "optimiser.method", "must be"),
+        (("seed = 7", "seed = 7\ndeterministic = 1"), "deterministic", "true or false"),
+        (
+            ("[grid]", "[optimiser]\nmethod = 'exact'\n[grid]"),
+            "optimiser.method",
+            "set deterministic = false to use 'exact'",
+        ),
     ],
 )
 def test_bad_study_files_name_the_file_and_key(tmp_path, change, field, words):
@@ -476,3 +482,92 @@ def test_warm_start_must_be_true_or_false(tmp_path):
             )
         )
     assert e.value.problems[0].field == "warm_start"
+
+
+# --- same answer anywhere: deterministic studies and points cut by the clock ---------------
+def test_a_study_is_deterministic_by_default_and_runs_the_heuristic(tmp_path):
+    auto_base = TOY_BASE.replace('method = "heuristic"', 'method = "auto"')
+    study = load_study(write_study(tmp_path, TOY_STUDY, auto_base))
+    assert study.deterministic and study.base.optimiser.method == "heuristic"
+    assert study.scenario_for(study.points()[3]).optimiser.method == "heuristic"
+    chosen = load_study(
+        write_study(
+            tmp_path,
+            TOY_STUDY.replace("seed = 7", "seed = 7\ndeterministic = false")
+            + "[optimiser]\nmethod = 'exact'\n",
+            auto_base,
+        )
+    )
+    assert not chosen.deterministic and chosen.base.optimiser.method == "exact"
+    assert chosen.fingerprint != study.fingerprint
+    with pytest.raises(ValueError, match="deterministic=False"):
+        replace(study, base=chosen.base)
+
+
+@pytest.mark.parametrize(
+    ("status", "solver_s", "optimiser_s", "hit"),
+    [
+        ("feasible", 2.0, 2.5, False),  # both well inside a 10 s limit
+        ("feasible", 10.0, 10.3, True),  # the heuristic's clock reached the limit
+        (
+            "optimal",
+            7.9,
+            10.0,
+            True,
+        ),  # the local search after the solver ran out of time
+        ("time_limit", 3.0, 3.1, True),  # the solver says so
+    ],
+)
+def test_hit_time_limit_by_hand(status, solver_s, optimiser_s, hit):
+    assert study_tasks.hit_time_limit(status, solver_s, optimiser_s, 10.0) is hit
+
+
+def test_points_cut_by_the_time_limit_are_flagged(tmp_path, toy_org):
+    text = TOY_STUDY.replace("hubs = [1, 2, 3, 4]", "hubs = [1, 2]").replace(
+        "draws = 300", "draws = 0"
+    )
+    study = load_study(write_study(tmp_path, text))
+    run_study(study, tmp_path / "ok.csv", engine="serial", organisation=toy_org)
+    ok = read_results(tmp_path / "ok.csv")
+    assert ok["hit_time_limit"].dtype == bool and not ok["hit_time_limit"].any()
+    assert (ok["solve_seconds"] < 60.0).all()
+    cut = load_study(write_study(tmp_path, text + "[optimiser]\ntime_limit_s = 1e-9\n"))
+    run_study(cut, tmp_path / "cut.parquet", engine="serial", organisation=toy_org)
+    frame = read_results(tmp_path / "cut.parquet")
+    assert frame["hit_time_limit"].tolist() == [True] * len(frame)
+    again = read_results(tmp_path / "cut.parquet")  # round trip keeps the flag a bool
+    assert again["hit_time_limit"].dtype == bool
+    info = dict(info_table(frame).rows)
+    assert info["Points that hit their time limit"].startswith(
+        f"{len(frame)} (points 0, 1"
+    )
+    assert dict(info_table(ok).rows)["Points that hit their time limit"].startswith(
+        "none"
+    )
+
+
+def test_stopped_draws_keep_the_finished_blocks(toy_org):
+    from footprint.accounting import account, current_plan, nearest_plan
+    from footprint.inputs import Policy
+    from footprint.study.interactive import uncertainty_study
+
+    policy = Policy()
+    base = account(toy_org, policy, current_plan(toy_org))
+    fp = account(
+        toy_org, policy, nearest_plan(toy_org, policy, np.array([True, False, True]))
+    )
+    calls = []
+
+    def stop_after_two(done, total, message):
+        calls.append((done, total, message))
+        return done >= 2_000
+
+    part = uncertainty_study(
+        fp, base, n_draws=10_000, seed=6, block=1_000, progress=stop_after_two
+    )
+    assert calls == [
+        (1_000, 10_000, "1,000 of 10,000 draws"),
+        (2_000, 10_000, "2,000 of 10,000 draws"),
+    ]
+    assert part.n_draws == 2_000
+    assert part == uncertainty_study(fp, base, n_draws=2_000, seed=6)

@@ -138,3 +138,71 @@ def test_warm_started_chains_on_the_cluster_equal_serial(tmp_path, toy_org, clie
         comparable(read_results(tmp_path / "serial.parquet")),
         check_exact=True,
     )
+
+
+DEMO_CAPACITY_BASE = """
+schema_version = 1
+name = "demo, offices whole, desks respected"
+[organisation]
+source = "demo"
+[hubs]
+selection = "optimise"
+count = 20
+assignment = "offices_whole"
+[optimiser]
+method = "auto"
+time_limit_s = 120.0
+respect_capacity = true
+"""
+DEMO_CAPACITY_STUDY = """
+schema_version = 1
+name = "demo with desk capacities"
+scenario = "base.toml"
+draws = 50
+seed = 5
+[grid]
+hubs = [20, 40]
+"""
+
+
+def test_a_deterministic_study_with_desk_capacities_equals_serial_on_the_cluster(
+    tmp_path, demo_org, client
+):
+    # the base scenario asks for "auto" (HiGHS, stopped on the clock); deterministic by default,
+    # the study runs the heuristic, which stops on work: capacitated points agree bit for bit
+    study = load_study(write_study(tmp_path, DEMO_CAPACITY_STUDY, DEMO_CAPACITY_BASE))
+    assert study.base.optimiser.method == "heuristic"
+    run_study(
+        study, tmp_path / "serial.parquet", engine="serial", organisation=demo_org
+    )
+    run_study(study, tmp_path / "dask.parquet", client=client, organisation=demo_org)
+    serial = read_results(tmp_path / "serial.parquet")
+    assert serial["feasible"].all() and not serial["hit_time_limit"].any()
+    assert serial["n_hubs"].tolist() == [20, 40]
+    pd.testing.assert_frame_equal(
+        comparable(read_results(tmp_path / "dask.parquet")),
+        comparable(serial),
+        check_exact=True,
+    )
+
+
+def test_the_report_pages_draws_use_the_cluster_at_the_address(
+    toy_org, client, monkeypatch
+):
+    import numpy as np
+
+    from footprint.accounting import account, current_plan, nearest_plan
+    from footprint.inputs import Policy
+    from footprint.study.engine import SCHEDULER_ENV
+    from footprint.study.interactive import many_draws, uncertainty_study
+
+    policy = Policy()
+    base = account(toy_org, policy, current_plan(toy_org))
+    fp = account(
+        toy_org, policy, nearest_plan(toy_org, policy, np.array([True, False, True]))
+    )
+    seen = []
+    monkeypatch.setenv(SCHEDULER_ENV, client.scheduler.address)
+    there = many_draws(fp, base, 4_000, 3, progress=lambda f, m: seen.append(f))
+    assert there == uncertainty_study(fp, base, n_draws=4_000, seed=3)
+    assert seen[-1] == 1.0 and len(seen) == 20  # one report per block of 200 draws

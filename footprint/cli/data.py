@@ -37,9 +37,12 @@ def data() -> None:
               help="Accept the files if their valid rows can be imported: list every row left out, and exit 0 "
                    "unless a whole file cannot be used.")
 @click.option("--sheet", help="Workbook sheet to read (default: the sheet holding the table).")
+@click.option("--header-row", type=click.IntRange(min=1), metavar="N",
+              help="Row number of the header (1 = the first row of the file or sheet, as a spreadsheet shows it; "
+                   "default: found automatically, skipping title rows).")
 @user_errors
 def check(offices: Path, staff: Path | None, online: bool, area_unit: str, show_all: bool,
-          mappings: tuple[str, ...], valid_rows_only: bool, sheet: str | None) -> None:
+          mappings: tuple[str, ...], valid_rows_only: bool, sheet: str | None, header_row: int | None) -> None:
     """Validate OFFICES (and STAFF) and print every problem with its row.
 
     Rows are numbered as in a spreadsheet (the header is row 1). Exit code 2
@@ -47,7 +50,11 @@ def check(offices: Path, staff: Path | None, online: bool, area_unit: str, show_
     used at all).
     """
     from footprint.imports import read_sites, read_staff
-    from footprint.imports.organisation import site_aliases, unused_mapping_problems
+    from footprint.imports.organisation import (
+        site_aliases,
+        site_locations,
+        unused_mapping_problems,
+    )
 
     mapping = _parse_mappings(mappings)
 
@@ -63,13 +70,15 @@ def check(offices: Path, staff: Path | None, online: bool, area_unit: str, show_
         geocoder = ChainGeocoder(OfflineGeocoder(), OnlineGeocoder(cache_path=cache))
     limit = None if show_all or valid_rows_only else 200
     sites = read_sites(offices, geocoder=geocoder, area_unit=area_unit, mapping=mapping, mapping_optional=True,
-                       sheet=sheet)
+                       sheet=sheet, header_row=header_row)
     click.echo(sites.to_text(limit))
     reports = [sites]
     if staff is not None:
         aliases = site_aliases(sites.table) if sites.table is not None else None
+        places = site_locations(sites.table) if sites.table is not None else None
         people = read_staff(staff, geocoder=geocoder, site_ids=aliases, mapping=mapping, mapping_optional=True,
-                            rejected_sites=sites.rejected_sites, sheet=sheet)
+                            rejected_sites=sites.rejected_sites, sheet=sheet, header_row=header_row,
+                            site_locations=places)
         click.echo(people.to_text(limit))
         reports.append(people)
     unused = unused_mapping_problems(mapping, reports, "--map")

@@ -135,22 +135,65 @@ def _parse_weights(text: str) -> list[float]:
     return lams
 
 
+MAX_CARBON_PRICE = 100_000.0  #: dearest carbon price, as policy.carbon_price_gbp_per_t allows [GBP/t CO2e]
+
+
+def _parse_prices(text: str) -> list[float]:
+    """``0,50,100`` → those carbon prices; each finite and from 0 (money only) to :data:`MAX_CARBON_PRICE`."""
+    try:
+        prices = [float(w) for w in text.split(",")]
+    except ValueError:
+        raise click.BadParameter(f"'{text}' is not a comma list of numbers; use e.g. 0,50,100,250,1000",
+                                 param_hint="--carbon-prices") from None
+    bad = [w for w in prices if not (0 <= w <= MAX_CARBON_PRICE)]  # also catches nan
+    if bad:
+        raise click.BadParameter(f"{', '.join(f'{w:g}' for w in bad)}: each carbon price must be a number from 0 "
+                                 f"to {MAX_CARBON_PRICE:,.0f} [GBP per t CO2e]", param_hint="--carbon-prices")
+    if len(prices) > MAX_SWEEP_POINTS:
+        raise click.BadParameter(f"at most {MAX_SWEEP_POINTS} carbon prices", param_hint="--carbon-prices")
+    return prices
+
+
 @main.command()
 @click.argument("scenario_file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--hubs", "hubs_range", default="5:50:5", show_default=True,
-              help="Numbers of hubs: START:STOP:STEP or a comma list.")
+              help="Numbers of hubs: START:STOP:STEP or a comma list (one number with --carbon-prices).")
 @click.option("--weights", help="Instead: sweep the commute weight λ [kg CO2e per person-km], e.g. 0,0.05,0.1,0.2.")
+@click.option("--carbon-prices", "carbon_prices",
+              help="Instead: sweep the carbon price [GBP per t CO2e] the optimiser weighs cost with, e.g. "
+                   "0,50,100,250,1000 (0: money only), and draw the carbon–cost front; hubs: one --hubs "
+                   "number, else the scenario's hubs.count (0: a free number).")
 @click.option("--method", type=click.Choice(["auto", "exact", "heuristic"]), default="heuristic", show_default=True)
 @click.option("--time-limit", type=click.FloatRange(0.1, 86_400), default=10.0, show_default=True,
               help="Time limit per point [s].")
 @click.option("--offices-whole/--by-group", default=True, show_default=True)
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write the points as CSV.")
 @click.option("--json", "as_json", is_flag=True, help="Print the points as JSON.")
+@click.option("--report", type=click.Path(dir_okay=False, path_type=Path),
+              help="With --carbon-prices: also write the scenario's PDF report with the carbon–cost front drawn.")
+@click.pass_context
 @user_errors
-def sweep(scenario_file, hubs_range, weights, method, time_limit, offices_whole, out, as_json) -> None:
-    """Sweep the number of hubs (or the commute weight) and find the Pareto front and its knee."""
+def sweep(ctx, scenario_file, hubs_range, weights, carbon_prices, method, time_limit, offices_whole, out,
+          as_json, report) -> None:
+    """Sweep the number of hubs (or the commute weight, or the carbon price) and find the front and its knee."""
     from footprint.hubs.sweep import sweep_commute_weight, sweep_hubs
 
+    if carbon_prices is not None:
+        if weights:
+            raise click.UsageError("give --weights or --carbon-prices, not both")
+        hubs_given = ctx.get_parameter_source("hubs_range") != click.core.ParameterSource.DEFAULT
+        prices = _parse_prices(carbon_prices)
+        counts = _parse_range(hubs_range) if hubs_given else None
+        if counts is not None and len(counts) != 1:
+            raise click.BadParameter(f"'{hubs_range}': a carbon-price sweep takes one number of hubs",
+                                     param_hint="--hubs")
+        if report is not None and report.suffix.lower() != ".pdf":
+            raise click.BadParameter(f"'{report}': the report is a PDF; name it .pdf", param_hint="--report")
+        _price_sweep(scenario_file, prices, counts[0] if counts else None, method, time_limit, offices_whole,
+                     out, as_json, report)
+        return
+    if report is not None:
+        raise click.UsageError("--report goes with --carbon-prices (the hub sweep's chart is in the app's report)")
     lams = _parse_weights(weights) if weights else None  # usage errors first, before any slow work
     counts = None if weights else _parse_range(hubs_range)
     scenario = load_scenario(scenario_file)
@@ -193,3 +236,59 @@ def sweep(scenario_file, hubs_range, weights, method, time_limit, offices_whole,
             where = (f"knee at {res.points[k].n_hubs} hubs, λ = {res.points[k].commute_weight_kg_per_km:g}"
                      if k is not None else "no knee")
             click.echo(f"total t CO2e vs {label}: {len(front)} points on the front; {where}")
+
+
+def _price_sweep(scenario_file, prices, n_hubs, method, time_limit, offices_whole, out, as_json, report) -> None:
+    """The carbon–cost front over carbon prices: print it (or JSON), write it as CSV."""
+    from footprint.decisions.pricesweep import (
+        COST_ONLY_PRICE_GBP_PER_T,
+        carbon_price_front,
+    )
+
+    scenario = load_scenario(scenario_file)
+    settings = replace(scenario.optimiser, method=method, time_limit_s=time_limit)
+    if n_hubs is None:
+        n_hubs = scenario.hubs.count or None
+    org = load_organisation(scenario)
+    bar = _Bar("carbon-price sweep", not as_json)
+    try:
+        front = carbon_price_front(org, scenario.policy, n_hubs, settings, prices, keep_offices_whole=offices_whole,
+                                   progress=bar)
+    finally:
+        bar.close()
+    if out is not None:
+        write_atomic(out, front.to_csv())
+    if report is not None:
+        from footprint.reports import scenario_report
+
+        write_atomic(report, scenario_report(run_scenario(scenario), "pdf", sweep=front))
+        click.echo(f"PDF report with the carbon–cost front written to {report}", err=True)
+    if as_json:
+        click.echo(json.dumps(front.to_dict(), indent=2))
+        return
+    budget = front.budget_gbp
+    click.echo(f"Carbon–cost front of '{scenario.name}' ({n_hubs or 'a free number of'} hubs; cost to the "
+               "organisation: estate, energy, business travel)")
+    click.echo(f"{'£/t CO2e':>9} {'t CO2e/yr':>11} {'£/yr':>14} {'hubs':>5}  ")
+    on = front.on_front()
+    for k, p in enumerate(front.points):
+        marks = (["knee"] if k == front.knee else []) + ([] if on[k] else ["dominated"]) + (["over budget"] if p.within_budget is False else [])
+        click.echo(f"{p.price_gbp_per_t:>9,.0f} {p.tco2e:>11,.0f} {p.cost_gbp:>14,.0f} {p.n_hubs:>5}  "
+                   + ", ".join(marks))
+    if front.knee is not None:
+        k = front.points[front.knee]
+        click.echo(f"Knee at £{k.price_gbp_per_t:,.0f}/t: {k.tco2e:,.0f} t CO2e a year for £{k.cost_gbp:,.0f} a year "
+                   "(the point farthest from the line between the front's ends, both axes scaled to 0–1)")
+    else:
+        click.echo("No knee: fewer than three points on the front, or all on one line")
+    if not on.all():
+        click.echo("Dominated: another price's plan is cheaper and lower in carbon (the optimiser's plans are "
+                   "not all proven optimal; raise --time-limit or use --method exact)")
+    if front.points and front.points[0].price_gbp_per_t < COST_ONLY_PRICE_GBP_PER_T:
+        click.echo(f"A price of 0 (money only) runs at £{COST_ONLY_PRICE_GBP_PER_T:g}/t, the lowest the policy "
+                   "takes: emissions only break near-ties")
+    if budget is not None:
+        click.echo(f"Annual budget £{budget:,.0f}: points are optimised without it; "
+                   f"{sum(p.within_budget is False for p in front.points)} of {len(front.points)} are over it")
+    if out is not None:
+        click.echo(f"CSV written to {out}")

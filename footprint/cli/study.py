@@ -102,6 +102,14 @@ def run(
         f"{result.total} points ({feasible} feasible), {spec.draws:,} draws each: {result.computed} computed, "
         f"{result.reused} resumed from {out}; {result.seconds:.1f} s on {result.engine}. Results in {out}"
     )
+    hit = [r["point"] for r in result.rows if r.get("hit_time_limit")]
+    if hit:
+        click.echo(
+            f"warning: {len(hit)} point(s) hit the optimiser's time limit ({spec.base.optimiser.time_limit_s:g} s; "
+            f"points {', '.join(map(str, hit[:10]))}{' …' if len(hit) > 10 else ''}): their hubs may differ from "
+            "run to run; raise [optimiser] time_limit_s for results that are the same anywhere",
+            err=True,
+        )
 
 
 @study.command("report")

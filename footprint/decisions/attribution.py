@@ -77,6 +77,7 @@ NON_EMISSION_FIELDS = (
     "target_reduction",
     "target_base_tco2e",
     "carbon_price_gbp_per_t",
+    "annual_budget_gbp",
     "commute_limit_report_minutes",
 )
 

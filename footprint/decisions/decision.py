@@ -18,13 +18,36 @@ class Decision:
     attribution: Attribution
     appraisal: Appraisal
     target: TargetCheck
+    budget_gbp: float | None = None  #: the policy's annual budget [GBP/yr]
+
+    def budget_sentence(self) -> str:
+        """ "Annual cost to the organisation within the budget of £X a year: £Y a year" ("" without a budget)."""
+        if self.budget_gbp is None:
+            return ""
+        from footprint.decisions.budget import budget_sentence
+
+        cost = self.appraisal.scenario.organisation_total
+        return (
+            "Annual cost to the organisation "
+            + budget_sentence(cost, self.budget_gbp)
+            + "."
+        )
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "attribution": self.attribution.to_dict(),
             "cost": self.appraisal.to_dict(),
             "target": self.target.to_dict(),
         }
+        if self.budget_gbp is not None:  # the key only with a budget
+            cost = self.appraisal.scenario.organisation_total
+            out["budget"] = {
+                "annual_budget_gbp": self.budget_gbp,
+                "annual_cost_gbp": cost,
+                "within": cost <= self.budget_gbp,
+                "text": self.budget_sentence(),
+            }
+        return out
 
 
 def decide(
@@ -61,7 +84,7 @@ def decide(
     target = check_target(
         policy, result.footprint.total_tco2e, result.baseline.total_tco2e
     )
-    return Decision(att, app, target)
+    return Decision(att, app, target, policy.annual_budget_gbp)
 
 
 def decision_or_none(result: Any, baseline: Any = None) -> Decision | None:

@@ -85,6 +85,8 @@ def decision_lines(decision: Decision) -> list[str]:
         "(Scope 3 cat. 2, one-off; not in the annual footprint)" + _payback_interval(a),
         decision.target.sentence(),
     ]
+    if decision.budget_gbp is not None:
+        lines.append(decision.budget_sentence())
     return lines
 
 

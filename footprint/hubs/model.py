@@ -40,6 +40,25 @@ Progress = Callable[[float, str], bool | None]
 #: Share of the time limit given to the local search on the full objective.
 FULL_SEARCH_SHARE = 0.2
 
+#: The linear objective and the full footprint, in words.
+LINEAR_EMISSIONS, FULL_EMISSIONS = "commuting + building energy", "full footprint incl. business travel"
+
+
+def objective_label(policy: Policy, commute_weight_kg_per_km: float) -> str:
+    """What the linear objective adds up, in words (emissions, commute burden, money at the carbon price)."""
+    parts = [LINEAR_EMISSIONS]
+    if commute_weight_kg_per_km:
+        parts.append(f"commute burden at {commute_weight_kg_per_km:g} kg CO2e per person-km")
+    if policy.carbon_price_gbp_per_t is not None:
+        parts.append(f"cost to the organisation at a carbon price of £{policy.carbon_price_gbp_per_t:,.0f}/t")
+    return " + ".join(parts)
+
+
+def objective_kg(org: Organisation, fp: Footprint, policy: Policy, commute_weight_kg_per_km: float) -> float:
+    """The full objective of a plan's footprint: emissions + commute burden + money at the carbon price.
+    [kg CO2e-equivalent/yr]"""
+    return fp.total_kgco2e + _burden(fp, policy, commute_weight_kg_per_km) + _money_kg(org, fp, policy)
+
 
 @dataclass(frozen=True, eq=False)
 class HubReport:
@@ -65,6 +84,10 @@ class HubReport:
     seconds : float
     group_site : ndarray of int
         Today's office of each staff group (to map moves back to offices).
+    objective_label : str
+        What the linear objective adds up, in words (with a carbon price, cost too).
+    budget_note : str
+        Where the plan lands against ``policy.annual_budget_gbp`` ("" without a budget).
     """
 
     plan: Plan
@@ -79,6 +102,8 @@ class HubReport:
     keep_offices_whole: bool
     seconds: float
     group_site: np.ndarray
+    objective_label: str = "commuting + building energy"  # LINEAR_EMISSIONS
+    budget_note: str = ""
 
     @property
     def hub_ids(self) -> tuple[str, ...]:
@@ -102,18 +127,25 @@ class HubReport:
         """Which objective is proven, in words."""
         s = self.solver
         bound = f"; best possible {s.bound / 1000:,.1f} t" if np.isfinite(s.bound) and s.gap > 1e-6 else ""
-        return (f"linear objective (commuting + building energy) {s.objective / 1000:,.1f} t CO2e: "
+        unit = "t CO2e-equivalent" if self.objective_label != LINEAR_EMISSIONS else "t CO2e"
+        return (f"linear objective ({self.objective_label}) {s.objective / 1000:,.1f} {unit}: "
                 f"{s.verdict()}{bound}; by {s.method}")
 
     def summary(self) -> str:
         """A few lines for the CLI and reports."""
-        swaps = (f"improved by {self.improving_swaps} hub swap(s) from {self.full_objective_before_kg / 1000:,.1f} t"
-                 if self.improving_swaps else "no improving swap found")
+        verb = "moved" if self.full_objective_kg > self.full_objective_before_kg else "improved"  # a budget binds
+        swaps = (f"{verb} by {self.improving_swaps} hub swap(s) from {self.full_objective_before_kg / 1000:,.1f} t"
+                 + (" to fit the budget" if verb == "moved" else "") if self.improving_swaps else "no improving swap found")
+        priced = self.objective_label != LINEAR_EMISSIONS
+        full = ("full objective (" + self.objective_label.replace(LINEAR_EMISSIONS, FULL_EMISSIONS) + ")"
+                if priced else FULL_EMISSIONS)
+        unit = "t CO2e-equivalent" if priced else "t CO2e"
         return "\n".join([
             f"Optimiser: {self.n_hubs} hubs, {'offices moved whole' if self.keep_offices_whole else 'staff groups assigned individually'}",
             f"  {self.proven_statement}",
-            f"  full footprint incl. business travel {self.full_objective_kg / 1000:,.1f} t CO2e: {swaps} "
+            f"  {full} {self.full_objective_kg / 1000:,.1f} {unit}: {swaps} "
             "(local search on the full objective, not proven)",
+            *([f"  annual cost to the organisation {self.budget_note}"] if self.budget_note else []),
             f"  total time {self.seconds:.1f} s",
         ])
 
@@ -135,6 +167,8 @@ class HubReport:
             "seconds": self.seconds,
             "proven": self.proven_statement,
             "verdict": s.verdict(),
+            "objective": self.objective_label,
+            "budget": self.budget_note or None,
         }
 
 
@@ -149,6 +183,7 @@ def optimise_hubs(
     factors: FactorSet | None = None,
     warm_start: np.ndarray | None = None,
     costs: HubCosts | None = None,
+    enforce_budget: bool = True,
 ) -> HubReport:
     """Choose ``n_hubs`` hubs (or a free number, with fixed costs) and assign staff.
 
@@ -167,6 +202,9 @@ def optimise_hubs(
         Site indices to start from (e.g. the previous point of a sweep).
     costs : HubCosts, optional
         Precomputed costs (sweeps reuse them).
+    enforce_budget : bool
+        Hold the plan to ``policy.annual_budget_gbp`` (see :mod:`footprint.decisions.budget`);
+        False returns the local search's best plan, which may be over budget.
 
     Raises
     ------
@@ -223,7 +261,7 @@ def optimise_hubs(
     open_sites = costs.candidates[result.open_sites]
     plan = _plan(org, policy, costs, open_sites, result.assignment, keep_offices_whole)
     fp = account(org, policy, plan, fs)
-    full_before = fp.total_kgco2e + _burden(fp, policy, lam) + _money_kg(org, fp, policy)
+    full_before = objective_kg(org, fp, policy, lam)
     full, swaps = full_before, 0
     if search_share > 0 and result.status != "cancelled":
         deadline = time.perf_counter() + max(0.5, settings.time_limit_s - (time.perf_counter() - t0))
@@ -231,8 +269,15 @@ def optimise_hubs(
                                               keep_offices_whole, progress)
     if progress:
         progress(1.0, "done")
-    return HubReport(plan, result, fp, result.objective, full_before, full, swaps, org.sites.site_id,
-                     int(plan.open_sites.sum()), keep_offices_whole, time.perf_counter() - t0, org.group_site)
+    report = HubReport(plan, result, fp, result.objective, full_before, full, swaps, org.sites.site_id,
+                       int(plan.open_sites.sum()), keep_offices_whole, time.perf_counter() - t0, org.group_site,
+                       objective_label(policy, lam))
+    if enforce_budget and policy.annual_budget_gbp is not None:
+        from footprint.decisions.budget import enforce_budget as within_budget
+
+        report = within_budget(report, org, policy, n_hubs, settings, keep_offices_whole=keep_offices_whole,
+                               factors=fs)
+    return report
 
 
 def _burden(fp: Footprint, policy: Policy, lam: float) -> float:
@@ -250,6 +295,15 @@ def _money_kg(org: Organisation, fp: Footprint, policy: Policy) -> float:
     from footprint.decisions.costs import kg_per_gbp, optimiser_cost_gbp
 
     return optimiser_cost_gbp(org, fp, policy) * kg_per_gbp(policy)
+
+
+def _over_budget(org: Organisation, fp: Footprint, policy: Policy) -> float:
+    """How far the plan's annual cost exceeds ``policy.annual_budget_gbp`` (0 without one). [GBP/yr]"""
+    if policy.annual_budget_gbp is None:
+        return 0.0
+    from footprint.decisions.budget import over_budget_gbp
+
+    return over_budget_gbp(org, fp, policy)
 
 
 def _plan(org: Organisation, policy: Policy, costs: HubCosts, open_sites: np.ndarray, unit_assignment: np.ndarray,
@@ -302,6 +356,7 @@ def _local_search(org, policy, fs, costs, plan, fp, full, lam, settings, deadlin
     col_of_site = {int(j): k for k, j in enumerate(cand)}
     swaps = 0
     trial_s = 0.0  # the longest trial so far [s]
+    over = _over_budget(org, fp, policy)  # plans rank by (amount over budget, objective)
     improved = True
     while improved and time.perf_counter() < deadline:
         improved = False
@@ -329,10 +384,11 @@ def _local_search(org, policy, fs, costs, plan, fp, full, lam, settings, deadlin
                 unit_cols = np.array([col_of_site[int(j)] if j >= 0 else -1 for j in unit_sites])
                 trial = _plan(org, policy, costs, trial_sites, unit_cols, whole)
                 trial_fp = account(org, policy, trial, fs)
-                trial_full = trial_fp.total_kgco2e + _burden(trial_fp, policy, lam) + _money_kg(org, trial_fp, policy)
+                trial_full = objective_kg(org, trial_fp, policy, lam)
+                trial_over = _over_budget(org, trial_fp, policy)
                 trial_s = max(trial_s, time.perf_counter() - started)
-                if trial_full < full - 1e-6 * abs(full):
-                    plan, fp, full = trial, trial_fp, trial_full
+                if trial_over < over - 0.5 or (trial_over <= over and trial_full < full - 1e-6 * abs(full)):
+                    plan, fp, full, over = trial, trial_fp, trial_full, trial_over
                     swaps += 1
                     improved = True
                     if progress and progress(0.9, f"local search on the full footprint: {swaps} improving "

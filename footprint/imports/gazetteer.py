@@ -61,10 +61,20 @@ class Place:
     population: int
 
     @property
+    def region(self) -> str:
+        """England, Scotland, … in the UK; the GeoNames admin1 code elsewhere."""
+        return GB_ADMIN1.get(self.admin1, self.admin1) if self.country == "GB" else self.admin1
+
+    @property
     def label(self) -> str:
-        region = GB_ADMIN1.get(self.admin1, self.admin1) if self.country == "GB" else self.admin1
-        parts = [self.name, region, self.country]
+        parts = [self.name, self.region, self.country]
         return ", ".join(p for p in parts if p) + f" (pop. {self.population:,}, {self.lat:.3f}, {self.lon:.3f})"
+
+    @property
+    def short_label(self) -> str:
+        """Name, region and position, e.g. ``"Newport, Wales (51.59, -3.00)"``."""
+        parts = [self.name, self.region if self.country == "GB" else f"{self.region}, {self.country}".strip(", ")]
+        return ", ".join(p for p in parts if p) + f" ({self.lat:.2f}, {self.lon:.2f})"
 
 
 def normalise(text: str) -> str:

@@ -67,6 +67,10 @@ class Match:
         For an ambiguous query: the places it could be.
     reason : str
         For an unmatched or ambiguous query: why, and how to fix it.
+    options : tuple of Place
+        For an ambiguous query of the offline gazetteer: every distinct candidate
+        (most populous first), so that a caller knowing more (the person's
+        office, see :func:`nearest_clear_choice`) can pick one.
     """
 
     query: str
@@ -76,6 +80,7 @@ class Match:
     label: str = ""
     candidates: tuple[str, ...] = field(default=())
     reason: str = ""
+    options: tuple[Place, ...] = field(default=())
 
     @property
     def ok(self) -> bool:
@@ -198,10 +203,45 @@ class OfflineGeocoder(_GeopyInterface):
             fix = ("give a postcode district instead (e.g. 'NP20') or lat/lon" if hint_country or hint_admin else
                    f"add the region or country (e.g. '{q.split(',')[0]}, {_region_example(cands[0])}'), "
                    "or give a postcode or lat/lon")
-            return Match(q, "ambiguous", candidates=shown,
+            return Match(q, "ambiguous", candidates=shown, options=tuple(cands),
                          reason=f"is ambiguous: it could be {'; '.join(shown)}{more}; {fix}")
         p = cands[0]
         return Match(q, "ok", p.lat, p.lon, p.label)
+
+
+#: Farthest a home may be from the office for an ambiguous name to be resolved by it. [km]
+COMMUTE_KM = 100.0
+#: Every other candidate must be at least this many times farther from the office than the chosen one.
+CLEAR_RATIO = 3.0
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle (haversine) distance between two points [km] (inputs in degrees)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = (math.sin((p2 - p1) / 2) ** 2
+         + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2)
+    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
+
+
+def nearest_clear_choice(options: Iterable[Place], lat: float, lon: float) -> tuple[Place, float] | None:
+    """The candidate clearly meant for someone based at ``(lat, lon)``, and its distance [km].
+
+    The rule: the nearest candidate is chosen when it is within :data:`COMMUTE_KM`
+    (100 km, a plausible commute) of the office and every other candidate is at
+    least :data:`CLEAR_RATIO` (3) times as far. Otherwise None: the name stays
+    ambiguous. E.g. 'Newport' for a Cardiff office is Newport, Wales (17 km; the
+    next, Newport on the Isle of Wight, is 165 km away); for a London office no
+    Newport is clearly meant (Newport, Essex is 55 km away, the Isle of Wight's
+    115 km).
+    """
+    if not (math.isfinite(lat) and math.isfinite(lon)):
+        return None
+    ranked = sorted((distance_km(lat, lon, p.lat, p.lon), i, p) for i, p in enumerate(options))
+    if not ranked or ranked[0][0] > COMMUTE_KM:
+        return None
+    if len(ranked) > 1 and ranked[1][0] < CLEAR_RATIO * ranked[0][0]:
+        return None
+    return ranked[0][2], ranked[0][0]
 
 
 def _region_example(p: Place) -> str:

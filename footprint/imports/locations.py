@@ -7,7 +7,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from footprint.imports.geocode import as_lookup
+from footprint.imports.geocode import (
+    CLEAR_RATIO,
+    COMMUTE_KM,
+    Match,
+    as_lookup,
+    nearest_clear_choice,
+)
 from footprint.imports.rows import RowChecker
 
 #: Rough bounds of the UK, for spotting swapped coordinates. [degrees]
@@ -27,11 +33,21 @@ def countries(chk: RowChecker, field: str, default: str) -> np.ndarray:
 
 
 def locate(chk: RowChecker, lat_field: str, lon_field: str, place_field: str, country: np.ndarray,
-           geocoder: Any = None) -> tuple[np.ndarray, np.ndarray, list[str]]:
+           geocoder: Any = None, *, office: np.ndarray | None = None, office_lat: np.ndarray | None = None,
+           office_lon: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """Latitude and longitude of every row [degrees] (NaN where it has a problem), and notes.
 
     Rows with both coordinates use them (checked for range, swaps and 0, 0);
     rows without use the place column, geocoded once per distinct place.
+
+    Parameters
+    ----------
+    office, office_lat, office_lon : ndarray or None
+        Each row's base office (its id, for notes) and its position [degrees]
+        (NaN when unknown). Given, a place name with several candidates is
+        taken as the one clearly meant for that office (see
+        :func:`~footprint.imports.geocode.nearest_clear_choice`), with one note
+        per distinct name and office; otherwise it stays a problem.
     """
     n = chk.n
     lat = chk.number(lat_field, required=False, example="52.4862")
@@ -89,12 +105,54 @@ def locate(chk: RowChecker, lat_field: str, lon_field: str, place_field: str, co
             failed[idx] = ~ok[codes]
             code_of = np.full(n, -1)
             code_of[idx] = codes
+            if office is not None and office_lat is not None and office_lon is not None:
+                notes += _resolve_by_office(chk, matches, code_of, failed, lat, lon, office, office_lat, office_lon)
             # one line per distinct place (with its row count and first rows), not one per row
             chk.flag_grouped(failed, place_field, code_of,
                              lambda p: f"'{matches[code_of[p]].query}' {matches[code_of[p]].reason}")
             n_ok = int(ok.sum())
+            n_by_office = len({int(c) for c in code_of[todo & ~failed]} - set(np.flatnonzero(ok).tolist()))
+            by_office = f" ({n_by_office:,} more by the person's office, see above)" if n_by_office else ""
             notes.append(f"{int(todo.sum()) - int(failed.sum()):,} rows located from '{chk.header(place_field)}': "
-                         f"{n_ok:,} of {len(matches):,} distinct places or postcodes matched")
+                         f"{n_ok:,} of {len(matches):,} distinct places or postcodes matched{by_office}")
     bad = chk.bad
     lat[bad], lon[bad] = np.nan, np.nan
     return lat, lon, notes
+
+
+def _resolve_by_office(chk: RowChecker, matches: list[Match], code_of: np.ndarray, failed: np.ndarray,
+                       lat: np.ndarray, lon: np.ndarray, office: np.ndarray, office_lat: np.ndarray,
+                       office_lon: np.ndarray) -> list[str]:
+    """Take ambiguous places as the candidate clearly meant for each row's office (in place); the notes."""
+    has_options = np.array([bool(m.options) for m in matches] + [False], dtype=bool)
+    pos = np.flatnonzero(failed & has_options[code_of])
+    if pos.size == 0:
+        return []
+    keys = pd.Series(code_of[pos].astype(str)) + "\x1f" + pd.Series(np.asarray(office, dtype=object)[pos]).astype(str)
+    groups, _ = pd.factorize(keys, sort=False)
+    notes = []
+    for g in range(int(groups.max()) + 1):
+        members = pos[groups == g]
+        first = int(members[0])
+        m = matches[int(code_of[first])]
+        pick = nearest_clear_choice(m.options, float(office_lat[first]), float(office_lon[first]))
+        if pick is None:
+            continue
+        place, km = pick
+        lat[members], lon[members] = place.lat, place.lon
+        failed[members] = False
+        others = [o.short_label for o in m.options if o is not place]
+        rows = chk.rows[members].tolist()
+        shown = ", ".join(str(r) for r in rows[:5]) + (", …" if len(rows) > 5 else "")
+        what = f"{len(rows):,} rows: {shown}" if len(rows) > 1 else f"row {rows[0]}"
+        notes.append(f"'{m.query}' ({what}): taken as {place.short_label}, {km:.0f} km from office "
+                     f"'{office[first]}', not {_either(others)} "
+                     f"(the nearest candidate is taken when it is within {COMMUTE_KM:g} km of the person's office "
+                     f"and every other is at least {CLEAR_RATIO:g} times as far; to choose otherwise, give a postcode "
+                     "district or lat/lon)")
+    return notes
+
+
+def _either(items: list[str]) -> str:
+    """``a``, ``a or b``, ``a, b or c``."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]

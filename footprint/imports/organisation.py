@@ -30,6 +30,11 @@ def site_aliases(sites: Sites) -> dict[str, str]:
     return out
 
 
+def site_locations(sites: Sites) -> dict[str, tuple[float, float]]:
+    """``{site id: (lat, lon)}`` [degrees]: where staff files' offices are, to resolve ambiguous home towns."""
+    return {sid: (float(a), float(o)) for sid, a, o in zip(sites.site_id, sites.lat, sites.lon, strict=True)}
+
+
 def build_organisation(sites: Sites, staff: StaffGroups, collaboration: Collaboration | None = None,
                        name: str = "", source: str = "") -> Organisation:
     """Cross-check sites and staff and build the :class:`~footprint.inputs.Organisation`.
@@ -115,8 +120,9 @@ def read_organisation(sites_path: str | Path, staff_path: str | Path, collaborat
     """
     sites_rep = read_sites(sites_path, geocoder=geocoder, mapping=mapping, mapping_optional=True)
     aliases = site_aliases(sites_rep.table) if sites_rep.table is not None else None
+    places = site_locations(sites_rep.table) if sites_rep.table is not None else None
     staff_rep = read_staff(staff_path, geocoder=geocoder, site_ids=aliases, mapping=mapping, mapping_optional=True,
-                           rejected_sites=sites_rep.rejected_sites)
+                           rejected_sites=sites_rep.rejected_sites, site_locations=places)
     reports: list[ImportReport] = [sites_rep, staff_rep]
     problems = [p for r in reports for p in r.problems]
     problems += unused_mapping_problems(mapping, reports, mapping_source)

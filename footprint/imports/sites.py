@@ -34,7 +34,8 @@ FUEL_SYNONYMS = {
 
 def read_sites(data: bytes | str | Path, filename: str | None = None, *, mapping: Mapping[str, str] | None = None,
                geocoder: Any = None, area_unit: str = "m2", default_country: str = "GB",
-               mapping_optional: bool = False, sheet: str | None = None) -> ImportReport:
+               mapping_optional: bool = False, sheet: str | None = None, header_row: int | None = None
+               ) -> ImportReport:
     """Read and validate offices from a CSV or XLSX file.
 
     Parameters
@@ -51,6 +52,8 @@ def read_sites(data: bytes | str | Path, filename: str | None = None, *, mapping
         ``"m2"`` or ``"ft2"``: unit of area columns whose header names no unit.
     default_country : str
         ISO code of rows with no country.
+    sheet, header_row
+        As for :func:`~footprint.imports.tables.read_table`.
 
     Returns
     -------
@@ -62,7 +65,7 @@ def read_sites(data: bytes | str | Path, filename: str | None = None, *, mapping
     footprint.errors.InputError
         The file cannot be read at all (empty, too big, not CSV/XLSX).
     """
-    table = read_table(data, filename, fields=SITE_FIELDS, sheet=sheet, mapping=mapping)
+    table = read_table(data, filename, fields=SITE_FIELDS, sheet=sheet, mapping=mapping, header_row=header_row)
     src = table.source
     match = match_columns(table.headers, SITE_FIELDS, src, mapping, _unit(area_unit), mapping_optional)
     n = table.frame.shape[0]

@@ -57,7 +57,8 @@ MODE_SYNONYMS = _mode_table()
 def read_staff(data: bytes | str | Path, filename: str | None = None, *, mapping: Mapping[str, str] | None = None,
                geocoder: Any = None, site_ids: Iterable[str] | Mapping[str, str] | None = None,
                default_country: str = "GB", rejected_sites: Iterable[str] = (), mapping_optional: bool = False,
-               sheet: str | None = None) -> ImportReport:
+               sheet: str | None = None, site_locations: Mapping[str, tuple[float, float]] | None = None,
+               header_row: int | None = None) -> ImportReport:
     """Read, validate and aggregate staff from a CSV or XLSX file (one row per person, or with a count).
 
     Parameters
@@ -68,6 +69,13 @@ def read_staff(data: bytes | str | Path, filename: str | None = None, *, mapping
         The offices that exist: ids, or ``{name or id: id}`` so that staff may
         name their office by a unique name too (case-insensitive). Rows naming
         another office are problems. None: not checked here.
+    site_locations : mapping or None
+        ``{site id: (lat, lon)}`` of the offices [degrees] (see
+        :func:`~footprint.imports.organisation.site_locations`). Given, a home
+        town with several candidates (``Newport``) is taken as the one clearly
+        meant for the person's office, with a note; otherwise it is a problem.
+    sheet, header_row
+        As for :func:`~footprint.imports.tables.read_table`.
 
     Returns
     -------
@@ -75,7 +83,7 @@ def read_staff(data: bytes | str | Path, filename: str | None = None, *, mapping
         ``table`` is a :class:`~footprint.inputs.StaffGroups` aggregating the valid
         rows (see :func:`aggregate_staff`); home coordinates are not kept.
     """
-    table = read_table(data, filename, fields=STAFF_FIELDS, sheet=sheet, mapping=mapping)
+    table = read_table(data, filename, fields=STAFF_FIELDS, sheet=sheet, mapping=mapping, header_row=header_row)
     src = table.source
     match = match_columns(table.headers, STAFF_FIELDS, src, mapping, mapping_optional=mapping_optional)
     n = table.frame.shape[0]
@@ -107,7 +115,12 @@ def read_staff(data: bytes | str | Path, filename: str | None = None, *, mapping
     site = _sites(chk, site_ids, rejected_sites)
     mode = _modes(chk)
     country = countries(chk, "country", default_country.upper())
-    lat, lon, notes = locate(chk, "home_lat", "home_lon", "home_location", country, geocoder)
+    near = {}
+    if site_locations is not None:
+        codes, uniques = pd.factorize(pd.Series(site, dtype=object), sort=False)
+        pts = np.array([site_locations.get(u, (np.nan, np.nan)) for u in uniques] + [(np.nan, np.nan)], float)
+        near = {"office": site, "office_lat": pts[codes, 0], "office_lon": pts[codes, 1]}
+    lat, lon, notes = locate(chk, "home_lat", "home_lon", "home_location", country, geocoder, **near)
     valid = ~chk.bad
     groups = None
     if valid.any():

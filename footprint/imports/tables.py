@@ -94,7 +94,8 @@ def _too_big(size: int) -> str:
 
 
 def read_table(data: bytes | str | Path, filename: str | None = None, *, fields: tuple | None = None,
-               sheet: str | None = None, mapping: Mapping[str, str] | None = None) -> RawTable:
+               sheet: str | None = None, mapping: Mapping[str, str] | None = None,
+               header_row: int | None = None) -> RawTable:
     """Read a CSV/TSV/XLSX file into a :class:`RawTable` (all cells as text).
 
     Parameters
@@ -110,11 +111,18 @@ def read_table(data: bytes | str | Path, filename: str | None = None, *, fields:
         Read this sheet of a workbook (by name) instead of finding it.
     mapping : dict or None
         The user's header → field mapping (counts as a match when finding the header).
+    header_row : int or None
+        The header's row number in the file or sheet (1-based, as a spreadsheet
+        shows it) instead of finding it; in a workbook without ``sheet``, the
+        sheet whose row ``header_row`` matches ``fields`` best is read. A row
+        that is beyond the end, empty, or holds none of the required columns of
+        ``fields`` is a problem (naming the row, and where the header seems to be).
 
     Raises
     ------
     footprint.errors.InputError
-        The file is empty, too big, or not a readable CSV/XLSX file.
+        The file is empty, too big, or not a readable CSV/XLSX file, or
+        ``header_row`` does not point at a header.
     """
     raw, source = read_bytes(data, filename)
     if len(raw) > MAX_BYTES:
@@ -129,21 +137,38 @@ def read_table(data: bytes | str | Path, filename: str | None = None, *, fields:
         sheets = _read_xlsx(raw, source, sheet)
         best = None
         for name, frame in sheets.items():
-            pos, score = _header_row(frame, fields, mapping)
+            if header_row is not None:
+                pos, score = header_row - 1, _row_score(frame, header_row - 1, fields, mapping)
+            else:
+                pos, score = _header_row(frame, fields, mapping)
             if pos is not None and (best is None or score > best[0]):
                 best = (score, name, frame, pos)
         if best is None:
             raise _fail(source, "the workbook's sheets are empty; it needs a header row and at least one data row")
+        if header_row is not None and len(sheets) > 1 and (best is None or best[0] < 10):
+            # no sheet has a header at that row: blame the sheet the automatic search would read
+            auto = max(((_header_row(f, fields, mapping)[1], n) for n, f in sheets.items()), key=lambda t: t[0])
+            best = (auto[0], auto[1], sheets[auto[1]], header_row - 1)
         _, name, frame, header_pos = best
-        if len(sheets) > 1 or header_pos > _first_nonempty(frame):
+        if header_row is not None:
+            _check_header_row(frame, header_row, fields, mapping, source, f" of sheet '{name}'")
+            notes.append(f"read sheet '{name}' with the header on row {header_row}, as given")
+        elif len(sheets) > 1 or header_pos > _first_nonempty(frame):
             notes.append(f"read sheet '{name}' (header on row {header_pos + 1})"
                          + (f" of sheets {', '.join(repr(n) for n in sheets)}" if len(sheets) > 1 else ""))
         formulas = _formula_cells(raw, name)
         decimal_comma = False
     elif ext in (".csv", ".txt", ".tsv", ""):
-        frame, decimal_comma = _read_csv(raw, source)
-        header_pos, _ = _header_row(frame, fields, mapping)
-        if header_pos is not None and header_pos > _first_nonempty(frame):
+        # given the header row, the rows above it are skipped unparsed: a one-cell title row
+        # ("Acme offices", without trailing commas) does not set the number of columns
+        frame, decimal_comma = _read_csv(raw, source, skip=(header_row or 1) - 1)
+        if header_row is not None:
+            _check_header_row(frame, header_row, fields, mapping, source, "")
+            header_pos = header_row - 1
+            notes.append(f"header on row {header_row}, as given")
+        else:
+            header_pos, _ = _header_row(frame, fields, mapping)
+        if header_row is None and header_pos is not None and header_pos > _first_nonempty(frame):
             notes.append(f"header on row {header_pos + 1} (the rows above it were skipped)")
     elif ext == ".xls":
         raise _fail(source, "old Excel .xls files are not read; open it in Excel and save as .xlsx or CSV")
@@ -176,19 +201,65 @@ def _header_row(frame: pd.DataFrame, fields: tuple | None, mapping: Mapping[str,
     plain = int(rows[np.flatnonzero(counts >= 2)[0]]) if counts.max() >= 2 else int(rows[0])
     if not fields:
         return plain, 0.0
-    from footprint.imports.fields import match_columns
 
     best, best_score = plain, -1.0
     for r in rows:
-        cells = tuple(str(h) for h in head.iloc[r] if str(h))
-        m = match_columns(cells, fields, "", mapping, mapping_optional=True)
-        required = sum(1 for f in fields if f.required and f.name in m.columns)
-        score = 10.0 * required + len(m.columns)
+        score = _cells_score(tuple(str(h) for h in head.iloc[r] if str(h)), fields, mapping)
         if score > best_score:
             best, best_score = int(r), score
     if best_score <= 0:
         return plain, 0.0
     return best, best_score
+
+
+def _cells_score(cells: tuple[str, ...], fields: tuple, mapping: Mapping[str, str] | None) -> float:
+    """How well header cells match ``fields``: 10 per required field matched, 1 per field."""
+    from footprint.imports.fields import match_columns
+
+    m = match_columns(cells, fields, "", mapping, mapping_optional=True)
+    required = sum(1 for f in fields if f.required and f.name in m.columns)
+    return 10.0 * required + len(m.columns)
+
+
+def _row_cells(frame: pd.DataFrame, pos: int) -> tuple[str, ...]:
+    """The non-empty cells of row ``pos`` (0-based) of ``frame``, stripped."""
+    return tuple(c for c in (str(v).strip() for v in frame.iloc[pos].fillna("")) if c)
+
+
+def _row_score(frame: pd.DataFrame, pos: int, fields: tuple | None, mapping: Mapping[str, str] | None) -> float:
+    """:func:`_cells_score` of row ``pos`` of ``frame`` (-1 when beyond its end or empty)."""
+    if pos >= frame.shape[0] or frame.shape[1] == 0:
+        return -1.0
+    cells = _row_cells(frame, pos)
+    if not cells:
+        return -1.0
+    return _cells_score(cells, fields, mapping) if fields else 0.0
+
+
+def _check_header_row(frame: pd.DataFrame, header_row: int, fields: tuple | None,
+                      mapping: Mapping[str, str] | None, source: str, where: str) -> None:
+    """Refuse a given header row that is beyond the end, empty, or holds none of the required columns."""
+    pos = header_row - 1
+
+    def fail(message: str) -> InputError:
+        auto, score = _header_row(frame, fields, mapping)
+        hint = (f"; the header seems to be on row {auto + 1}" if auto is not None and auto != pos and score > 0
+                else "")
+        return InputError([Problem(message + hint + " (or leave the header row out to find it automatically)",
+                                   source, header_row, "header_row")], f"cannot read {source}")
+
+    filled = (frame.fillna("").astype(str).apply(lambda c: c.str.strip()) != "").any(axis=1).to_numpy()
+    last = int(np.flatnonzero(filled)[-1]) + 1 if filled.any() else 0
+    if header_row > last:
+        raise fail(f"the header row is given as row {header_row}, but the file{where} ends on row {last:,}")
+    cells = _row_cells(frame, pos)
+    if not cells:
+        raise fail(f"row {header_row}{where}, given as the header row, is empty")
+    if fields and not any(f.required for f in fields if _cells_score(cells, (f,), mapping) >= 10):
+        shown = ", ".join(f"'{c[:60]}{'…' if len(c) > 60 else ''}'" for c in cells[:4]) + (", …" if len(cells) > 4 else "")
+        need = ", ".join(f.name for f in fields if f.required)
+        raise fail(f"row {header_row}{where}, given as the header row, holds {shown}: none of the columns "
+                   f"Footprint needs ({need})")
 
 
 _CELL = re.compile(rb"<(?:\w+:)?c\s[^>]*?\br=\"([A-Z]+)(\d+)\"[^>]*?(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
@@ -316,23 +387,36 @@ def _sniff(text: str) -> str:
     return best if counts[best] > 0 else ","
 
 
-def _read_csv(raw: bytes, source: str) -> tuple[pd.DataFrame, bool]:
+def _read_csv(raw: bytes, source: str, skip: int = 0) -> tuple[pd.DataFrame, bool]:
+    """The cells of a CSV file; with ``skip``, its first ``skip`` lines are left out unparsed (as empty rows)."""
     text = _decode(raw, source)
+    lines = text.split("\n", skip)
+    if skip and len(lines) <= skip:  # the header row is beyond the end: the whole file, for the message
+        try:
+            return _read_csv(raw, source)
+        except InputError:
+            return pd.DataFrame({0: [line.strip() for line in text.split("\n")]}, dtype=object), False
+    if skip:
+        text = lines[-1]
     sep = _sniff(text)
     try:
         frame = pd.read_csv(io.StringIO(text), sep=sep, header=None, dtype=str, keep_default_na=False,
                             skip_blank_lines=False, engine="c", nrows=MAX_ROWS + 2, quoting=csv.QUOTE_MINIMAL,
                             on_bad_lines="error")
+        if skip:
+            frame = pd.concat([pd.DataFrame(np.full((skip, frame.shape[1]), "", dtype=object)), frame],
+                              ignore_index=True)
     except pd.errors.ParserError as e:
         quote = re.search(r"EOF inside string starting at row (\d+)", str(e))
         if quote:  # pandas counts rows from 0 (the header): the spreadsheet row is one more
             raise InputError([Problem("a double quote (\") opens a value here but is never closed, so the rest of "
                                       "the file would be read as one cell; close the quote or remove it",
-                                      source, int(quote.group(1)) + 1, None)], f"cannot read {source}") from None
+                                      source, int(quote.group(1)) + 1 + skip, None)],
+                             f"cannot read {source}") from None
         m = re.search(r"line (\d+), saw (\d+)", str(e))
         m2 = re.search(r"Expected (\d+) fields", str(e))
         if m and m2:
-            row = int(m.group(1))
+            row = int(m.group(1)) + skip
             raise InputError([Problem(f"has {m.group(2)} cells but the header has {m2.group(1)}; a value probably "
                                       f"contains the delimiter '{_sep_name(sep)}': put it in double quotes or "
                                       "remove it", source, row, None)], f"cannot read {source}") from None

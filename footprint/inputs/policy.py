@@ -91,6 +91,11 @@ class Policy:
         None, 1, 100_000, "GBP/t CO2e",
         "Carbon price for the optimiser: minimise price × emissions + cost to the organisation (empty: emissions only)",
     )
+    annual_budget_gbp: float | None = _p(
+        None, 1, 1e12, "GBP/yr",
+        "Annual budget: the optimised plan's annual cost to the organisation (estate, energy, business travel) "
+        "must not exceed it (empty: no budget)",
+    )
     target_base_tco2e: float | None = _p(
         None, 0, 1e9, "t CO2e/yr", "Footprint in the base year (empty: the baseline stands in for it)"
     )
@@ -146,7 +151,8 @@ POLICY_FIELDS = {f.name: f for f in fields(Policy)}
 
 def _expected_type(f: Any) -> type:
     default = f.default if f.default is not MISSING else None
-    if f.name in ("max_commute_km", "max_commute_minutes", "target_base_tco2e", "carbon_price_gbp_per_t"):
+    if f.name in ("max_commute_km", "max_commute_minutes", "target_base_tco2e", "carbon_price_gbp_per_t",
+                  "annual_budget_gbp"):
         return float
     return type(default)
 

@@ -78,7 +78,14 @@ def solve(
         ``"heuristic"``: fast local search, no proof. ``"exact"``: HiGHS MIP.
         ``"auto"``: heuristic start (up to 10 % of the time), then the exact
         solver warm-started from it within the remaining time. ``"exact"``
-        also starts from a quick greedy + interchange solution.
+        also starts from a quick greedy + interchange solution. With
+        capacities and a fixed number of sites on large problems: split
+        demand starts the Lagrangian tree from the p-median sites;
+        single source (from :data:`~footprint.optimise.capacitated.MIN_PAIRS`
+        pairs) runs the heuristic for 30 % of the time, then the split
+        relaxation's tree for the bound
+        (:func:`~footprint.optimise.capacitated.solve_single_source`), then,
+        where the model fits HiGHS whole, HiGHS to close the gap.
     time_limit : float
         Overall wall-clock limit [s].
     mip_gap : float

@@ -236,3 +236,40 @@ def waterfall_chart(attribution: Any) -> bytes:
     ax.set_axisbelow(True)
     ax.spines[["top", "right"]].set_visible(False)
     return _png(fig)
+
+
+def price_front_chart(front: Any) -> bytes:
+    """The carbon–cost front of a carbon-price sweep: cost against emissions, prices labelled, knee marked. [PNG]
+
+    ``front`` has ``points`` (each with ``price_gbp_per_t``, ``tco2e`` [t CO2e/yr] and
+    ``cost_gbp`` [GBP/yr]), ``knee`` and optionally ``budget_gbp`` [GBP/yr], drawn as a line.
+    """
+    pts = list(front.points)
+    t = np.array([p.tco2e for p in pts])
+    m = np.array([p.cost_gbp for p in pts]) / 1e6
+    on = np.asarray(front.on_front(), dtype=bool) if hasattr(front, "on_front") else np.ones(len(pts), bool)
+    order = np.flatnonzero(on)[np.argsort(t[on])]
+    fig = _figure(7.0, 3.4)
+    ax = fig.add_subplot()
+    ax.plot(t[order], m[order], color=OKABE_ITO["blue"], marker="o", markersize=4, linewidth=1.2, label="Front")
+    if not on.all():
+        ax.scatter(t[~on], m[~on], s=16, facecolor="none", edgecolor=OKABE_ITO["blue"], linewidths=1.0,
+                   label="Dominated (another price's plan beats it on both)")
+    for p, x, y in zip(pts, t, m, strict=True):
+        ax.annotate(f"£{p.price_gbp_per_t:,.0f}/t", (x, y), textcoords="offset points", xytext=(4, 4), fontsize=7)
+    if front.knee is not None:
+        k = int(front.knee)
+        ax.scatter([t[k]], [m[k]], s=120, facecolor="none", edgecolor=OKABE_ITO["vermillion"], linewidths=1.6,
+                   label=f"Knee: £{pts[k].price_gbp_per_t:,.0f}/t", zorder=3)
+    budget = getattr(front, "budget_gbp", None)
+    if budget is not None:
+        ax.axhline(budget / 1e6, color=OKABE_ITO["orange"], linestyle="--", linewidth=1.0, label="Annual budget")
+    ax.legend(fontsize=7, frameon=False)
+    ax.set_xlabel(T_AXIS)
+    ax.set_ylabel("Cost to the organisation [£m/yr]")
+    _thousands(ax, "x")
+    ax.grid(color="#DDDDDD", linewidth=0.6)
+    ax.set_axisbelow(True)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.set_title("Carbon–cost front: labels are carbon prices", fontsize=9)
+    return _png(fig)

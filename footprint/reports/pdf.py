@@ -305,6 +305,8 @@ def _decision_page(pdf: ReportPDF, result: ScenarioResult) -> None:
         "year (paid by staff, not counted in the organisation's cost)."
     )
     pdf.para(pretty(decision.target.sentence()))
+    if decision.budget_gbp is not None:
+        pdf.para(pretty(decision.budget_sentence()))
     pdf.h2("What drives the change")
     pdf.png(charts.waterfall_chart(att), 170,
             f"From the baseline to the scenario, lever by lever [{TCO2E}]; exact Shapley values, which add up to the "
@@ -337,7 +339,12 @@ def _charts(pdf: ReportPDF, result: ScenarioResult, sweep: Any) -> None:
     pdf.png(charts.commute_chart(result), 170, "Staff by one-way commute distance [km], baseline and scenario.")
     pdf.add_page()
     pdf.png(charts.hub_map(result), 150, "Hubs (marker area proportional to staff) and closed offices.")
-    if sweep is not None:
+    if sweep is not None and hasattr(sweep, "budget_gbp"):  # a carbon-price sweep (PriceFront)
+        pdf.png(charts.price_front_chart(sweep), 170,
+                f"Carbon–cost front of the carbon-price sweep: annual cost to the organisation against {TCO2E}; "
+                "the knee is where cutting carbon starts to cost much more per tonne. The cost axis does not start at "
+                "zero.")
+    elif sweep is not None:
         pdf.png(charts.pareto_chart(sweep), 170,
                 "Pareto front of the hub-count sweep: total footprint against mean one-way commute.")
 
@@ -460,6 +467,50 @@ def scenario_pdf(result: ScenarioResult, *, sweep: Any = None) -> bytes:
 
 
 # --- comparison report -----------------------------------------------------------------------
+def comparison_cost_rows(results: list[ScenarioResult], names: list[str]) -> list[list[str]]:
+    """[scenario, annual cost £/yr, one-off £, payback yr, NPV £, £/t avoided] per scenario, from
+    :func:`footprint.decisions.decide` (each against its own baseline); "n/a" where its baseline
+    cannot be reproduced."""
+    from footprint.decisions.decision import decision_or_none
+
+    rows = []
+    for name, r in zip(names, results, strict=True):
+        d = decision_or_none(r)
+        if d is None:
+            rows.append([name, *(["n/a"] * 5)])
+            continue
+        a = d.appraisal
+        rows.append([
+            name,
+            f"{a.scenario.organisation_total:,.0f}",
+            f"{a.move.total:,.0f}",
+            "never" if a.payback_years is None else f"{a.payback_years:,.1f}",
+            f"{a.npv_gbp:,.0f}",
+            "n/a" if a.cost_per_tco2e_gbp is None else f"{a.cost_per_tco2e_gbp:,.0f}",
+        ])
+    return rows
+
+
+def _comparison_costs(pdf: ReportPDF, results: list[ScenarioResult], names: list[str]) -> None:
+    """The cost table of a comparison: what each scenario costs, once and a year, and whether it pays back."""
+    rows = comparison_cost_rows(results, names)
+    pdf.h2("Cost and payback")
+    pdf.grid([pretty(h) for h in ("Scenario", "Annual cost [GBP/yr]", "One-off cost [GBP]", "Payback [yr]",
+                                  "NPV [GBP]", "Cost per t avoided [GBP/t CO2e]")], [[pretty(c) for c in r] for r in rows],
+             (70, 38, 38, 26, 38, 45), ("LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT", "RIGHT"), 7.5)
+    years = {(r.scenario.policy.npv_years, r.scenario.policy.npv_discount_rate) for r in results}
+    npv = "; ".join(f"{y:.0f} years at {100 * q:.1f} %" for y, q in sorted(years))
+    pdf.para(pretty(
+        "Against each scenario's own baseline. Annual cost to the organisation: estate, energy and business travel "
+        "(staff's commuting excluded). One-off: fit-out, dilapidations and relocation. Payback: one-off ÷ annual "
+        f"saving ('never': no saving). NPV over {npv}. Cost per tonne avoided: annualised one-off minus the annual "
+        "saving, per t CO2e avoided a year (negative: it saves money too; n/a: nothing avoided). Costs from sourced "
+        "defaults unless the sites table gives a site's cost; every value and its source in the XLSX export."
+        + (" n/a: the scenario's baseline cannot be reproduced." if any(r[1] == "n/a" for r in rows) else "")),
+        size=7.5,
+    )
+
+
 def comparison_pdf(results: list[ScenarioResult]) -> bytes:
     """The PDF report of two to six scenarios side by side."""
     names = tb.unique_names(results)
@@ -489,6 +540,7 @@ def comparison_pdf(results: list[ScenarioResult]) -> bytes:
             for label, unit, *values in table.rows]
     pdf.grid(["Metric", "Unit", *names], rows, (75, 20, *([width_each] * len(names))),
              ("LEFT", "LEFT", *(["RIGHT"] * len(names))), 7.5)
+    _comparison_costs(pdf, results, names)
     pdf.h2("Emission lines")
     lines = tb.comparison_lines_table(results)
     pdf.data_table(lines, widths=(70, 50, *([width_each] * len(names))), size=7)

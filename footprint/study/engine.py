@@ -5,9 +5,9 @@ arguments: one cost model per distinct policy (shared by the points that optimis
 under it), one solve per grid point and one task per block of Monte Carlo draws.
 Draw ``d`` always comes from ``SeedSequence(seed, spawn_key=(d,))``, so the results
 are the same bit for bit wherever they run, as long as the optimiser itself is
-deterministic: the heuristic without desk capacities stops after a fixed amount of
-work, but with desk capacities (HiGHS sub-problems) or the exact method a wall-clock
-limit that binds, e.g. on a loaded machine, can change a point's hubs.
+deterministic: a ``deterministic`` study (the default) runs the heuristic, which stops
+on work, not on the clock, unless a point reaches its time limit (flagged in the row's
+``hit_time_limit``); the exact method and "auto" stop on the clock.
 
 On Dask the organisation is scattered once to every worker (``broadcast=True``) and
 each cost model is computed once on the cluster and moved to the workers that need

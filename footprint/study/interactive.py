@@ -21,8 +21,8 @@ from footprint.hubs.sweep import SweepPoint, SweepResult, knee_point, pareto_fro
 from footprint.inputs import Organisation
 from footprint.scenario.schema import Scenario
 from footprint.study.draws import draw_by_category, draw_input
-from footprint.study.engine import Progress, run_study
-from footprint.study.spec import HUBS, Study
+from footprint.study.engine import SCHEDULER_ENV, Progress, connect, run_study
+from footprint.study.spec import DETERMINISTIC_METHOD, HUBS, Study
 
 METHOD = (
     "Monte Carlo, lognormal multipliers on each factor (by confidence tag) and on each category's activity "
@@ -80,6 +80,7 @@ def sweep_study(
         seed=seed,
         draw_block=max(1, min(500, draws or 1)),
         warm_start=warm_start,
+        deterministic=scenario.optimiser.method == DETERMINISTIC_METHOD,
     )
     run = run_study(
         study,
@@ -140,25 +141,50 @@ def uncertainty_study(
     seed: int = 0,
     block: int = 10_000,
     client: Any = None,
+    progress: Progress | None = None,
 ) -> UncertaintyResult:
     """Monte Carlo percentiles of a footprint (and its change) with many draws, in blocks.
 
     With ``client`` (a :class:`distributed.Client`) the blocks run on its workers;
     without, in this process. Draw ``d`` comes from ``SeedSequence(seed, spawn_key=(d,))``,
     so the answer is the same either way and does not depend on ``block``.
+
+    ``progress(draws_done, n_draws, message)`` is called after each block (in draw
+    order); returning True stops there, and the result is that of the draws finished
+    so far (its ``n_draws`` says how many): the same as asking for that many draws.
     """
     inp = draw_input(footprint, baseline if baseline is not None else footprint)
     ranges = [(a, min(a + block, n_draws)) for a in range(0, n_draws, block)]
+    parts: list[np.ndarray] = []
+
+    def done(b: int) -> bool:
+        return bool(
+            progress
+            and progress(b, n_draws, f"{b:,} of {n_draws:,} draws")
+            and b < n_draws
+        )
+
     if client is None:
-        parts = [draw_by_category(inp, seed, a, b) for a, b in ranges]
+        for a, b in ranges:
+            parts.append(draw_by_category(inp, seed, a, b))
+            if done(b):
+                break
     else:
         inp_f = client.scatter(inp, broadcast=True, hash=False)
         futures = [
             client.submit(draw_by_category, inp_f, seed, a, b, pure=False, retries=3)
             for a, b in ranges
         ]
-        parts = client.gather(futures)
-    d = np.concatenate(parts)
+        try:
+            for f, (_, b) in zip(futures, ranges, strict=True):
+                parts.append(f.result())  # in draw order: a stop keeps draws 0 to b - 1
+                if done(b):
+                    break
+        finally:
+            client.cancel([f for f in futures if not f.done()] + [inp_f])
+    d = np.concatenate(parts) if parts else np.empty((0, 2, len(CATEGORIES)))
+    if not len(d):
+        raise ValueError("no draws: n_draws must be at least 1")
     totals = d.sum(axis=2)
 
     def interval(x: np.ndarray) -> Interval:
@@ -169,13 +195,13 @@ def uncertainty_study(
         total=interval(totals[:, 0]),
         by_category={c: interval(d[:, 0, k]) for k, c in enumerate(CATEGORIES)},
         change=None if baseline is None else interval(totals[:, 0] - totals[:, 1]),
-        n_draws=n_draws,
+        n_draws=int(len(d)),
         seed=seed,
         method=METHOD,
     )
 
 
-__all__ = ["sweep_study", "uncertainty_study"]
+__all__ = ["hub_sweep", "many_draws", "sweep_study", "uncertainty_study"]
 
 
 def hub_sweep(
@@ -200,7 +226,58 @@ def hub_sweep(
     engine = "dask" if os.environ.get("DASK_SCHEDULER_ADDRESS") else "serial"
 
     def report(done: int, total: int, message: str) -> bool:
-        return bool(progress and progress(done / max(total, 1), f"{done} of {total} points · {message}"))
+        return bool(
+            progress
+            and progress(done / max(total, 1), f"{done} of {total} points · {message}")
+        )
 
-    result, _ = sweep_study(org, scenario, counts, warm_start=True, engine=engine, progress=report)
+    result, _ = sweep_study(
+        org, scenario, counts, warm_start=True, engine=engine, progress=report
+    )
     return result
+
+
+def many_draws(
+    footprint: Footprint,
+    baseline: Footprint | None,
+    n_draws: int,
+    seed: int,
+    *,
+    progress: Callable[[float, str], bool | None] | None = None,
+) -> UncertaintyResult:
+    """The Report page's "More draws", as it runs in a worker process (:mod:`footprint.background`).
+
+    :func:`uncertainty_study` on the Dask cluster at ``DASK_SCHEDULER_ADDRESS`` when one
+    is set, else serially in the worker (its blocks are cheap: about 0.1 s per 1,000
+    draws of the demo). ``progress(fraction, message)`` returning True stops after the
+    current block, keeping the draws finished so far.
+    """
+
+    def report(done: int, total: int, message: str) -> bool:
+        return bool(progress and progress(done / max(total, 1), message))
+
+    block = max(1, min(10_000, -(-n_draws // 20)))  # about 20 progress steps
+    if not os.environ.get(SCHEDULER_ENV):
+        return uncertainty_study(
+            footprint,
+            baseline,
+            n_draws=n_draws,
+            seed=seed,
+            block=block,
+            progress=report,
+        )
+    client, cluster, _ = connect()
+    try:
+        return uncertainty_study(
+            footprint,
+            baseline,
+            n_draws=n_draws,
+            seed=seed,
+            block=block,
+            client=client,
+            progress=report,
+        )
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()

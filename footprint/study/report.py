@@ -92,6 +92,16 @@ def points_table(
     return tb.Table(key, title, cols, tuple(out), note=note)
 
 
+def _hit_limit(frame: pd.DataFrame) -> str:
+    hit = frame.loc[frame["hit_time_limit"].astype(bool), "point"].tolist()
+    if not hit:
+        return "none: every optimised point stopped on its own, so its hubs are reproducible"
+    return (
+        f"{len(hit):,} (points {', '.join(str(int(p)) for p in hit[:20])}{' …' if len(hit) > 20 else ''}): "
+        "stopped by the clock, their hubs can differ from run to run; raise optimiser.time_limit_s"
+    )
+
+
 def info_table(frame: pd.DataFrame) -> tb.Table:
     """What the study is: name, points, draws, seed, levers."""
     first = frame.iloc[0] if len(frame) else None
@@ -108,6 +118,7 @@ def info_table(frame: pd.DataFrame) -> tb.Table:
         ),
         ("Seed", str(int(first["seed"])) if first is not None else ""),
         ("Levers", levers or "none"),
+        ("Points that hit their time limit", _hit_limit(frame)),
         ("Study fingerprint", str(first["fingerprint"]) if first is not None else ""),
     )
     return tb.Table(

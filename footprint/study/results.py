@@ -50,10 +50,13 @@ COLUMNS: dict[str, str] = {
     "floor_area_m2": "m2",
     "linear_objective_tco2e": "t CO2e/yr",
     "gap": "fraction",
+    "hit_time_limit": "",
     "draws": "",
     "seed": "",
     "solve_seconds": "s",
 }
+#: True/False columns (``hit_time_limit``: the optimiser may have been cut by its clock).
+BOOL_COLUMNS = ("feasible", "hit_time_limit")
 HEAD = ("study", "fingerprint", "point", "point_key")
 #: Columns that depend on the machine (timings): left out when results are compared.
 TIMING_COLUMNS = ("solve_seconds",)
@@ -81,7 +84,8 @@ def results_frame(
         frame = frame.sort_values("point", kind="stable").reset_index(drop=True)
     for col in ("point", "n_hubs", "draws", "seed"):
         frame[col] = frame[col].astype("int64")
-    frame["feasible"] = frame["feasible"].astype(bool)
+    for col in BOOL_COLUMNS:
+        frame[col] = frame[col].astype(bool)
     return frame
 
 
@@ -184,9 +188,8 @@ def read_results(path: str | Path) -> pd.DataFrame:
     if fmt == "csv":
         for col in ("hubs", "message"):
             frame[col] = frame[col].fillna("")
-        frame["feasible"] = frame["feasible"].map(
-            lambda v: v is True or str(v).lower() == "true"
-        )
+        for col in BOOL_COLUMNS:
+            frame[col] = frame[col].map(lambda v: v is True or str(v).lower() == "true")
     return frame
 
 

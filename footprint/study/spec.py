@@ -9,6 +9,7 @@ A study file is TOML, like a scenario file::
     seed = 2026                      # the study's seed: same seed, same answer anywhere
     draw_block = 500                 # draws per task (optional)
     warm_start = false               # chain each sweep of hub counts in one task (optional)
+    deterministic = true             # the optimiser's "heuristic", no wall-clock stop (default)
 
     [grid]                           # the levers; the study runs every combination
     hubs = [20, 30, 40]              # or "10:50:10" (START:STOP:STEP)
@@ -25,6 +26,14 @@ choose ``largest`` or ``optimise`` hubs has them optimised) and any policy key o
 scenario file (``office_days_per_week``, ``video_share``, ``factor_set``,
 ``desk_sharing_ratio``, …). A carbon price is not a lever of Footprint's scenarios
 yet, so ``carbon_price`` is refused with that explanation.
+
+``deterministic = true`` (the default) runs the optimiser with method ``"heuristic"``,
+whose searches stop on a count of work (a local optimum, patience in work units), never
+on the clock, so a point's hubs depend on its inputs and the scenario's
+``optimiser.random_state`` only: the same bit for bit serially or on any cluster, as
+long as no point reaches its ``time_limit_s`` (a safety net; such points are flagged
+``hit_time_limit`` in the results). An ``[optimiser] method`` of ``"auto"`` or
+``"exact"`` (HiGHS, stopped on the clock) needs ``deterministic = false``.
 """
 
 from __future__ import annotations
@@ -52,6 +61,7 @@ TOP_KEYS = (
     "seed",
     "draw_block",
     "warm_start",
+    "deterministic",
     "grid",
     "optimiser",
 )
@@ -68,6 +78,8 @@ _WANT = {
     str: "a string",
 }
 MAX_POINTS = 100_000
+#: The optimiser method of a deterministic study: it stops on work, never on the clock.
+DETERMINISTIC_METHOD = "heuristic"
 MAX_DRAWS = 1_000_000
 
 
@@ -121,6 +133,10 @@ class Study:
     warm_start : bool
         Optimise the hub counts of each combination of the other levers as one task, in
         ascending order, each starting from the previous count's hubs.
+    deterministic : bool
+        The optimiser runs ``"heuristic"`` (stops on work, not on the clock), so results
+        are the same anywhere unless a point hits its time limit; ``base`` must then
+        have that method.
     source : str
         The study file (for messages).
     fingerprint : str
@@ -139,7 +155,15 @@ class Study:
     description: str = ""
     source: str = "study"
     warm_start: bool = False
+    deterministic: bool = True
     fingerprint: str = field(default="", compare=False)
+
+    def __post_init__(self) -> None:
+        if self.deterministic and self.base.optimiser.method != DETERMINISTIC_METHOD:
+            raise ValueError(
+                f"a deterministic study runs the optimiser's {DETERMINISTIC_METHOD!r} method, "
+                f"not {self.base.optimiser.method!r}; pass deterministic=False"
+            )
 
     @property
     def lever_names(self) -> tuple[str, ...]:
@@ -243,6 +267,9 @@ def parse_study(
     warm_start = data.get("warm_start", False)
     if not isinstance(warm_start, bool):
         bad(f"must be true or false, got {warm_start!r}", "warm_start")
+    deterministic = data.get("deterministic", True)
+    if not isinstance(deterministic, bool):
+        bad(f"must be true or false, got {deterministic!r}", "deterministic")
     scenario_ref = data.get("scenario")
     if not isinstance(scenario_ref, str) or not scenario_ref.strip():
         bad(
@@ -288,6 +315,8 @@ def parse_study(
             f"invalid base scenario in {source}",
         ) from None
     base = _with_optimiser(base, optimiser, source, problems)
+    if deterministic is not False:
+        base = _deterministic(base, optimiser, source, problems)
     _check_factor_sets(base, levers, source, problems)
     if problems:
         raise StudyError(problems, f"{len(problems)} problem(s) in {source}")
@@ -302,6 +331,7 @@ def parse_study(
         description=description,
         source=source,
         warm_start=warm_start is True,
+        deterministic=deterministic is not False,
     )
     return replace(study, fingerprint=_fingerprint(study))
 
@@ -434,6 +464,26 @@ def _with_optimiser(
     return replace(base, optimiser=settings)
 
 
+def _deterministic(
+    base: Scenario, overrides: dict[str, Any], source: str, problems: list[Problem]
+) -> Scenario:
+    """The base scenario with the deterministic method; a study that asks for another is refused."""
+    asked = overrides.get("method")
+    if isinstance(asked, str) and asked != DETERMINISTIC_METHOD:
+        problems.append(
+            Problem(
+                f"is {asked!r}, which stops on the clock, so its answers can change with the machine and its "
+                f"load; a deterministic study (deterministic = true, the default) runs {DETERMINISTIC_METHOD!r}: "
+                f"remove this key, or set deterministic = false to use {asked!r}",
+                source,
+                None,
+                "optimiser.method",
+            )
+        )
+        return base
+    return replace(base, optimiser=replace(base.optimiser, method=DETERMINISTIC_METHOD))
+
+
 def _check_factor_sets(
     base: Scenario,
     levers: tuple[tuple[str, tuple[Any, ...]], ...],
@@ -478,6 +528,7 @@ def _fingerprint(study: Study) -> str:
         "seed": study.seed,
         "draw_block": study.draw_block,
         "warm_start": study.warm_start,
+        "deterministic": study.deterministic,
     }
     return hashlib.sha256(
         json.dumps(content, sort_keys=True, default=str).encode()

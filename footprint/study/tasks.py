@@ -105,7 +105,12 @@ def solve_point(
         else load_factor_set(job.baseline_factor_set)
     )
     baseline = account(org, job.baseline_policy, current_plan(org), base_fs)
-    row: dict[str, Any] = {"baseline_tco2e": baseline.total_tco2e}
+    row: dict[str, Any] = {
+        "baseline_tco2e": baseline.total_tco2e,
+        "hit_time_limit": False,
+    }
+    limit_s = s.optimiser.time_limit_s
+    t_opt = time.perf_counter()
     try:
         if job.optimises:
             from footprint.hubs.model import optimise_hubs
@@ -126,6 +131,9 @@ def solve_point(
                 "status": solver.status,
                 "linear_objective_tco2e": solver.objective / 1000,
                 "gap": float(solver.gap),
+                "hit_time_limit": hit_time_limit(
+                    solver.status, solver.seconds, report.seconds, limit_s
+                ),
             }
         else:
             plan, _ = plan_for(org, s.policy, s.hubs, s)
@@ -137,7 +145,9 @@ def solve_point(
             }
     except InfeasibleScenario as e:
         nan = float("nan")
+        ran_s = time.perf_counter() - t_opt
         row |= {
+            "hit_time_limit": job.optimises and ran_s >= limit_s,
             "feasible": False,
             "message": "; ".join(e.reasons),
             "status": "infeasible",
@@ -171,6 +181,26 @@ def solve_point(
         "solve_seconds": time.perf_counter() - t0,
     }
     return PointSolve(job.index, row, draw_input(fp, baseline))
+
+
+def hit_time_limit(
+    status: str, solver_seconds: float, optimiser_seconds: float, limit_s: float
+) -> bool:
+    """True when the optimiser may have been stopped by its wall-clock limit.
+
+    The solver says ``time_limit``, or the solve (or the whole optimisation with its
+    local search) took at least the limit: every wall-clock stop of the heuristic is
+    checked against the same limit, so a run shorter than it was not cut (the one
+    exception: a fallback HiGHS assignment in the single-source heuristic, capped at
+    2 s, which the heuristic uses only when its own assignment finds no plan). Such a
+    point's hubs can differ from run to run; a point not flagged is reproducible with
+    the ``heuristic`` method. [s]
+    """
+    return bool(
+        status == "time_limit"
+        or solver_seconds >= limit_s
+        or optimiser_seconds >= limit_s
+    )
 
 
 def draw_block(solved: PointSolve, seed: int, start: int, stop: int) -> np.ndarray:

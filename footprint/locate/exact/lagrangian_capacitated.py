@@ -85,6 +85,9 @@ MIN_PAIRS = 20_000
 #: Subgradient passes per call of the compiled ascent (between two looks at
 #: the clock and two primal evaluations).
 CHUNK = 25
+#: Longest a chunk of passes may take, so the clock is read often enough
+#: on large problems (a pass over 7.6 million pairs takes 0.1-0.5 s) [s].
+CHUNK_SECONDS = 0.25
 #: Passes without improvement of the bound before the step is halved.
 PATIENCE = 30
 #: Initial step factor of the Polyak step.
@@ -621,92 +624,99 @@ TRANSPORT_NEAR = 8
 #: Most pricing rounds of the transportation LP; after them its (feasible)
 #: plan is kept even if not proven cheapest.
 TRANSPORT_ROUNDS = 12
+#: Columns added per row and pricing round (the most negative reduced costs).
+TRANSPORT_ADD = 3
 
 
 def _transport_lp(sub: np.ndarray, demand: np.ndarray, cap: np.ndarray,
-                  unassigned: np.ndarray, near: int
+                  unassigned: np.ndarray, near: int, deadline: float = math.inf
                   ) -> tuple[float, np.ndarray, np.ndarray, np.ndarray] | None:
     """Transportation LP on ``sub`` (``(r, k)``, ``inf`` = forbidden) by column generation.
 
     Starts from every row's ``near`` cheapest allowed columns (all when
-    ``near >= k``), then adds the columns whose reduced cost
-    ``c_ij - u_i - d_i w_j`` is negative until none is (the LP optimum over
-    all pairs) or :data:`TRANSPORT_ROUNDS` rounds. Memory ``O(r k)``.
-    Returns ``(value, rows, cols, x)`` with ``x > 0`` only, or ``None``
-    when infeasible.
+    ``near >= k``), then adds, per row, the :data:`TRANSPORT_ADD` columns of
+    most negative reduced cost ``c_ij - u_i - d_i w_j`` until none is
+    negative (the LP optimum over all pairs) or :data:`TRANSPORT_ROUNDS`
+    rounds. When the restricted LP is infeasible, ``near`` doubles (up to
+    every column: then infeasibility is proven). Memory ``O(r k)``. Returns
+    ``(value, rows, cols, x)`` with ``x > 0`` only, or ``None`` when
+    infeasible or when HiGHS did not finish before ``deadline``
+    [perf_counter s].
     """
     r, k = sub.shape
     finite = np.isfinite(sub)
-    if near >= k:
-        pr, pk = np.nonzero(finite)
-    else:
-        part = np.argpartition(np.where(finite, sub, np.inf), near - 1, axis=1)[:, :near]
-        pr = np.repeat(np.arange(r), near)
-        pk = part.ravel()
-        ok = finite[pr, pk]
-        pr, pk = pr[ok], pk[ok]
     u_rows = np.flatnonzero(np.isfinite(unassigned))
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
-    h.setOptionValue("presolve", "off")
-    h.setOptionValue("threads", 1)
-    h.addRows(r + k, np.concatenate([np.ones(r), np.full(k, -np.inf)]),
-              np.concatenate([np.ones(r), cap]), 0, np.zeros(0, np.int32),
-              np.zeros(0, np.int32), np.zeros(0))
-    if u_rows.size:
-        n_u = u_rows.size
-        h.addCols(n_u, np.ascontiguousarray(unassigned[u_rows]), np.zeros(n_u), np.ones(n_u),
-                  n_u, np.arange(n_u, dtype=np.int32), u_rows.astype(np.int32), np.ones(n_u))
     n_u = u_rows.size
-    in_model = np.zeros((r, k), dtype=bool) if near < k else None
+    while True:
+        if near >= k:
+            pr, pk = np.nonzero(finite)
+        else:
+            part = np.argpartition(np.where(finite, sub, np.inf), near - 1, axis=1)[:, :near]
+            pr = np.repeat(np.arange(r), near)
+            pk = part.ravel()
+            ok = finite[pr, pk]
+            pr, pk = pr[ok], pk[ok]
+        h = highspy.Highs()
+        h.setOptionValue("output_flag", False)
+        h.setOptionValue("presolve", "off")
+        h.setOptionValue("threads", 1)
+        h.addRows(r + k, np.concatenate([np.ones(r), np.full(k, -np.inf)]),
+                  np.concatenate([np.ones(r), cap]), 0, np.zeros(0, np.int32),
+                  np.zeros(0, np.int32), np.zeros(0))
+        if n_u:
+            h.addCols(n_u, np.ascontiguousarray(unassigned[u_rows]), np.zeros(n_u),
+                      np.ones(n_u), n_u, np.arange(n_u, dtype=np.int32),
+                      u_rows.astype(np.int32), np.ones(n_u))
+        in_model = np.zeros((r, k), dtype=bool) if near < k else None
 
-    def add(rows: np.ndarray, cols: np.ndarray) -> None:
-        n_x = rows.size
-        idx = np.empty(2 * n_x, dtype=np.int32)
-        idx[0::2] = rows
-        idx[1::2] = r + cols
-        val = np.empty(2 * n_x)
-        val[0::2] = 1.0
-        val[1::2] = demand[rows]
-        h.addCols(n_x, np.ascontiguousarray(sub[rows, cols]), np.zeros(n_x), np.ones(n_x),
-                  2 * n_x, np.arange(0, 2 * n_x, 2, dtype=np.int32), idx, val)
-        if in_model is not None:
-            in_model[rows, cols] = True
+        def add(rows: np.ndarray, cols: np.ndarray, h=h, in_model=in_model) -> None:
+            n_x = rows.size
+            idx = np.empty(2 * n_x, dtype=np.int32)
+            idx[0::2] = rows
+            idx[1::2] = r + cols
+            val = np.empty(2 * n_x)
+            val[0::2] = 1.0
+            val[1::2] = demand[rows]
+            h.addCols(n_x, np.ascontiguousarray(sub[rows, cols]), np.zeros(n_x), np.ones(n_x),
+                      2 * n_x, np.arange(0, 2 * n_x, 2, dtype=np.int32), idx, val)
+            if in_model is not None:
+                in_model[rows, cols] = True
 
-    add(pr, pk)
-    all_r, all_k = [pr], [pk]
-    for _ in range(TRANSPORT_ROUNDS):
-        with quiet_fds():
-            h.run()
-        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-            if in_model is None:
+        add(pr, pk)
+        all_r, all_k = [pr], [pk]
+        status = None
+        for _ in range(TRANSPORT_ROUNDS):
+            left = deadline - time.perf_counter()
+            if left <= 0:
                 return None
-            # the cheapest columns alone cannot serve everyone: all of them
-            rest_r, rest_k = np.nonzero(finite & ~in_model)
-            if rest_r.size == 0:
-                return None
-            add(rest_r, rest_k)
-            all_r.append(rest_r)
-            all_k.append(rest_k)
-            in_model = None
+            if math.isfinite(left):
+                h.setOptionValue("time_limit", float(left))
+            with quiet_fds():
+                h.run()
+            status = h.getModelStatus()
+            if status != highspy.HighsModelStatus.kOptimal or in_model is None:
+                break
+            dual = np.asarray(h.getSolution().row_dual)
+            rc = sub - dual[:r, None] - demand[:, None] * dual[None, r:]
+            rc[~finite | in_model] = np.inf
+            tol = -1e-9 * (1.0 + np.abs(dual[:r]))
+            take = min(TRANSPORT_ADD, k)
+            best = np.argpartition(rc, take - 1, axis=1)[:, :take]
+            nr = np.repeat(np.arange(r), take)
+            nk = best.ravel()
+            neg = rc[nr, nk] < tol[nr]
+            if not neg.any():
+                break
+            nr, nk = nr[neg], nk[neg]
+            add(nr, nk)
+            all_r.append(nr)
+            all_k.append(nk)
+        if status == highspy.HighsModelStatus.kInfeasible and near < k:
+            near *= 2  # the cheapest columns alone cannot serve everyone
             continue
-        if in_model is None:
-            break
-        dual = np.asarray(h.getSolution().row_dual)
-        rc = sub - dual[:r, None] - demand[:, None] * dual[None, r:]
-        scale = 1e-9 * (1.0 + np.abs(dual[:r]))[:, None]
-        neg = (rc < -scale) & finite & ~in_model
-        if not neg.any():
-            break
-        nr, nk = np.nonzero(neg)
-        add(nr, nk)
-        all_r.append(nr)
-        all_k.append(nk)
-    else:
-        with quiet_fds():
-            h.run()
-        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        if status != highspy.HighsModelStatus.kOptimal:
             return None
+        break
     pr = np.concatenate(all_r)
     pk = np.concatenate(all_k)
     xv = np.asarray(h.getSolution().col_value)[n_u:n_u + pr.size]
@@ -715,8 +725,8 @@ def _transport_lp(sub: np.ndarray, demand: np.ndarray, cap: np.ndarray,
     return value, pr[keep], pk[keep], np.minimum(xv[keep], 1.0)
 
 
-def transport(problem: LocationProblem, red: Reduced, open_sites: np.ndarray
-              ) -> tuple[float, sp.csr_array | None]:
+def transport(problem: LocationProblem, red: Reduced, open_sites: np.ndarray,
+              deadline: float = math.inf) -> tuple[float, sp.csr_array | None]:
     """Cheapest split allocation to a fixed set of open sites (an LP).
 
     Solved by column generation from each row's :data:`TRANSPORT_NEAR`
@@ -732,12 +742,15 @@ def transport(problem: LocationProblem, red: Reduced, open_sites: np.ndarray
         Its merged rows.
     open_sites : numpy.ndarray
         Indices of the open sites.
+    deadline : float
+        :func:`time.perf_counter` value after which the LP gives up
+        (value ``inf``).
 
     Returns
     -------
     value : float
         Fixed costs + allocation + unassigned costs [cost units]; ``inf``
-        when the open capacity cannot serve the demand.
+        when the open capacity cannot serve the demand (or past ``deadline``).
     x : scipy.sparse.csr_array or None
         ``(r, m)`` served fractions of the merged rows.
     """
@@ -745,7 +758,7 @@ def transport(problem: LocationProblem, red: Reduced, open_sites: np.ndarray
     r, m = red.cost.shape
     cap = np.asarray(problem.capacity, dtype=float)[open_sites]
     out = _transport_lp(red.cost[:, open_sites], np.asarray(red.demand, dtype=float), cap,
-                        np.asarray(red.unassigned, dtype=float), TRANSPORT_NEAR)
+                        np.asarray(red.unassigned, dtype=float), TRANSPORT_NEAR, deadline)
     if out is None:
         return math.inf, None
     value, pr, pk, xv = out
@@ -878,6 +891,7 @@ class _Primal:
         self.seen: dict[bytes, float] = {}
         self.n_eval = 0
         self.p = problem.n_sites
+        self.deadline = math.inf  # set by the caller: no LP runs past it
 
     def price(self, y: np.ndarray) -> float:
         """Value of opening exactly ``y`` (bool ``(m,)``); keeps the best [cost units].
@@ -889,9 +903,12 @@ class _Primal:
         key = np.packbits(y).tobytes()
         if key in self.seen:
             return self.seen[key]
+        if time.perf_counter() >= self.deadline:
+            return math.inf
         self.n_eval += 1
-        value, x = transport(self.problem, self.red, np.flatnonzero(y))
-        self.seen[key] = value
+        value, x = transport(self.problem, self.red, np.flatnonzero(y), self.deadline)
+        if x is not None:  # (an LP stopped by the deadline may be priced again later)
+            self.seen[key] = value
         if x is not None and _better(value, self.value):
             res = _result(self.problem, self.red, np.flatnonzero(y), x,
                           "lagrangian-heuristic")
@@ -911,26 +928,35 @@ class _Engine:
         self.passes = 0
 
     def ascend(self, state: np.ndarray, lam: np.ndarray, prune_at: float, theta: float,
-               patience: int, theta_min: float, n_pass: int, hint: float
-               ) -> tuple[float, np.ndarray, np.ndarray, bool]:
+               patience: int, theta_min: float, n_pass: int, hint: float,
+               deadline: float = math.inf) -> tuple[float, np.ndarray, np.ndarray, bool]:
         """Subgradient ascent from ``lam`` under the fixings ``state``.
 
         ``hint`` is a known bound (the parent's), for the step while no
-        solution is known. Returns ``(bound, best_lam, ybar, done)``:
-        ``ybar`` is the share of passes in which each site was open (an
-        estimate of the LP ``y``).
+        solution is known. Runs in chunks of :data:`CHUNK` passes and stops
+        after the chunk that ends past ``deadline`` [perf_counter s].
+        Returns ``(bound, best_lam, ybar, done)``: ``ybar`` is the share of
+        passes in which each site was open (an estimate of the LP ``y``).
         """
         dt = self.data
         lam = lam.copy()
         best_lam = lam.copy()
         ysum = np.zeros(dt.s.size)
         target = _target(self.primal.value, hint)
-        best, _, _, it, done, _ = _ascent(
-            dt.ct, dt.d, dt.s, dt.f, dt.unas, dt.need, dt.p, state, lam, best_lam, -np.inf,
-            float(target), float(prune_at), float(theta), 0, int(patience),
-            float(theta_min), int(n_pass), KNAPSACK_NODES, ysum)
-        self.passes += it
-        return float(best), best_lam, ysum / max(it, 1), bool(done)
+        best, noimp, passes, done = -np.inf, 0, 0, False
+        theta = float(theta)
+        started = time.perf_counter()
+        while passes < n_pass:
+            chunk = _chunk(passes, time.perf_counter() - started, deadline)
+            best, theta, noimp, it, done, _ = _ascent(
+                dt.ct, dt.d, dt.s, dt.f, dt.unas, dt.need, dt.p, state, lam, best_lam,
+                float(best), float(target), float(prune_at), theta, noimp, int(patience),
+                float(theta_min), int(min(chunk, n_pass - passes)), KNAPSACK_NODES, ysum)
+            passes += it
+            if done or time.perf_counter() >= deadline:
+                break
+        self.passes += passes
+        return float(best), best_lam, ysum / max(passes, 1), bool(done)
 
     def solve_at(self, state: np.ndarray, lam: np.ndarray) -> tuple[float, np.ndarray, float]:
         """``(L(lam), y, sum_i lam_i + unassigned part)``; fills ``self.v``."""
@@ -1022,6 +1048,17 @@ def _closed_gap(upper: float, bound: float, mip_gap: float) -> bool:
     return bound >= upper or relative_gap(upper, bound) <= mip_gap
 
 
+def _chunk(passes: int, seconds: float, deadline: float) -> int:
+    """Passes for the next compiled chunk: at most :data:`CHUNK`, about
+    :data:`CHUNK_SECONDS` long at the pace so far, and none past ``deadline``
+    (one pass first, to measure the pace)."""
+    if passes <= 0:
+        return 1
+    per_pass = max(seconds / passes, 1e-9)
+    left = deadline - time.perf_counter()
+    return int(max(1, min(CHUNK, CHUNK_SECONDS / per_pass, left / per_pass)))
+
+
 def _prune_level(upper: float, mip_gap: float) -> float:
     """Bound at which a node cannot hold a solution better than ``upper`` by ``mip_gap``."""
     if not math.isfinite(upper):
@@ -1105,7 +1142,10 @@ def reduce_split(problem: LocationProblem, red: Reduced, incumbent: LocationResu
     """
     t0 = time.perf_counter()
     deadline = t0 + time_limit
-    eng = engine if engine is not None else _Engine(problem, red, incumbent)
+    if engine is None:
+        engine = _Engine(problem, red, incumbent)
+        engine.primal.deadline = deadline
+    eng = engine
     data, primal = eng.data, eng.primal
     m = problem.n_candidates
     state = data.state.copy()
@@ -1119,18 +1159,22 @@ def reduce_split(problem: LocationProblem, red: Reduced, incumbent: LocationResu
     while True:
         theta, noimp, best = THETA0, 0, -math.inf
         best_lam = lam.copy()
-        passes = 0
+        passes = priced = 0
+        started = time.perf_counter()
         while passes < MAX_PASSES:
             target = _target(primal.value, max(best, val0))
             prune_at = _prune_level(primal.value, mip_gap)
             best, theta, noimp, it, done, y = _ascent(
                 data.ct, data.d, data.s, data.f, data.unas, data.need, data.p, state, lam,
                 best_lam, best, float(target), float(prune_at), theta, noimp, PATIENCE,
-                THETA_MIN, CHUNK, KNAPSACK_NODES, np.zeros(m))
+                THETA_MIN, _chunk(passes, time.perf_counter() - started, deadline),
+                KNAPSACK_NODES, np.zeros(m))
             passes += it
             eng.passes += it
-            if math.isfinite(best) and np.any(y):
+            # a transportation LP per CHUNK passes, however short the chunks
+            if math.isfinite(best) and np.any(y) and (passes - priced >= CHUNK or done):
                 primal.price(y)
+                priced = passes
             if progress is not None:
                 frac = lo_f + (hi_f - lo_f) * min((time.perf_counter() - t0) / time_limit, 1.0)
                 if progress(frac, f"Lagrangian bound {best:,.6g}, best {primal.value:,.6g}"):
@@ -1192,8 +1236,13 @@ class _Node:
     bound: float        # parent's bound [cost units]
 
 
-def _process(eng: _Engine, node: _Node, mip_gap: float) -> tuple[float, list[_Node]]:
-    """Bound, price, fix and branch one node; returns ``(bound, children)``."""
+def _process(eng: _Engine, node: _Node, mip_gap: float,
+             deadline: float = math.inf) -> tuple[float, list[_Node]]:
+    """Bound, price, fix and branch one node; returns ``(bound, children)``.
+
+    Past ``deadline`` [perf_counter s] the node comes back unfinished (as
+    its own child, with the fixings and bound found so far).
+    """
     primal = eng.primal
     state = node.state.copy()
     lam = node.lam
@@ -1201,10 +1250,12 @@ def _process(eng: _Engine, node: _Node, mip_gap: float) -> tuple[float, list[_No
     while True:
         prune_at = _prune_level(primal.value, mip_gap)
         best, lam, ybar, _ = eng.ascend(state, lam, prune_at, NODE_THETA, NODE_PATIENCE,
-                                        NODE_THETA_MIN, NODE_PASSES, node.bound)
+                                        NODE_THETA_MIN, NODE_PASSES, node.bound, deadline)
         best = max(best, node.bound)
         if best >= prune_at:
             return best, []
+        if time.perf_counter() >= deadline:
+            return best, [_Node(state, lam, best)]
         val, y, lam_part = eng.solve_at(state, lam)
         if not math.isfinite(val):
             return math.inf, []
@@ -1223,7 +1274,10 @@ def _process(eng: _Engine, node: _Node, mip_gap: float) -> tuple[float, list[_No
         state[force] = 1
     free = np.flatnonzero(state == 0)
     if free.size == 0:  # every site fixed: the transportation LP solves the node
-        return max(best, primal.price(state == 1)), []
+        value = primal.price(state == 1)
+        if not math.isfinite(value) and time.perf_counter() >= deadline:
+            return best, [_Node(state, lam, best)]  # the LP was stopped, not infeasible
+        return max(best, value), []
     frac = np.minimum(ybar[free], 1.0 - ybar[free])
     if frac.max() > 0:
         j = int(free[np.argmax(frac)])
@@ -1278,6 +1332,7 @@ def solve_split(problem: LocationProblem, red: Reduced, incumbent: LocationResul
     t0 = time.perf_counter()
     deadline = t0 + time_limit
     eng = _Engine(problem, red, incumbent)
+    eng.primal.deadline = deadline
     lo_f, hi_f = progress_span
     mid = lo_f + ROOT_SHARE * (hi_f - lo_f)
     root = reduce_split(problem, red, incumbent, time_limit=ROOT_SHARE * time_limit,
@@ -1316,7 +1371,7 @@ def solve_split(problem: LocationProblem, red: Reduced, incumbent: LocationResul
             done_bound = min(done_bound, node.bound)
             continue
         nodes += 1
-        node_bound, kids = _process(eng, node, mip_gap)
+        node_bound, kids = _process(eng, node, mip_gap, deadline)
         if kids:
             stack.extend(kids)
         else:
@@ -1371,7 +1426,7 @@ def quick_start(problem: LocationProblem, red: Reduced, time_limit: float, *,
 # ------------------------------------------------------------ single source
 #: Share of the time limit the single-source wrapper gives the split tree
 #: (the rest goes to single-source searches from its best open sets).
-SINGLE_TREE_SHARE = 0.7
+SINGLE_TREE_SHARE = 0.85
 
 
 def _single_source_plan(problem: LocationProblem, search: SiteSearch, sites: np.ndarray,
@@ -1493,7 +1548,7 @@ def solve_single_source(problem: LocationProblem, incumbent: LocationResult | No
         status = "cancelled"
     elif math.isfinite(gap) and gap <= mip_gap:
         status = "optimal"
-    elif status != "time_limit" and time.perf_counter() < deadline:
+    elif time.perf_counter() < deadline:  # (the tree's share may have run out)
         status = "feasible"
     else:
         status = "time_limit"

@@ -17,7 +17,6 @@ import time
 from collections.abc import Callable
 
 import numpy as np
-import scipy.sparse as sp
 from numba import njit
 
 __all__ = ["gap_assign", "improve_assignment"]
@@ -284,6 +283,38 @@ def _pair_sweep(c, d, r, tol, eps, a, head, nxt, prv, out_k, out_d, lo, hi, max_
             out_k[g2] = jj
             out_d[g2] = vv
     return moves
+
+
+@njit(cache=True, nogil=True)
+def _move_tables(cc, closed_idx, a, n1, d1, d2, k):
+    """Cluster-move costs and uncapacitated swap deltas in one ``O(n m)`` pass.
+
+    ``mc[q, t]``: cost of serving site position ``q``'s current groups
+    (``a == q``) from closed site ``closed_idx[t]``. ``g[t] + h[q, t]``:
+    uncapacitated change of closing position ``q`` and opening
+    ``closed_idx[t]``, where ``g[t] = sum_i min(c_it - d1_i, 0)`` (every
+    row may move to the new site) and ``h`` corrects the rows whose nearest
+    open site is ``q`` (they fall back to ``min(d2_i, c_it)``). Memory
+    ``O(k m)``; no ``(n, m)`` temporary.
+    """
+    n = cc.shape[0]
+    nc = closed_idx.size
+    mc = np.zeros((k, nc))
+    g = np.zeros(nc)
+    h = np.zeros((k, nc))
+    for i in range(n):
+        q = n1[i]
+        ai = a[i]
+        for t in range(nc):
+            cij = cc[i, closed_idx[t]]
+            gain = cij - d1[i]
+            if gain > 0.0:
+                gain = 0.0
+            g[t] += gain
+            h[q, t] += min(d2[i], cij) - d1[i] - gain
+            if ai < k:
+                mc[ai, t] += cij
+    return mc, g, h
 
 
 @njit(cache=True, nogil=True)
@@ -598,14 +629,6 @@ class SiteSearch:
         cc = self.c
         d = self.d
         # 1. relocate a whole cluster to a closed site with room
-        placed = a < k  # not on the virtual "unserved" column
-        member = sp.csr_array((np.ones(int(placed.sum())), (a[placed], np.flatnonzero(placed))),
-                              shape=(k, self.n))
-        mc = member @ cc[:, closed_idx] + self.f[closed_idx][None, :]  # (k, closed)
-        load = member @ d
-        here = np.bincount(a[placed], weights=c[np.flatnonzero(placed), a[placed]], minlength=k) + self.f[sites]
-        room = self.cap[closed_idx][None, :] >= load[:, None] - _TOL * max(load.max(), 1.0)
-        reloc = np.where(room, mc - here[:, None], np.inf)[movable]
         # 2. uncapacitated swap delta with nearest / second nearest open
         cs = cc[:, sites]
         if k >= 2:
@@ -617,17 +640,18 @@ class SiteSearch:
             d2 = np.minimum(d2, np.maximum(self.u, d1))
             d1 = np.minimum(d1, self.u)
         n1 = np.argmin(cs, axis=1)
-        cj = cc[:, closed_idx]
-        # opening j gains min(c_ij - d1, 0) on every row; closing position q
-        # instead costs min(d2, c_ij) - d1 on the rows whose nearest is q:
-        # delta[q, j] = sum_i gain_ij + sum_{i: n1_i = q} (lose_ij - gain_ij)
-        gain = np.minimum(cj - d1[:, None], 0.0)
-        fix = np.minimum(d2[:, None], cj)
-        fix -= d1[:, None]
-        fix -= gain
-        nearest = sp.csr_array((np.ones(self.n), (n1, np.arange(self.n))), shape=(k, self.n))
-        delta = (nearest @ fix)[movable] + gain.sum(axis=0)[None, :]
-        delta += self.f[closed_idx][None, :] - self.f[sites[movable]][:, None]
+        mc, g, h = _move_tables(cc, closed_idx.astype(np.intp), np.asarray(a, dtype=np.intp),
+                                n1.astype(np.intp), np.ascontiguousarray(d1, dtype=float),
+                                np.ascontiguousarray(d2, dtype=float), k)
+        mc += self.f[closed_idx][None, :]
+        load = np.bincount(a, weights=d, minlength=k + 1)[:k]
+        in_site = a < k
+        here = np.bincount(a[in_site], weights=c[np.flatnonzero(in_site), a[in_site]],
+                           minlength=k) + self.f[sites]
+        room = self.cap[closed_idx][None, :] >= load[:, None] - _TOL * max(load.max(), 1.0)
+        reloc = np.where(room, mc - here[:, None], np.inf)[movable]
+        delta = (g[None, :] + h[movable] + self.f[closed_idx][None, :]
+                 - self.f[sites[movable]][:, None])
         out: list[tuple[int, int]] = []
         seen: set[tuple[int, int]] = set()
         for mat in (reloc, delta):
