@@ -26,7 +26,7 @@ from footprint import background
 from footprint.accounting import Footprint, Plan, account, current_plan
 from footprint.factors import available_factor_sets, load_factor_set
 from footprint.inputs import Organisation, Policy
-from footprint.optimise import warm_up
+from footprint.locate import warm_up
 from footprint.scenario import (
     HubChoice,
     Scenario,
@@ -228,7 +228,7 @@ def run_saved(key: str, s: Scenario, base: Scenario) -> ScenarioResult:
 # --- long runs (not cached) --------------------------------------------------------
 def optimiser_available() -> bool:
     try:
-        import footprint.optimise.model  # noqa: F401
+        import footprint.hubs.model  # noqa: F401
     except ImportError:
         return False
     return True
@@ -236,7 +236,7 @@ def optimiser_available() -> bool:
 
 def sweep_available() -> bool:
     try:
-        import footprint.optimise.sweep  # noqa: F401
+        import footprint.hubs.sweep  # noqa: F401
     except ImportError:
         return False
     return True
@@ -264,7 +264,7 @@ def optimise_result(key: str, job: background.Job) -> tuple[Scenario, ScenarioRe
 def start_sweep(key: str, s: Scenario, counts: list[int]) -> background.Job:
     """Start a sweep of ``s`` over hub counts in a worker process, on the study engine.
 
-    The job's result is a :class:`~footprint.optimise.sweep.SweepResult` (see
+    The job's result is a :class:`~footprint.hubs.sweep.SweepResult` (see
     :func:`footprint.study.interactive.hub_sweep`); the demo is rebuilt in the worker.
     """
     from footprint.study.interactive import hub_sweep
@@ -353,7 +353,7 @@ QUICK_LIMIT_S = 0.35
 
 @st.cache_resource(max_entries=4, show_spinner=False)
 def _quick_costs(key: str, policy_json: str) -> Any:
-    from footprint.optimise.costs import hub_costs
+    from footprint.hubs.costs import hub_costs
 
     policy = policy_from_key(policy_json)
     return hub_costs(organisation(key), policy, load_factor_set(policy.factor_set), keep_offices_whole=True)
@@ -361,7 +361,7 @@ def _quick_costs(key: str, policy_json: str) -> Any:
 
 @st.cache_resource(max_entries=64, show_spinner=False)
 def _quick_hubs(key: str, policy_json: str, count: int) -> HubChoice:
-    from footprint.optimise.model import optimise_hubs
+    from footprint.hubs.model import optimise_hubs
     from footprint.scenario import OptimiserSettings
 
     policy = policy_from_key(policy_json)

@@ -32,7 +32,7 @@ def main() -> None:
     parser.add_argument("--counts", type=int, nargs="+", default=[12, 18, 25, 35, 45])
     args = parser.parse_args()
     logging.getLogger("streamlit").setLevel(logging.ERROR)
-    from footprint.optimise import warm_up
+    from footprint.locate import warm_up
 
     t = time.perf_counter()
     warm_up()

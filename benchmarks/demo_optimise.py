@@ -33,9 +33,9 @@ METHODS = ("heuristic", "exact", "auto")
 def run_one(method: str, hubs: int, time_limit: float, by_group: bool) -> dict:
     """Optimise once in this process; the figures as a dict."""
     from footprint.demo import demo_organisation
+    from footprint.hubs.model import optimise_hubs
     from footprint.inputs import Policy
-    from footprint.optimise import warm_up
-    from footprint.optimise.model import optimise_hubs
+    from footprint.locate import warm_up
     from footprint.scenario.schema import OptimiserSettings
 
     org = demo_organisation()

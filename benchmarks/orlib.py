@@ -17,8 +17,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from footprint.optimise import solve, warm_up  # noqa: E402
-from footprint.optimise.orlib import (  # noqa: E402
+from footprint.locate import solve, warm_up  # noqa: E402
+from footprint.locate.instances.or_library import (  # noqa: E402
     CAP_LARGE_CAPACITIES,
     read_cap,
     read_optima,

@@ -21,8 +21,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from footprint.optimise import LocationProblem, solve, warm_up  # noqa: E402
-from footprint.optimise.orlib import read_optima, read_pmed_distances  # noqa: E402
+from footprint.locate import LocationProblem, solve, warm_up  # noqa: E402
+from footprint.locate.instances.or_library import read_optima, read_pmed_distances  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "benchmarks" / "orlib"
 INSTALL = (

@@ -43,7 +43,7 @@ LIMITS = {1000: 60.0, 5000: 120.0, 20000: 180.0}
 
 def instance(n: int, m: int, p: int, kind: str, seed: int = 0):
     """A seeded random instance (see the module docstring)."""
-    from footprint.optimise.problem import LocationProblem
+    from footprint.locate.problem import LocationProblem
 
     rng = np.random.default_rng(seed)
     gx, gy = rng.random(n) * 100.0, rng.random(n) * 100.0
@@ -67,8 +67,8 @@ def run_case(
     kind: str, n: int, m: int, p: int, time_limit: float, mip_gap: float
 ) -> dict:
     """Solve one case in this process; the figures as a dict."""
-    from footprint.optimise import solve, warm_up
-    from footprint.optimise.evaluate import solution_violations
+    from footprint.locate import solve, warm_up
+    from footprint.locate.evaluate import solution_violations
 
     warm_up()
     problem = instance(n, m, p, kind)

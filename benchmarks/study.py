@@ -27,7 +27,7 @@ import tempfile  # noqa: E402
 import time  # noqa: E402
 
 from footprint.demo import demo_organisation  # noqa: E402
-from footprint.optimise import warm_up  # noqa: E402
+from footprint.locate import warm_up  # noqa: E402
 from footprint.study import connect, parse_study, read_results, run_study  # noqa: E402
 from footprint.study.results import TIMING_COLUMNS  # noqa: E402
 

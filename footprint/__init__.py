@@ -8,7 +8,9 @@ The package is pure Python (no Streamlit). Its layers, from the bottom up:
   year and source;
 - :mod:`footprint.geo`        distances (vectorised geodesic);
 - :mod:`footprint.accounting` the annual footprint by GHG Protocol scope and category;
-- :mod:`footprint.optimise`   choosing hubs (facility location, exact and heuristic);
+- :mod:`footprint.locate`     the generic facility-location solver (exact and heuristic),
+  importing nothing else of Footprint;
+- :mod:`footprint.hubs`       choosing hubs: Footprint's hub model on top of the solver;
 - :mod:`footprint.scenario`   scenario files (TOML) and running them;
 - :mod:`footprint.reports`    PDF, XLSX and CSV exporters (each returns bytes);
 - :mod:`footprint.imports`    reading a user's own offices and staff;

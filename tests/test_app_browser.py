@@ -44,7 +44,7 @@ SLIDER = "[data-testid='stSlider'] input[type='range']"
 
 def optimiser_available() -> bool:
     try:
-        import footprint.optimise.model  # noqa: F401
+        import footprint.hubs.model  # noqa: F401
     except ImportError:
         return False
     return True

@@ -18,7 +18,7 @@ from app_pages import cached, state
 from footprint.accounting import account, current_plan
 from footprint.demo import demo_organisation
 from footprint.errors import InputError, Problem
-from footprint.optimise.room import nearest_with_room
+from footprint.hubs.nearest_with_room import nearest_with_room
 from footprint.scenario import (
     HubChoice,
     Scenario,
@@ -410,7 +410,7 @@ def test_headline_sentence_says_change_commute_and_interval(org, hubs30):
 
 
 def _point(n: int, t: float, km: float, over60: float, gap: float | None = None):
-    from footprint.optimise.sweep import SweepPoint
+    from footprint.hubs.sweep import SweepPoint
 
     return SweepPoint(n_hubs=n, commute_weight_kg_per_km=0.0, total_tco2e=t, mean_commute_km=km,
                       median_commute_km=km, staff_over_60_min=over60, floor_area_m2=1000.0 * n,
@@ -418,7 +418,7 @@ def _point(n: int, t: float, km: float, over60: float, gap: float | None = None)
 
 
 def _tradeoff_with(points) -> AppTest:
-    from footprint.optimise.sweep import SweepResult
+    from footprint.hubs.sweep import SweepResult
 
     at = app("tradeoff")
     result = SweepResult(points=tuple(points), pareto=(), knee_index=None, seconds=1.0)

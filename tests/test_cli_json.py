@@ -55,7 +55,7 @@ def test_run_json_with_optimised_hubs_is_json(tmp_path: Path) -> None:
 
 def test_warm_up_prints_nothing() -> None:
     out = subprocess.run(
-        [sys.executable, "-c", "import footprint.optimise as o; o.warm_up()"],
+        [sys.executable, "-c", "import footprint.locate as o; o.warm_up()"],
         cwd=ROOT, capture_output=True, text=True, timeout=180)
     assert out.returncode == 0, out.stderr
     assert out.stdout == ""

@@ -25,8 +25,8 @@ import json, resource, time
 resource.setrlimit(resource.RLIMIT_AS, ({ADDRESS_SPACE_BYTES}, {ADDRESS_SPACE_BYTES}))
 from footprint.demo import demo_organisation
 from footprint.inputs import Policy
-from footprint.optimise import warm_up
-from footprint.optimise.model import optimise_hubs
+from footprint.locate import warm_up
+from footprint.hubs.model import optimise_hubs
 from footprint.scenario.schema import OptimiserSettings
 org = demo_organisation()
 warm_up()

@@ -6,8 +6,8 @@ import pytest
 
 from footprint.decisions.budget import budget_sentence, over_budget_gbp
 from footprint.errors import InfeasibleScenario, InputError
+from footprint.hubs.model import optimise_hubs
 from footprint.inputs import Policy
-from footprint.optimise.model import optimise_hubs
 from footprint.scenario.schema import OptimiserSettings
 
 # One hub for the toy's 20 staff: desks 20 × min(1, 3/5 × 1.2) × 0.8 = 11.52 → 12 desks × 12 m² + 500 m² fixed.

@@ -7,9 +7,9 @@ import pytest
 
 from footprint.decisions.pricesweep import carbon_price_front, knee_index
 from footprint.factors import load_factor_set
+from footprint.hubs.costs import desks_per_person, hub_costs
+from footprint.hubs.model import optimise_hubs
 from footprint.inputs import Policy
-from footprint.optimise.costs import desks_per_person, hub_costs
-from footprint.optimise.model import optimise_hubs
 from footprint.scenario.schema import OptimiserSettings
 
 SETTINGS = OptimiserSettings(method="exact", time_limit_s=20.0, mip_gap=0.0)

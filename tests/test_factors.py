@@ -21,12 +21,12 @@ from footprint.factors import (
     Factor,
     FactorError,
     FactorSet,
-    _Registry,
     available_factor_sets,
     grid_intensity,
     hotel_night,
     load_factor_set,
 )
+from footprint.factors.registry import _Registry
 
 BUILTIN = ("desnz-2024", "desnz-2025", "desnz-2026", "epa-2025")
 

@@ -8,9 +8,9 @@ from conftest import TOY_SITES, toy_collaboration
 
 from footprint.accounting import account, nearest_plan
 from footprint.errors import InfeasibleScenario
+from footprint.hubs.costs import desks_per_person
+from footprint.hubs.nearest_with_room import nearest_with_room
 from footprint.inputs import Organisation, Policy, Sites
-from footprint.optimise.costs import desks_per_person
-from footprint.optimise.room import nearest_with_room
 
 
 def _toy_with_desks(toy_org: Organisation, max_desks: list[int]) -> Organisation:

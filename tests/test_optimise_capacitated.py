@@ -12,19 +12,18 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from footprint.optimise import (
-    LocationProblem,
-    check_feasibility,
-    evaluate,
-    solution_violations,
-    solve,
+from footprint.locate import LocationProblem, solve
+from footprint.locate.evaluate import evaluate, solution_violations
+from footprint.locate.exact import lagrangian_capacitated as cap
+from footprint.locate.exact.highs_models import (
+    choose_formulation,
     solve_exact,
+    strong_model,
 )
-from footprint.optimise import capacitated as cap
-from footprint.optimise.bruteforce import brute_force
-from footprint.optimise.exact import choose_formulation, strong_model
-from footprint.optimise.orlib import read_cap, read_optima
-from footprint.optimise.reduce import aggregate_rows
+from footprint.locate.exact.reductions import aggregate_rows
+from footprint.locate.feasibility import check_feasibility
+from footprint.locate.instances.brute_force import brute_force
+from footprint.locate.instances.or_library import read_cap, read_optima
 
 ORLIB = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "orlib" / "cap"
 needs_orlib = pytest.mark.skipif(not ORLIB.is_dir(), reason="OR-Library data not available")

@@ -11,10 +11,12 @@ import time
 import numpy as np
 import pytest
 
-from footprint.optimise import LocationProblem, solution_violations, solve, solve_exact
-from footprint.optimise import capacitated as cap
-from footprint.optimise.bruteforce import brute_force
-from footprint.optimise.reduce import aggregate_rows
+from footprint.locate import LocationProblem, solve
+from footprint.locate.evaluate import solution_violations
+from footprint.locate.exact import lagrangian_capacitated as cap
+from footprint.locate.exact.highs_models import solve_exact
+from footprint.locate.exact.reductions import aggregate_rows
+from footprint.locate.instances.brute_force import brute_force
 
 
 def _random(
@@ -140,7 +142,7 @@ def test_single_source_split_bound_below_brute_force(seed: int) -> None:
     rng = np.random.default_rng(300 + seed)
     problem = _random(rng, 5, 4, 2, single_source=True)
     opt = brute_force(problem)
-    from footprint.optimise.heuristic import solve_heuristic
+    from footprint.locate.heuristic.local_search import solve_heuristic
 
     start = solve_heuristic(problem, time_limit=5)
     res = cap.solve_single_source(
@@ -232,7 +234,7 @@ def test_no_false_infeasible_and_a_proven_one() -> None:
 
 @pytest.mark.parametrize("seed", range(8))
 def test_transport_column_generation_matches_the_full_lp(seed: int) -> None:
-    from footprint.optimise.assign import assign_capacitated
+    from footprint.locate.heuristic.capacitated_assignment import assign_capacitated
 
     rng = np.random.default_rng(400 + seed)
     n, m, k = 120, 30, 14  # more open sites than the 8 nearest the LP starts from

@@ -10,16 +10,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from footprint.optimise import (
-    InfeasibleProblem,
-    LocationProblem,
-    check_feasibility,
-    evaluate,
-    solution_violations,
-    solve,
-    solve_exact,
-)
-from footprint.optimise.bruteforce import brute_force
+from footprint.locate import LocationProblem, solve
+from footprint.locate.evaluate import evaluate, solution_violations
+from footprint.locate.exact.highs_models import solve_exact
+from footprint.locate.feasibility import InfeasibleProblem, check_feasibility
+from footprint.locate.instances.brute_force import brute_force
 
 
 def random_problem(rng: np.random.Generator, *, n: int, m: int, capacitated: bool = False,
@@ -214,7 +209,7 @@ def test_exact_solution_properties(seed: int, capacitated: bool, single: bool) -
 
 @pytest.mark.parametrize("single", [False, True])
 def test_assignment_to_sites_nobody_may_use_is_infeasible(single: bool) -> None:
-    from footprint.optimise.assign import assign_capacitated
+    from footprint.locate.heuristic.capacitated_assignment import assign_capacitated
 
     allowed = np.ones((4, 3), dtype=bool)
     allowed[:, 2] = False

@@ -1,4 +1,4 @@
-"""Compiled interchange / iterated local search (footprint.optimise.fastswap)."""
+"""Compiled interchange / iterated local search (footprint.locate.heuristic.interchange)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from footprint.optimise import LocationProblem, evaluate, nearest_assignment
-from footprint.optimise.bruteforce import brute_force
-from footprint.optimise.fastswap import FastSwap
+from footprint.locate import LocationProblem
+from footprint.locate.evaluate import evaluate, nearest_assignment
+from footprint.locate.heuristic.interchange import FastSwap
+from footprint.locate.instances.brute_force import brute_force
 
 ORLIB = Path(__file__).resolve().parents[1].parent / "shared" / "benchmarks" / "orlib"
 
@@ -202,7 +203,7 @@ def test_deterministic_and_stoppable() -> None:
 @pytest.mark.skipif(not (ORLIB / "pmed").is_dir(), reason=f"OR-Library data not at {ORLIB}")
 @pytest.mark.parametrize("k", [1, 2, 3, 4, 5])
 def test_pmed_known_optimum(k: int) -> None:
-    from footprint.optimise.orlib import read_optima, read_pmed
+    from footprint.locate.instances.or_library import read_optima, read_pmed
 
     problem = read_pmed(ORLIB / "pmed" / f"pmed{k}.txt")
     opt = read_optima(ORLIB / "pmed" / "pmedopt.txt")[f"pmed{k}"]

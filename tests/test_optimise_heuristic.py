@@ -9,15 +9,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from footprint.optimise import (
-    LocationProblem,
-    check_feasibility,
-    evaluate,
-    solution_violations,
-    solve,
-    solve_heuristic,
-)
-from footprint.optimise.bruteforce import brute_force
+from footprint.locate import LocationProblem, solve
+from footprint.locate.evaluate import evaluate, solution_violations
+from footprint.locate.feasibility import check_feasibility
+from footprint.locate.heuristic.local_search import solve_heuristic
+from footprint.locate.instances.brute_force import brute_force
 
 
 def _problem(seed: int, *, n: int = 8, m: int = 5, capacitated: bool = False,

@@ -10,11 +10,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from footprint.optimise import LocationProblem, check_feasibility, solve_exact
-from footprint.optimise.bruteforce import brute_force
-from footprint.optimise.exact import strong_model
-from footprint.optimise.highs_runner import run_lp
-from footprint.optimise.lagrangian import (
+from footprint.locate import LocationProblem
+from footprint.locate.exact.highs_models import solve_exact, strong_model
+from footprint.locate.exact.highs_runner import run_lp
+from footprint.locate.exact.lagrangian_uncapacitated import (
     CLOSED,
     FREE,
     OPEN,
@@ -22,8 +21,10 @@ from footprint.optimise.lagrangian import (
     lagrangian_bound,
     lagrangian_branch_and_bound,
 )
-from footprint.optimise.orlib import read_pmed
-from footprint.optimise.reduce import aggregate_rows
+from footprint.locate.exact.reductions import aggregate_rows
+from footprint.locate.feasibility import check_feasibility
+from footprint.locate.instances.brute_force import brute_force
+from footprint.locate.instances.or_library import read_pmed
 
 ORLIB = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "orlib"
 needs_orlib = pytest.mark.skipif(not ORLIB.is_dir(), reason="OR-Library data not found")

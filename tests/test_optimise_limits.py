@@ -9,14 +9,11 @@ import time
 import numpy as np
 import pytest
 
-from footprint.optimise import (
-    LocationProblem,
-    solution_violations,
-    solve,
-    solve_heuristic,
-)
-from footprint.optimise.quiet import quiet_fds
-from footprint.optimise.singlesource import gap_assign
+from footprint.locate import LocationProblem, solve
+from footprint.locate.evaluate import solution_violations
+from footprint.locate.heuristic.local_search import solve_heuristic
+from footprint.locate.heuristic.single_source import gap_assign
+from footprint.locate.silence_native_output import quiet_fds
 
 
 def _single_source(seed: int, n: int = 60, m: int = 15, p: int = 5) -> LocationProblem:
@@ -117,7 +114,7 @@ def test_time_limit_capacitated_overall() -> None:
 
 @pytest.mark.parametrize("seed", range(3))
 def test_reduced_cost_fixing_keeps_the_optimum(seed: int) -> None:
-    from footprint.optimise.exact import solve_exact
+    from footprint.locate.exact.highs_models import solve_exact
 
     problem = _single_source(10 + seed, n=50, m=14, p=4)
     plain = solve_exact(problem, time_limit=30, mip_gap=0.0)  # no incumbent: no fixing

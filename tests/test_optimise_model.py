@@ -13,16 +13,16 @@ from conftest import TOY_SITES
 from footprint.accounting import account, nearest_plan
 from footprint.errors import InfeasibleScenario
 from footprint.factors import load_factor_set
-from footprint.inputs import Organisation, Policy, Sites
-from footprint.optimise.costs import hub_costs
-from footprint.optimise.model import optimise_hubs
-from footprint.optimise.sweep import (
+from footprint.hubs.costs import hub_costs
+from footprint.hubs.model import optimise_hubs
+from footprint.hubs.sweep import (
     SweepPoint,
     SweepResult,
     knee_point,
     pareto_front,
     sweep_hubs,
 )
+from footprint.inputs import Organisation, Policy, Sites
 from footprint.scenario.schema import OptimiserSettings
 
 EXACT = OptimiserSettings(method="exact", time_limit_s=20, mip_gap=0.0, respect_capacity=False)

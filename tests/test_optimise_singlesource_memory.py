@@ -11,7 +11,7 @@ import time
 import numpy as np
 import pytest
 
-from footprint.optimise.singlesource import (
+from footprint.locate.heuristic.single_source import (
     _first_fit_decreasing,
     _regret_greedy,
     gap_assign,
@@ -150,14 +150,14 @@ def test_regret_greedy_matches_reference() -> None:
 _BIG = textwrap.dedent("""
     import resource
     import numpy as np
-    from footprint.optimise.singlesource import _first_fit_decreasing, improve_assignment
+    from footprint.locate.heuristic.single_source import _first_fit_decreasing, improve_assignment
     rng = np.random.default_rng(0)
     n, k = 30000, 30
     c = rng.random((n, k)) * 100.0
     d = rng.integers(1, 10, n).astype(float)
     cap = np.full(k, d.sum() / k * 1.02)
     a0 = _first_fit_decreasing(c, d, cap)
-    import footprint.optimise.singlesource  # compiled already (cache); now cap memory
+    import footprint.locate.heuristic.single_source  # compiled already (cache); now cap memory
     limit = 3 * 1024 ** 3
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     a = improve_assignment(c, d, cap, a0, max_moves=10 ** 7)

@@ -11,16 +11,13 @@ import math
 import numpy as np
 import pytest
 
-from footprint.optimise import (
-    LocationProblem,
-    check_feasibility,
-    solution_violations,
-    solve,
-    solve_exact,
-    solve_heuristic,
-)
-from footprint.optimise.exact import aggregate_rows, strong_model
-from footprint.optimise.highs_runner import run_mip
+from footprint.locate import LocationProblem, solve
+from footprint.locate.evaluate import solution_violations
+from footprint.locate.exact.highs_models import solve_exact, strong_model
+from footprint.locate.exact.highs_runner import run_mip
+from footprint.locate.exact.reductions import aggregate_rows
+from footprint.locate.feasibility import check_feasibility
+from footprint.locate.heuristic.local_search import solve_heuristic
 
 #: HiGHS options that stop branch and bound early: before any node (usually
 #: without a solution of its own), or at the first improving solution.

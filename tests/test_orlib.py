@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from footprint.optimise import solve
-from footprint.optimise.orlib import (
+from footprint.locate import solve
+from footprint.locate.instances.or_library import (
     read_cap,
     read_optima,
     read_pmed,

@@ -376,7 +376,7 @@ def test_scenario_for_keeps_largest_selection(tmp_path):
 
 # --- the app's entry points -------------------------------------------------------------
 def test_sweep_study_matches_sweep_hubs(tmp_path, toy_org):
-    from footprint.optimise.sweep import sweep_hubs
+    from footprint.hubs.sweep import sweep_hubs
     from footprint.scenario import load_scenario
     from footprint.study.interactive import sweep_study
 
@@ -432,7 +432,7 @@ WARM_STUDY = TOY_STUDY.replace(
 def test_warm_started_chains_match_sweep_hubs_and_resume(
     tmp_path, toy_org, monkeypatch
 ):
-    from footprint.optimise.sweep import sweep_hubs
+    from footprint.hubs.sweep import sweep_hubs
 
     study = load_study(write_study(tmp_path, WARM_STUDY))
     assert study.warm_start

@@ -176,7 +176,7 @@ def _parse_prices(text: str) -> list[float]:
 def sweep(ctx, scenario_file, hubs_range, weights, carbon_prices, method, time_limit, offices_whole, out,
           as_json, report) -> None:
     """Sweep the number of hubs (or the commute weight, or the carbon price) and find the front and its knee."""
-    from footprint.optimise.sweep import sweep_commute_weight, sweep_hubs
+    from footprint.hubs.sweep import sweep_commute_weight, sweep_hubs
 
     if carbon_prices is not None:
         if weights:

@@ -71,7 +71,7 @@ def enforce_budget(
     report : HubReport
         The optimiser's plan under ``policy``.
     org, policy, n_hubs, settings, keep_offices_whole, factors
-        As given to :func:`footprint.optimise.model.optimise_hubs`.
+        As given to :func:`footprint.hubs.model.optimise_hubs`.
 
     Returns
     -------
@@ -88,7 +88,7 @@ def enforce_budget(
     import numpy as np
 
     from footprint.errors import InfeasibleScenario
-    from footprint.optimise.model import objective_kg, optimise_hubs
+    from footprint.hubs.model import objective_kg, optimise_hubs
 
     budget = policy.annual_budget_gbp
     if budget is None:

@@ -1,7 +1,7 @@
 """The carbon–cost front: optimise the hubs at a range of carbon prices and find the knee.
 
 At a carbon price *P* [GBP/t CO2e] the optimiser minimises *P* × emissions + cost to the
-organisation (see :mod:`footprint.optimise.costs`). A low price buys the cheapest estate,
+organisation (see :mod:`footprint.hubs.costs`). A low price buys the cheapest estate,
 a high one the lowest footprint; in between, each price gives one point (t CO2e/yr, GBP/yr).
 The *knee* is the point farthest from the straight line joining the two ends, both axes
 scaled to 0–1: past it, cutting carbon costs much more per tonne.
@@ -148,7 +148,7 @@ def carbon_price_front(
         ``progress(fraction, message)`` per point; return True to stop (the points so far are
         returned, ``cancelled=True``).
     """
-    from footprint.optimise.model import optimise_hubs
+    from footprint.hubs.model import optimise_hubs
 
     points = []
     warm = None

@@ -36,7 +36,7 @@ class ScenarioResult:
     baseline_name : str
     optimisation : Any or None
         The optimiser's report when the hubs were optimised (see
-        :mod:`footprint.optimise`).
+        :class:`footprint.hubs.model.HubReport`).
     factor_effect_kgco2e : float
         Part of the change due to the baseline's different factor set alone
         (today's estate on the baseline's set minus on the scenario's set,
@@ -119,7 +119,7 @@ def plan_for(org: Organisation, policy: Policy, hubs: HubChoice, scenario: Scena
     if hubs.selection == "current":
         return current_plan(org), None
     if hubs.selection == "optimise":
-        from footprint.optimise.model import optimise_hubs
+        from footprint.hubs.model import optimise_hubs
 
         if hubs.count < 1 and scenario.optimiser.fixed_hub_tco2e <= 0:  # as `optimise` refuses it
             raise ScenarioError([Problem("selection 'optimise' with count = 0 (a free number of hubs) needs a price "
@@ -139,7 +139,7 @@ def plan_for(org: Organisation, policy: Policy, hubs: HubChoice, scenario: Scena
     if hubs.office_to_hub:
         return _plan_from_moves(org, policy, mask, hubs, scenario, label), None
     if hubs.respect_capacity:
-        from footprint.optimise.room import nearest_with_room
+        from footprint.hubs.nearest_with_room import nearest_with_room
 
         return nearest_with_room(org, policy, mask, keep_offices_whole=whole,
                                  label=f"{label}, staff to the nearest hub with room"), None

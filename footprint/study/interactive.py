@@ -1,6 +1,6 @@
 """The study engine for the app: a hub-count sweep and a many-draw uncertainty, in memory.
 
-The Trade-off page can call these instead of :func:`footprint.optimise.sweep.sweep_hubs`
+The Trade-off page can call these instead of :func:`footprint.hubs.sweep.sweep_hubs`
 and :func:`footprint.accounting.uncertainty.footprint_uncertainty`, so long sweeps and
 large Monte Carlos run on Dask workers (a long-lived local cluster, or the cluster at
 ``DASK_SCHEDULER_ADDRESS``) rather than in the server's process. Both return the types
@@ -17,8 +17,8 @@ import numpy as np
 
 from footprint.accounting.result import CATEGORIES, Footprint
 from footprint.accounting.uncertainty import Interval, UncertaintyResult
+from footprint.hubs.sweep import SweepPoint, SweepResult, knee_point, pareto_front
 from footprint.inputs import Organisation
-from footprint.optimise.sweep import SweepPoint, SweepResult, knee_point, pareto_front
 from footprint.scenario.schema import Scenario
 from footprint.study.draws import draw_by_category, draw_input
 from footprint.study.engine import SCHEDULER_ENV, Progress, connect, run_study
@@ -66,7 +66,7 @@ def sweep_study(
     -------
     SweepResult
         Points by ascending hub count, with the front of (hubs, total t CO2e) and its knee,
-        like :func:`footprint.optimise.sweep.sweep_hubs`.
+        like :func:`footprint.hubs.sweep.sweep_hubs`.
     tuple of dict
         The study's rows (with ``total_p05``/``total_p95`` etc. when ``draws > 0``).
     """

@@ -1,9 +1,9 @@
 """The study's front: which grid points are not beaten on emissions and commutes, as PDF or XLSX.
 
 A point is on the front when no other feasible point has both lower total emissions
-and a shorter mean one-way commute (both minimised, :func:`footprint.optimise.sweep.pareto_front`);
+and a shorter mean one-way commute (both minimised, :func:`footprint.hubs.sweep.pareto_front`);
 the knee is the front point farthest from the chord between its ends
-(:func:`footprint.optimise.sweep.knee_point`). The report builds on
+(:func:`footprint.hubs.sweep.knee_point`). The report builds on
 :mod:`footprint.reports` (its PDF layout, charts and XLSX writer) and returns bytes.
 """
 
@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from footprint.optimise.sweep import knee_point, pareto_front
+from footprint.hubs.sweep import knee_point, pareto_front
 from footprint.reports import charts
 from footprint.reports import tables as tb
 from footprint.study.results import LEVER_PREFIX, lever_columns

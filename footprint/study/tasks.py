@@ -75,7 +75,7 @@ class PointSolve:
 
 def point_costs(org: Organisation, job: PointJob) -> Any:
     """The optimiser's cost model for ``job``'s policy (shared by points with the same ``costs_key``)."""
-    from footprint.optimise.costs import hub_costs
+    from footprint.hubs.costs import hub_costs
 
     s = job.scenario
     return hub_costs(
@@ -113,7 +113,7 @@ def solve_point(
     t_opt = time.perf_counter()
     try:
         if job.optimises:
-            from footprint.optimise.model import optimise_hubs
+            from footprint.hubs.model import optimise_hubs
 
             report = optimise_hubs(
                 org,

@@ -1,4 +1,7 @@
-"""Result of solving a facility-location problem."""
+"""Result of solving a facility-location problem.
+
+May import numpy/scipy only, nothing else of Footprint.
+"""
 
 from __future__ import annotations
 
@@ -35,7 +38,7 @@ def relative_gap(objective: float, bound: float) -> float:
 
 @dataclass(frozen=True)
 class LocationResult:
-    """Solution of a :class:`~footprint.optimise.problem.LocationProblem`.
+    """Solution of a :class:`~footprint.locate.problem.LocationProblem`.
 
     Attributes
     ----------

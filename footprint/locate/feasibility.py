@@ -1,4 +1,7 @@
-"""Plain-English feasibility checks made before solving."""
+"""Plain-English feasibility checks made before solving.
+
+May import :mod:`footprint.locate.problem` (and numpy) only.
+"""
 
 from __future__ import annotations
 

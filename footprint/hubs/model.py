@@ -2,12 +2,16 @@
 
 The linear part (commuting, variable building energy, an optional weight on commute
 burden, fixed costs of open hubs) is a capacitated p-median / facility-location
-problem, solved by the generic layer (:func:`footprint.optimise.solve`): exactly on
+problem, solved by the generic layer (:func:`footprint.locate.solve`): exactly on
 HiGHS with a proven bound, or heuristically. The full footprint adds business
 travel, which couples pairs of units through meetings; it is evaluated exactly by
 :func:`footprint.accounting.account` and improved by a bounded swap local search
 on the full objective. The report says which objective was proven and which was
 only improved heuristically.
+
+May import :mod:`footprint.locate`, the other :mod:`footprint.hubs` modules, :mod:`footprint.inputs`,
+:mod:`footprint.factors`, :mod:`footprint.accounting`, :mod:`footprint.errors` and (lazily)
+:mod:`footprint.decisions.costs`.
 """
 
 from __future__ import annotations
@@ -23,12 +27,13 @@ from footprint.accounting import REMOTE, Footprint, Plan, account
 from footprint.accounting.plan import within_limit
 from footprint.errors import InfeasibleScenario
 from footprint.factors import FactorSet, load_factor_set
+from footprint.hubs.costs import HubCosts, hub_costs
+from footprint.hubs.infeasibility import infeasibility_reasons
 from footprint.inputs import Organisation, Policy
-from footprint.optimise.costs import HubCosts, hub_costs
-from footprint.optimise.feasibility import InfeasibleProblem
-from footprint.optimise.problem import LocationProblem
-from footprint.optimise.result import LocationResult
-from footprint.optimise.solve import solve
+from footprint.locate.feasibility import InfeasibleProblem
+from footprint.locate.problem import LocationProblem
+from footprint.locate.result import LocationResult
+from footprint.locate.solve import solve
 
 Progress = Callable[[float, str], bool | None]
 
@@ -165,46 +170,6 @@ class HubReport:
             "objective": self.objective_label,
             "budget": self.budget_note or None,
         }
-
-
-def infeasibility_reasons(org: Organisation, policy: Policy, n_hubs: int | None, costs: HubCosts,
-                          respect_capacity: bool) -> list[str]:
-    """Reasons, in words and before solving, why no plan can exist."""
-    s = org.sites
-    reasons = []
-    must = int(s.must_keep.sum())
-    n_cand = costs.candidates.size
-    if n_hubs is not None:
-        if must > n_hubs:
-            names = ", ".join(s.name[j] for j in np.flatnonzero(s.must_keep)[:5])
-            reasons.append(f"{must} sites are must-keep ({names}…) but only {n_hubs} hubs are allowed; "
-                           "raise the number of hubs or un-mark some sites")
-        if n_hubs > n_cand:
-            reasons.append(f"{n_hubs} hubs were asked for but only {n_cand} sites can be hubs")
-    if respect_capacity:
-        need = float(costs.demand.sum())
-        k = n_hubs if n_hubs is not None else n_cand
-        top = np.sort(costs.capacity)[::-1][:k].sum()
-        if top < need:
-            reasons.append(f"the {k} largest hubs hold {top:,.0f} desks but {need:,.0f} are needed at peak "
-                           f"({policy.office_days_per_week:g} office days, peak factor {policy.peak_factor:g}, "
-                           f"{policy.desk_sharing_ratio:g} desks per attendee); allow more hubs, share desks more, "
-                           "or raise max_desks")
-    if costs.allowed is not None and costs.remote_cost is None:
-        stranded = ~costs.allowed.any(axis=1)
-        if stranded.any():
-            people = float(org.staff.count[stranded[costs.unit_of_group]].sum())
-            if costs.unit_site is None:
-                reasons.append(f"{people:,.0f} staff live beyond the commute limit of every possible hub and "
-                               "remote working is off (beyond_limit = 'forbid'); raise the limit "
-                               "or let them work remotely (beyond_limit = 'remote')")
-            else:
-                names = ", ".join(org.sites.name[j] for j in costs.unit_site[stranded][:5])
-                reasons.append(f"{int(stranded.sum())} office(s) ({names}; {people:,.0f} staff) cannot move whole to "
-                               "any hub within every member's commute limit and remote working is off "
-                               "(beyond_limit = 'forbid'); raise the limit, assign staff individually, or let "
-                               "them work remotely (beyond_limit = 'remote')")
-    return reasons
 
 
 def optimise_hubs(

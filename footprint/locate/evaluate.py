@@ -1,4 +1,7 @@
-"""Objective evaluation and solution checking, independent of any solver."""
+"""Objective evaluation and solution checking, independent of any solver.
+
+May import :mod:`footprint.locate.problem` (and numpy/scipy) only.
+"""
 
 from __future__ import annotations
 

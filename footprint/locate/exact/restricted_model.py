@@ -17,7 +17,7 @@ the ``r × m`` cost matrix plus ``O(MAX_PAIRS)`` for HiGHS:
    result is never worse than the start; the restricted model's own bound is
    not a bound for the whole problem, and is not reported.
 
-May import only the solver layer (:mod:`footprint.optimise` modules).
+May import only the solver layer (:mod:`footprint.locate` modules).
 """
 
 from __future__ import annotations
@@ -29,11 +29,11 @@ from dataclasses import replace
 
 import numpy as np
 
-from . import capacitated
-from .lagrangian import lagrangian_bound
-from .problem import LocationProblem
-from .reduce import Reduced, aggregate_rows
-from .result import LocationResult, relative_gap
+from ..problem import LocationProblem
+from ..result import LocationResult, relative_gap
+from . import lagrangian_capacitated as capacitated
+from .lagrangian_uncapacitated import lagrangian_bound
+from .reductions import Reduced, aggregate_rows
 
 __all__ = ["MAX_PAIRS", "too_large", "solve_restricted"]
 
@@ -151,7 +151,9 @@ def solve_restricted(
         within ``mip_gap``, ``"cancelled"`` on request, ``"time_limit"`` when
         the time ran out, else ``"feasible"``.
     """
-    from .exact import solve_exact  # the restricted model is an ordinary exact solve
+    from .highs_models import (
+        solve_exact,  # the restricted model is an ordinary exact solve
+    )
 
     t0 = time.perf_counter()
     lo, hi = progress_span

@@ -3,11 +3,12 @@
 "Nearest hub" alone overfills popular hubs (the demo's 30 largest offices: 8 hubs
 short of 4,681 desks). Here the hubs are given and the assignment is a
 generalised assignment problem: minimise the person-km of commuting such that
-every hub's peak desks (:func:`~footprint.optimise.costs.desks_per_person` × staff)
+every hub's peak desks (:func:`~footprint.hubs.costs.desks_per_person` × staff)
 fit its ``max_desks``; solved by the single-source heuristic
-(:func:`~footprint.optimise.singlesource.gap_assign`: regret greedy, then shift
-moves; the pair swaps are left out so that a Workshop slider that changes desks per
-person re-plans in about 0.1 s on the demo). May import the accounting and inputs (the hub model's layer).
+(:func:`~footprint.locate.heuristic.single_source.gap_assign`: regret greedy, then
+shift moves; the pair swaps are left out so that a Workshop slider that changes desks
+per person re-plans in about 0.1 s on the demo). May import the accounting and inputs
+(the hub model's layer).
 """
 
 from __future__ import annotations
@@ -19,9 +20,9 @@ from footprint.accounting import REMOTE, Plan
 from footprint.accounting.commute import travel_distance_km
 from footprint.accounting.plan import within_limit
 from footprint.errors import InfeasibleScenario
+from footprint.hubs.costs import desks_per_person
 from footprint.inputs import Organisation, Policy
-from footprint.optimise.costs import desks_per_person
-from footprint.optimise.singlesource import gap_assign
+from footprint.locate.heuristic.single_source import gap_assign
 
 __all__ = ["nearest_with_room"]
 

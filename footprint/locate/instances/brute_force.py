@@ -1,4 +1,7 @@
-"""Reference solver by enumeration, for tests on tiny instances."""
+"""Reference solver by enumeration, for tests on tiny instances.
+
+May import :mod:`footprint.locate` modules only.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +10,9 @@ import math
 
 import numpy as np
 
-from .assign import assign_capacitated
-from .evaluate import evaluate, nearest_assignment, solution_violations
-from .problem import LocationProblem
+from ..evaluate import evaluate, nearest_assignment, solution_violations
+from ..heuristic.capacitated_assignment import assign_capacitated
+from ..problem import LocationProblem
 
 __all__ = ["brute_force"]
 

@@ -1,4 +1,7 @@
-"""Definition and validation of a generic facility-location problem."""
+"""Definition and validation of a generic facility-location problem.
+
+May import numpy/scipy only, nothing else of Footprint.
+"""
 
 from __future__ import annotations
 

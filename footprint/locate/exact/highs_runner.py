@@ -1,4 +1,7 @@
-"""Run a MIP in HiGHS (highspy) with time limit, warm start and progress."""
+"""Run a MIP in HiGHS (highspy) with time limit, warm start and progress.
+
+May import highspy, numpy/scipy and :mod:`footprint.locate.silence_native_output` only.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +15,7 @@ import highspy
 import numpy as np
 import scipy.sparse as sp
 
-from .quiet import quiet_fds
+from ..silence_native_output import quiet_fds
 
 __all__ = ["MipOutcome", "new_highs", "run_lp", "run_mip"]
 
@@ -32,7 +35,7 @@ def new_highs() -> highspy.Highs:
     highspy prints its "Running HiGHS ... Copyright ..." banner to the C
     ``stdout`` when the first ``Highs()`` of a process is created, before
     ``output_flag`` can be set, which corrupts ``--json`` output. Create it
-    inside :func:`~footprint.optimise.quiet.quiet_fds` and switch logging off.
+    inside :func:`~footprint.locate.silence_native_output.quiet_fds` and switch logging off.
     """
     with quiet_fds():
         h = highspy.Highs()
@@ -42,7 +45,7 @@ def new_highs() -> highspy.Highs:
 
 
 # The banner is printed once per process, by whichever Highs() comes first:
-# create that one here (this module is imported with footprint.optimise), so
+# create that one here (this module is imported with footprint.locate), so
 # that a bare ``highspy.Highs()`` elsewhere cannot print it either.
 new_highs()
 

@@ -7,8 +7,8 @@ from dataclasses import replace
 
 import numpy as np
 
-from .capacitated import solve_single_source
-from .exact import solve_exact
+from .exact.highs_models import solve_exact
+from .exact.lagrangian_capacitated import solve_single_source
 from .problem import LocationProblem
 from .solve import solve
 

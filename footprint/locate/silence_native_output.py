@@ -9,6 +9,8 @@ duration of a native call and restores them afterwards, also on exceptions.
 
 The redirection is process-wide (all threads write to the same descriptors),
 so keep the ``with`` block around the native call only.
+
+May import the standard library only.
 """
 
 from __future__ import annotations

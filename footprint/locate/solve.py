@@ -9,13 +9,13 @@ from dataclasses import replace
 
 import numpy as np
 
-from . import capacitated
-from .exact import solve_exact
+from .exact import lagrangian_capacitated as capacitated
+from .exact.highs_models import solve_exact
+from .exact.reductions import aggregate_rows
+from .exact.restricted_model import MAX_PAIRS
 from .feasibility import InfeasibleProblem, check_feasibility
-from .heuristic import solve_heuristic
+from .heuristic.local_search import solve_heuristic
 from .problem import LocationProblem
-from .reduce import aggregate_rows
-from .restricted import MAX_PAIRS
 from .result import LocationResult, relative_gap
 
 __all__ = ["solve"]
@@ -25,10 +25,10 @@ ProgressFn = Callable[[float, str], "bool | None"]
 #: Share of the time limit that "auto" gives the heuristic start [fraction].
 HEURISTIC_SHARE = 0.1
 #: The same for capacitated problems too large for one HiGHS model
-#: (:data:`~footprint.optimise.restricted.MAX_PAIRS`) [fraction].
+#: (:data:`~footprint.locate.exact.restricted_model.MAX_PAIRS`) [fraction].
 LARGE_HEURISTIC_SHARE = 0.5
 #: Share for the single-source heuristic before the split bound runs
-#: (:func:`~footprint.optimise.capacitated.solve_single_source`) [fraction].
+#: (:func:`~footprint.locate.exact.lagrangian_capacitated.solve_single_source`) [fraction].
 SINGLE_SOURCE_SHARE = 0.3
 #: Share of the rest for the split tree when HiGHS can then take the whole model [fraction].
 TREE_SHARE = 0.3
@@ -48,10 +48,10 @@ def _single_source_bound(problem: LocationProblem) -> bool:
     """True for the problems "auto"/"exact" solve by heuristic + split bound.
 
     Single source with a fixed number of sites and at least
-    :data:`~footprint.optimise.capacitated.MIN_PAIRS` pairs: HiGHS's model
+    :data:`~footprint.locate.exact.lagrangian_capacitated.MIN_PAIRS` pairs: HiGHS's model
     has no bound there after minutes (1000 x 300, p = 30) or runs out of
     memory (5000 x 1000). Where the model fits HiGHS whole
-    (:data:`~footprint.optimise.restricted.MAX_PAIRS`, e.g. the demo's
+    (:data:`~footprint.locate.exact.restricted_model.MAX_PAIRS`, e.g. the demo's
     offices moved whole, 320 x 320), HiGHS then closes the gap.
     """
     return (problem.capacitated and problem.single_source and problem.n_sites is not None
@@ -81,10 +81,10 @@ def solve(
         also starts from a quick greedy + interchange solution. With
         capacities and a fixed number of sites on large problems: split
         demand starts the Lagrangian tree from the p-median sites;
-        single source (from :data:`~footprint.optimise.capacitated.MIN_PAIRS`
+        single source (from :data:`~footprint.locate.exact.lagrangian_capacitated.MIN_PAIRS`
         pairs) runs the heuristic for 30 % of the time, then the split
         relaxation's tree for the bound
-        (:func:`~footprint.optimise.capacitated.solve_single_source`), then,
+        (:func:`~footprint.locate.exact.lagrangian_capacitated.solve_single_source`), then,
         where the model fits HiGHS whole, HiGHS to close the gap.
     time_limit : float
         Overall wall-clock limit [s].

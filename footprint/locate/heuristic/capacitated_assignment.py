@@ -1,4 +1,7 @@
-"""Capacitated assignment for a fixed set of open sites."""
+"""Capacitated assignment for a fixed set of open sites.
+
+May import :mod:`footprint.locate`'s base modules (problem, silence_native_output) and scipy only.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +9,8 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
-from .problem import LocationProblem
-from .quiet import quiet_fds
+from ..problem import LocationProblem
+from ..silence_native_output import quiet_fds
 
 __all__ = ["assign_capacitated"]
 

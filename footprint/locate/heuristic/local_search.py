@@ -1,4 +1,7 @@
-"""Heuristic solvers: greedy + interchange + iterated local search."""
+"""Heuristic solvers: greedy + interchange + iterated local search.
+
+May import :mod:`footprint.locate`'s base modules and :mod:`footprint.locate.heuristic`, never :mod:`footprint.locate.exact`.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +11,12 @@ from collections.abc import Callable
 
 import numpy as np
 
-from .assign import assign_capacitated
-from .evaluate import evaluate, nearest_assignment, solution_violations
-from .fastswap import FastSwap
-from .problem import LocationProblem
-from .result import LocationResult
-from .singlesource import SiteSearch
+from ..evaluate import evaluate, nearest_assignment, solution_violations
+from ..problem import LocationProblem
+from ..result import LocationResult
+from .capacitated_assignment import assign_capacitated
+from .interchange import FastSwap
+from .single_source import SiteSearch
 
 __all__ = ["solve_heuristic"]
 
@@ -283,7 +286,7 @@ def solve_heuristic(
 
     Uncapacitated: greedy, vertex substitution (add, drop, swap) and
     iterated local search with random perturbations and randomised-greedy
-    restarts, in compiled kernels (:mod:`footprint.optimise.fastswap`); the
+    restarts, in compiled kernels (:mod:`footprint.locate.heuristic.interchange`); the
     search stops early after a deterministic amount of work without
     improvement (tens of milliseconds up to about 1000 x 1000), so its
     answer depends only on ``random_state`` unless ``time_limit``,
@@ -294,7 +297,7 @@ def solve_heuristic(
     decreasing and a small MIP as fallbacks), then site swaps (cluster
     relocations and swaps ranked by their uncapacitated delta) with
     incremental reassignment and shift / swap / ejection-chain moves
-    (:mod:`footprint.optimise.singlesource`). Every returned solution is
+    (:mod:`footprint.locate.heuristic.single_source`). Every returned solution is
     feasible; when nothing feasible was found before the time limit the
     status is ``"time_limit"`` (empty solution), never ``"infeasible"``.
 

@@ -40,12 +40,12 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
-from .evaluate import evaluate, nearest_assignment
-from .fastswap import FastSwap
-from .heuristic import _penalised
-from .problem import LocationProblem
-from .reduce import aggregate_rows
-from .result import LocationResult, relative_gap
+from ..evaluate import evaluate, nearest_assignment
+from ..heuristic.interchange import FastSwap
+from ..heuristic.local_search import _penalised
+from ..problem import LocationProblem
+from ..result import LocationResult, relative_gap
+from .reductions import aggregate_rows
 
 __all__ = [
     "BranchAndBoundResult",

@@ -42,6 +42,8 @@ The kernels are compiled with numba's reference counting switched off
 arguments pays atomic reference-count updates worth more than the helper.
 
 All costs are in the caller's cost units; nothing here measures time.
+
+May import numpy and numba only (it works on plain arrays, not on a problem object).
 """
 
 from __future__ import annotations

@@ -1,4 +1,7 @@
-"""Exact MIP solvers (HiGHS): strong and radius (Elloumi) formulations."""
+"""Exact MIP solvers (HiGHS): strong and radius (Elloumi) formulations.
+
+May import :mod:`footprint.locate` modules only (heuristics for its start), nothing else of Footprint.
+"""
 
 from __future__ import annotations
 
@@ -10,14 +13,15 @@ from dataclasses import replace
 import numpy as np
 import scipy.sparse as sp
 
-from . import capacitated, restricted
-from .evaluate import evaluate, nearest_assignment
-from .heuristic import solve_heuristic
+from ..evaluate import evaluate, nearest_assignment
+from ..heuristic.local_search import solve_heuristic
+from ..problem import LocationProblem
+from ..result import LocationResult, relative_gap
+from . import lagrangian_capacitated as capacitated
+from . import restricted_model as restricted
 from .highs_runner import MipOutcome, run_lp, run_mip
-from .lagrangian import solve_lagrangian
-from .problem import LocationProblem
-from .reduce import Reduced, aggregate_rows, cost_caps
-from .result import LocationResult, relative_gap
+from .lagrangian_uncapacitated import solve_lagrangian
+from .reductions import Reduced, aggregate_rows, cost_caps
 
 __all__ = ["solve_exact", "strong_model", "radius_model"]
 
@@ -48,12 +52,12 @@ def strong_model(problem: LocationProblem, red: Reduced) -> dict:
     problem : LocationProblem
         The problem.
     red : Reduced
-        Merged rows from :func:`~footprint.optimise.reduce.aggregate_rows`.
+        Merged rows from :func:`~footprint.locate.exact.reductions.aggregate_rows`.
 
     Returns
     -------
     dict
-        Arrays for :func:`~footprint.optimise.highs_runner.run_mip` plus
+        Arrays for :func:`~footprint.locate.exact.highs_runner.run_mip` plus
         ``pairs`` (row, site) of the x columns and ``u_rows``.
     """
     r, m = red.cost.shape
@@ -192,7 +196,7 @@ def radius_model(problem: LocationProblem, red: Reduced) -> dict:
     Returns
     -------
     dict
-        Arrays for :func:`~footprint.optimise.highs_runner.run_mip` plus
+        Arrays for :func:`~footprint.locate.exact.highs_runner.run_mip` plus
         ``levels`` data for warm starts.
     """
     if problem.capacitated:
@@ -292,14 +296,14 @@ def choose_formulation(problem: LocationProblem) -> str:
     """Pick the formulation that was faster on the OR-Library p-medians.
 
     ``"lagrangian"`` (branch and bound on the Lagrangian bound,
-    :mod:`footprint.optimise.lagrangian`) for uncapacitated problems: it
+    :mod:`footprint.locate.exact.lagrangian_uncapacitated`) for uncapacitated problems: it
     proved all 40 pmed instances, where HiGHS on the strong or radius
     formulation stalls on the degenerate root LP of the few-sites ones;
     With capacities ``"strong"``, or ``"lagrangian-split"`` (branch and
     bound on the Lagrangian bound with a covering knapsack,
-    :func:`footprint.optimise.capacitated.solve_split`) when demand may be
+    :func:`footprint.locate.exact.lagrangian_capacitated.solve_split`) when demand may be
     split, ``n_sites`` is free and there are at least
-    :data:`~footprint.optimise.capacitated.MIN_PAIRS` pairs: on the
+    :data:`~footprint.locate.exact.lagrangian_capacitated.MIN_PAIRS` pairs: on the
     OR-Library capa/b/c (100 x 1000) HiGHS alone needs about a minute for
     the root LP of the strong model; the tree proves all 12 in seconds.
     """
@@ -343,8 +347,8 @@ def solve_exact(
         also ``"lagrangian-split"`` (Lagrangian tree) and ``"strong-reduced"``
         (HiGHS on the strong model after the tree's root site fixing, with
         lazy linking rows). Capacitated models over
-        :data:`~footprint.optimise.restricted.MAX_PAIRS` pairs are never handed
-        to HiGHS whole: :func:`~footprint.optimise.restricted.solve_restricted`
+        :data:`~footprint.locate.exact.restricted_model.MAX_PAIRS` pairs are never handed
+        to HiGHS whole: :func:`~footprint.locate.exact.restricted_model.solve_restricted`
         bounds them and searches a part (``"strong-restricted"``: the strong
         model of that part, whatever its size).
     incumbent : LocationResult, optional

@@ -24,6 +24,8 @@ extra homeworking instead: ``n_i · D_office · hours/day · EF_homeworking``.
 
 This is the *linear* part of the footprint. Business travel couples pairs of
 units (meetings between hubs) and is evaluated exactly afterwards.
+
+May import :mod:`footprint.inputs`, :mod:`footprint.factors`, :mod:`footprint.accounting` and (lazily) :mod:`footprint.decisions.costs`.
 """
 
 from __future__ import annotations

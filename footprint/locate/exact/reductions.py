@@ -1,4 +1,7 @@
-"""Exact reductions applied before building a MIP."""
+"""Exact reductions applied before building a MIP.
+
+May import :mod:`footprint.locate.problem` (and numpy) only.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .problem import LocationProblem
+from ..problem import LocationProblem
 
 __all__ = ["Reduced", "aggregate_rows", "cost_caps"]
 

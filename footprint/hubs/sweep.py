@@ -14,6 +14,8 @@ front's two ends, in normalised coordinates (the point of diminishing returns).
   says where extra hubs stop paying.
 - Over the commute weight λ at a fixed number of hubs, the axes are
   (total t CO2e, mean one-way commute km): emissions against commute burden.
+
+May import :mod:`footprint.hubs`, :mod:`footprint.inputs`, :mod:`footprint.factors` and :mod:`footprint.errors`.
 """
 
 from __future__ import annotations
@@ -29,9 +31,9 @@ import numpy as np
 
 from footprint.errors import InfeasibleScenario
 from footprint.factors import load_factor_set
+from footprint.hubs.costs import hub_costs
+from footprint.hubs.model import optimise_hubs
 from footprint.inputs import Organisation, Policy
-from footprint.optimise.costs import hub_costs
-from footprint.optimise.model import optimise_hubs
 
 Progress = Callable[[float, str], bool | None]
 

@@ -1,4 +1,7 @@
-"""Readers for J.E. Beasley's OR-Library location files (pmed, cap)."""
+"""Readers for J.E. Beasley's OR-Library location files (pmed, cap).
+
+May import :mod:`footprint.locate.problem` (and numpy/scipy) only.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ import numpy as np
 from scipy.sparse import csr_array
 from scipy.sparse.csgraph import shortest_path
 
-from .problem import LocationProblem
+from ..problem import LocationProblem
 
 __all__ = [
     "CAP_LARGE_CAPACITIES",

@@ -692,7 +692,7 @@ def lp_round_assign(c: np.ndarray, d: np.ndarray, cap: np.ndarray, big: float = 
     import scipy.sparse as sp
     from scipy.optimize import linprog
 
-    from .quiet import quiet_fds
+    from ..silence_native_output import quiet_fds
 
     n, k = c.shape
     ok = c < big

@@ -53,13 +53,13 @@ import numba
 import numpy as np
 import scipy.sparse as sp
 
-from .evaluate import evaluate
-from .heuristic import solve_heuristic
-from .problem import LocationProblem
-from .quiet import quiet_fds
-from .reduce import Reduced, aggregate_rows
-from .result import LocationResult, relative_gap
-from .singlesource import SiteSearch
+from ..evaluate import evaluate
+from ..heuristic.local_search import solve_heuristic
+from ..heuristic.single_source import SiteSearch
+from ..problem import LocationProblem
+from ..result import LocationResult, relative_gap
+from ..silence_native_output import quiet_fds
+from .reductions import Reduced, aggregate_rows
 
 __all__ = [
     "MIN_PAIRS",
@@ -786,7 +786,7 @@ def reduced_strong_model(problem: LocationProblem, red: Reduced, lam: np.ndarray
                          closed: np.ndarray, forced: np.ndarray) -> dict:
     """Strong formulation restricted to the open-able sites, lazy linking rows.
 
-    Columns as :func:`~footprint.optimise.exact.strong_model`: ``y`` (all
+    Columns as :func:`~footprint.locate.exact.highs_models.strong_model`: ``y`` (all
     ``m``; closed sites have upper bound 0, forced ones lower bound 1),
     ``x`` on the allowed pairs of the sites not closed, ``u``. Rows:
     assignment, linking rows ``x_ij <= y_j`` only where ``c_ij - lam_i < 0``
@@ -808,7 +808,7 @@ def reduced_strong_model(problem: LocationProblem, red: Reduced, lam: np.ndarray
     Returns
     -------
     dict
-        Arrays for :func:`~footprint.optimise.highs_runner.run_mip` plus
+        Arrays for :func:`~footprint.locate.exact.highs_runner.run_mip` plus
         ``pairs`` and ``u_rows``. Every feasible solution of the problem
         that respects the fixings is feasible here at the same cost.
     """
@@ -1463,7 +1463,7 @@ def solve_single_source(problem: LocationProblem, incumbent: LocationResult | No
     split relaxation with the single-source plan as its incumbent (it
     prunes the nodes that cannot beat it by ``mip_gap``); then the tree's
     best open set, and the incumbent's, are assigned single-source and
-    improved by the site search of :mod:`footprint.optimise.singlesource`.
+    improved by the site search of :mod:`footprint.locate.heuristic.single_source`.
 
     Parameters
     ----------
