@@ -34,6 +34,16 @@ def p90(xs: list[float]) -> float:
     return xs[min(len(xs) - 1, int(round(0.9 * (len(xs) - 1))))]
 
 
+def open_workshop() -> AppTest:
+    """The app on its Workshop page, as a browser session opens it (Streamlit's log quietened)."""
+    logging.getLogger("streamlit").setLevel(logging.ERROR)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()
+    at.switch_page("app_pages/workshop.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
 def policy_pairs(n: int, skip: int = 0) -> list[tuple[float, float]]:
     """``n`` distinct (office days, video share [%]) pairs, none the default: every change is a cache miss."""
     days = [0.5 * i for i in range(11)]
@@ -59,13 +69,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--changes", type=int, default=20)
     args = parser.parse_args()
-    logging.getLogger("streamlit").setLevel(logging.ERROR)
-
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.run()
-    at.switch_page("app_pages/workshop.py").run()
-    assert not at.exception, at.exception
-
+    at = open_workshop()
     pairs = policy_pairs(args.changes)
     times = slider_latencies_ms(at, pairs)
 

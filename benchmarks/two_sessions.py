@@ -13,7 +13,6 @@ session's job runs: the demo by staff group, 30 hubs, desk capacities, "auto",
 from __future__ import annotations
 
 import argparse
-import logging
 import statistics
 import sys
 import time
@@ -23,8 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from app_slider import policy_pairs, slider_latencies_ms  # noqa: E402
-from streamlit.testing.v1 import AppTest  # noqa: E402
+from app_slider import open_workshop, policy_pairs, slider_latencies_ms  # noqa: E402
 
 from app_pages import cached, state  # noqa: E402
 from footprint.scenario import HubChoice, OptimiserSettings  # noqa: E402
@@ -44,12 +42,7 @@ def main() -> None:
     parser.add_argument("--changes", type=int, default=20)
     parser.add_argument("--time-limit", type=float, default=30.0)
     args = parser.parse_args()
-    logging.getLogger("streamlit").setLevel(logging.ERROR)
-
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.run()
-    at.switch_page("app_pages/workshop.py").run()
-    assert not at.exception, at.exception
+    at = open_workshop()
     quiet = slider_latencies_ms(at, policy_pairs(args.changes))
 
     s = at.session_state.scenario

@@ -12,12 +12,11 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from app_slider import policy_pairs, slider_latencies_ms  # noqa: E402
+from app_slider import open_workshop, policy_pairs, slider_latencies_ms  # noqa: E402
 
 from app_pages import cached, state  # noqa: E402
 from footprint.scenario import HubChoice, OptimiserSettings  # noqa: E402
@@ -25,10 +24,7 @@ from footprint.scenario import HubChoice, OptimiserSettings  # noqa: E402
 
 @pytest.mark.slow
 def test_sliders_answer_while_another_session_optimises() -> None:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.run()
-    at.switch_page("app_pages/workshop.py").run()
-    assert not at.exception
+    at = open_workshop()
     s = at.session_state.scenario
     todo = replace(s, name="30 hubs (optimised)", optimiser=OptimiserSettings(time_limit_s=60.0),
                    hubs=HubChoice(selection="optimise", count=30, assignment="nearest"))
