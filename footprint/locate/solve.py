@@ -1,4 +1,7 @@
-"""Entry point: choose and run the heuristic and/or exact solver."""
+"""Entry point: choose and run the heuristic and/or exact solver.
+
+The solver layer's entry point; may import the rest of :mod:`footprint.locate` only.
+"""
 
 from __future__ import annotations
 

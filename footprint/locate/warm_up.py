@@ -1,4 +1,7 @@
-"""Compile or load the optimiser's numba kernels ahead of the first real solve."""
+"""Compile or load the optimiser's numba kernels ahead of the first real solve.
+
+May import the rest of :mod:`footprint.locate` only.
+"""
 
 from __future__ import annotations
 

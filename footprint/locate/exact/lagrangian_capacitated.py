@@ -39,6 +39,8 @@ location problems", European Journal of Operational Research 33 (1988)
 314-325.
 M.L. Fisher, "The Lagrangian relaxation method for solving integer
 programming problems", Management Science 27 (1981) 1-18.
+
+May import the rest of :mod:`footprint.locate` only (numpy, scipy, numba, HiGHS).
 """
 
 from __future__ import annotations

@@ -28,6 +28,8 @@ J.E. Beasley, "Lagrangean heuristics for location problems", European
 Journal of Operational Research 65 (1993) 383-399.
 M.L. Fisher, "The Lagrangian relaxation method for solving integer
 programming problems", Management Science 27 (1981) 1-18.
+
+May import the rest of :mod:`footprint.locate` only (numpy, numba).
 """
 
 from __future__ import annotations

@@ -8,6 +8,8 @@
   construction (uncapacitated interchange answer, capacity topped up), then
   cluster relocation (locate-allocate) and swap moves ranked by their
   uncapacitated delta, each re-evaluated with :func:`gap_assign`.
+
+May import :mod:`footprint.locate`'s base modules only (numpy, scipy, numba).
 """
 
 from __future__ import annotations
