@@ -311,6 +311,20 @@ def _decision(key: str, scenario_toml: str, baseline_toml: str, _result: Scenari
     return decision_or_none(_result, parse_scenario(baseline_toml))
 
 
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _appraisal(key: str, scenario_toml: str, baseline_toml: str, _result: ScenarioResult) -> Any:
+    from footprint.decisions.costs import appraise
+
+    r = _result
+    return appraise(r.organisation, r.plan, r.footprint, r.baseline, r.scenario.policy,
+                    baseline_policy=parse_scenario(baseline_toml).policy)
+
+
+def appraisal(key: str, result: ScenarioResult, base: Scenario) -> Any:
+    """Cost, payback and carbon payback of a result alone (milliseconds; no attribution)."""
+    return _appraisal(key, scenario_to_toml(result.scenario), scenario_to_toml(base), result)
+
+
 def decision(key: str, result: ScenarioResult, base: Scenario) -> Any:
     """The :class:`~footprint.decisions.Decision` of a result (None if its baseline is not reproduced)."""
     return _decision(key, scenario_to_toml(result.scenario), scenario_to_toml(base), result)

@@ -97,11 +97,8 @@ def waterfall_chart(attribution: Any) -> alt.Chart:
 
 
 def draw_payback(result: Any) -> None:
-    """One line for a headline: cost a year, one-off, payback, carbon payback."""
-    d = _decision(result)
-    if d is None:
-        return
-    a = d.appraisal
+    """One line for a headline: cost a year, one-off, payback, carbon payback (cheap: no attribution)."""
+    a = cached.appraisal(state.org_key(), result, state.baseline())
     cols = st.columns(4)
     cols[0].metric(
         "Cost to the organisation [£/yr]",

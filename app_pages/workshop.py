@@ -104,8 +104,7 @@ with headline:
     st.caption(f"**{scenario.name}** · {plan.n_open} sites open ({plan.label}) · deltas against "
                f"“{base.name}” · {fp.factor_set_name}")
     charts.show_headline(fp, base_fp, cached.uncertainty(key, scenario, base).total)
-    if st.session_state.get("ws_explain"):
-        decisions.draw_payback(cached.current_result(key, scenario, base))
+    decisions.draw_payback(cached.current_result(key, scenario, base))
 
 row = st.container(horizontal=True, vertical_alignment="bottom")
 if row.button("Save for comparison", icon=":material/bookmark_add:", key="ws_save"):
@@ -135,7 +134,7 @@ with right:
 
 # each lever's exact share of the change takes 8-16 footprints (seconds on a large
 # estate): on request, so that the sliders above keep answering at once
-if st.toggle("Explain the change: what drives it, what it costs, the payback", key="ws_explain",
+if st.toggle("Explain the change: what drives it and what it costs", key="ws_explain",
              help="Each lever's exact share of the change (Shapley values), the cost, payback and "
                   "embodied carbon of the move. Takes a few seconds on a large estate."):
     decisions.draw_decision(cached.current_result(key, scenario, base))
