@@ -13,7 +13,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from app_pages import cached, state
+from app_pages import cached, charts, state
 from footprint.decisions.report import gbp, years
 
 GAIN, LOSS, TOTAL = "#009E73", "#D55E00", "#56B4E9"
@@ -97,31 +97,24 @@ def waterfall_chart(attribution: Any) -> alt.Chart:
 
 
 def draw_payback(result: Any) -> None:
-    """One line for a headline: cost a year, one-off, payback, carbon payback (cheap: no attribution)."""
+    """Cost a year, one-off cost, payback and carbon payback, as headline cards that wrap
+    instead of clipping (cheap: the appraisal alone, no attribution)."""
     a = cached.appraisal(state.org_key(), result, state.baseline())
-    cols = st.columns(4)
-    cols[0].metric(
-        "Cost to the organisation [£/yr]",
-        gbp(a.scenario.organisation_total),
-        f"{gbp(-a.annual_saving_gbp)} a year",
-        delta_color="inverse",
-        border=True,
-    )
-    cols[1].metric("One-off cost of the move [£]", gbp(a.move.total), border=True)
-    cols[2].metric(
-        "Payback [years]",
-        "never" if a.payback_years is None else f"{a.payback_years:,.1f}",
-        border=True,
-        help="One-off cost ÷ annual saving (estate, energy, business travel)",
-    )
-    cols[3].metric(
-        "Carbon payback [years]",
-        "never" if a.carbon_payback_years is None else f"{a.carbon_payback_years:,.1f}",
-        f"{a.embodied_tco2e:,.0f} t embodied",
-        delta_color="off",
-        border=True,
-        help="Embodied carbon of the fit-out ÷ annual emissions avoided",
-    )
+    charts.metric_row([
+        {"label": "Cost to the organisation [£/yr]", "value": gbp(a.scenario.organisation_total),
+         "delta": f"{gbp(-a.annual_saving_gbp)} a year", "delta_color": "inverse",
+         "help": "Estate (rent, rates, service charge), energy and business travel; staff's commuting "
+                 "cost is reported apart"},
+        {"label": "One-off cost of the move [£]", "value": gbp(a.move.total),
+         "help": "Fit-out, dilapidations and relocation"},
+        {"label": "Payback [years]",
+         "value": "never" if a.payback_years is None else f"{a.payback_years:,.1f}",
+         "help": "One-off cost ÷ annual saving (estate, energy, business travel)"},
+        {"label": "Carbon payback [years]",
+         "value": "never" if a.carbon_payback_years is None else f"{a.carbon_payback_years:,.1f}",
+         "delta": f"{a.embodied_tco2e:,.0f} t embodied", "delta_color": "off",
+         "help": "Embodied carbon of the fit-out ÷ annual emissions avoided"},
+    ])
 
 
 def draw_waterfall(result: Any) -> None:

@@ -473,7 +473,7 @@ def page_state_from_params(params: dict[str, str]) -> list[Problem]:
     if COMPARE_PARAM in params:
         items, found = compared_from_param(str(params[COMPARE_PARAM]))
         problems += found
-        if not ss.get("saved"):  # an open workspace's own list is the live one: it wins
+        if ss.get("workspace") is None:  # an open workspace's own list is the live one, even empty
             ss.saved = items
     if COMPARE_MAPS_PARAM in params:
         picks, found = compare_maps_from_param(str(params[COMPARE_MAPS_PARAM]), len(ss.get("saved") or []) + 1)
