@@ -119,20 +119,27 @@ MAX_WEIGHT = 100.0  #: largest commute weight λ, as optimiser.commute_weight_kg
 MAX_SWEEP_POINTS = 1000  #: most points one sweep runs
 
 
+def _number_list(text: str, hi: float, *, hint: str, what: str, unit: str, example: str) -> list[float]:
+    """``a,b,c`` → those numbers, each finite and from 0 to ``hi``; a click usage error otherwise."""
+    try:
+        values = [float(w) for w in text.split(",")]
+    except ValueError:
+        raise click.BadParameter(f"'{text}' is not a comma list of numbers; use e.g. {example}",
+                                 param_hint=hint) from None
+    bad = [w for w in values if not (0 <= w <= hi)]  # also catches nan
+    if bad:
+        top = f"{hi:,.0f}" if hi >= 1000 else f"{hi:g}"
+        raise click.BadParameter(f"{', '.join(f'{w:g}' for w in bad)}: each {what} must be a number from 0 to "
+                                 f"{top} [{unit}]", param_hint=hint)
+    if len(values) > MAX_SWEEP_POINTS:
+        raise click.BadParameter(f"at most {MAX_SWEEP_POINTS} {what}s", param_hint=hint)
+    return values
+
+
 def _parse_weights(text: str) -> list[float]:
     """``0,0.05,0.1`` → those weights; each finite and from 0 to :data:`MAX_WEIGHT`."""
-    try:
-        lams = [float(w) for w in text.split(",")]
-    except ValueError:
-        raise click.BadParameter(f"'{text}' is not a comma list of numbers; use e.g. 0,0.05,0.1",
-                                 param_hint="--weights") from None
-    bad = [w for w in lams if not (0 <= w <= MAX_WEIGHT)]  # also catches nan
-    if bad:
-        raise click.BadParameter(f"{', '.join(f'{w:g}' for w in bad)}: each weight must be a number from 0 to "
-                                 f"{MAX_WEIGHT:g} [kg CO2e per person-km]", param_hint="--weights")
-    if len(lams) > MAX_SWEEP_POINTS:
-        raise click.BadParameter(f"at most {MAX_SWEEP_POINTS} weights", param_hint="--weights")
-    return lams
+    return _number_list(text, MAX_WEIGHT, hint="--weights", what="weight", unit="kg CO2e per person-km",
+                        example="0,0.05,0.1")
 
 
 MAX_CARBON_PRICE = 100_000.0  #: dearest carbon price, as policy.carbon_price_gbp_per_t allows [GBP/t CO2e]
@@ -140,18 +147,8 @@ MAX_CARBON_PRICE = 100_000.0  #: dearest carbon price, as policy.carbon_price_gb
 
 def _parse_prices(text: str) -> list[float]:
     """``0,50,100`` → those carbon prices; each finite and from 0 (money only) to :data:`MAX_CARBON_PRICE`."""
-    try:
-        prices = [float(w) for w in text.split(",")]
-    except ValueError:
-        raise click.BadParameter(f"'{text}' is not a comma list of numbers; use e.g. 0,50,100,250,1000",
-                                 param_hint="--carbon-prices") from None
-    bad = [w for w in prices if not (0 <= w <= MAX_CARBON_PRICE)]  # also catches nan
-    if bad:
-        raise click.BadParameter(f"{', '.join(f'{w:g}' for w in bad)}: each carbon price must be a number from 0 "
-                                 f"to {MAX_CARBON_PRICE:,.0f} [GBP per t CO2e]", param_hint="--carbon-prices")
-    if len(prices) > MAX_SWEEP_POINTS:
-        raise click.BadParameter(f"at most {MAX_SWEEP_POINTS} carbon prices", param_hint="--carbon-prices")
-    return prices
+    return _number_list(text, MAX_CARBON_PRICE, hint="--carbon-prices", what="carbon price",
+                        unit="GBP per t CO2e", example="0,50,100,250,1000")
 
 
 @main.command()
