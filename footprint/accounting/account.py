@@ -52,11 +52,14 @@ from footprint.accounting.result import (
 )
 from footprint.accounting.stats import commute_stats
 from footprint.factors import (
+    UPSTREAM_KEYS,
     Factor,
     FactorSet,
     grid_intensity,
     hotel_night,
     load_factor_set,
+    residual_mix,
+    upstream_stand_in,
 )
 from footprint.inputs import MODES, Organisation, Policy
 
@@ -176,24 +179,10 @@ def account(org: Organisation, policy: Policy, plan: Plan, factors: FactorSet | 
     # --- buildings (Scopes 1, 2; T&D and WTT in Scope 3 cat. 3) ----------------------
     site_staff = np.bincount(a[~remote], weights=count[~remote], minlength=m)
     use = building_use(org, policy, plan.open_sites, site_staff, plan.current_estate)
-    grid = np.zeros(m)
-    td = np.zeros(m)
     home_sites = np.array([c == fs.country for c in org.sites.country])
-    if (plan.open_sites & home_sites).any():
-        grid[home_sites] = trail.value("electricity_generation")
-        td[home_sites] = trail.value("electricity_td")
-    for c in sorted({c for c, o in zip(org.sites.country, plan.open_sites, strict=True) if o and c != fs.country}):
-        sel = np.array([x == c for x in org.sites.country])
-        f = grid_intensity(c)
-        grid[sel] = trail.add(f"grid_{c}", f)
-        home = f"the set's country is {fs.country}" if fs.country else f"{fs.id} names no country"
-        notes.append(
-            f"Sites in {c} ({home}): grid electricity {f.value:g} {f.unit} from the country table "
-            f"[{f.set_id} {f.year}, {f.confidence}] {f.source}"
-            + ("; a FALLBACK value (mix-derived, runs high)" if f.fallback else "")
-            + f"; no T&D factor for {c}" + (" and no well-to-tank factor" if policy.well_to_tank else "")
-            + " (counted as 0: DESNZ no longer publishes overseas T&D; the IEA's are licensed)."
-        )
+    grid, upstream, upstream_names = _electricity_factors(org, plan, fs, home_sites, policy.well_to_tank,
+                                                          trail, notes)
+    td = upstream["electricity_td"]
     fuel = np.asarray(org.sites.heating_fuel)
     gas_kwh = np.where(fuel == "gas", use.heating_kwh, 0.0)
     district_kwh = np.where(fuel == "district", use.heating_kwh, 0.0)
@@ -239,7 +228,7 @@ def account(org: Organisation, policy: Policy, plan: Plan, factors: FactorSet | 
                      "electricity are in Scope 3 cat. 8 (upstream leased assets), not Scopes 1 and 2; their T&D "
                      "losses stay in cat. 3.")
     lines.append(EmissionLine(SCOPE_3, CAT_ENERGY_UPSTREAM, "Electricity T&D losses", float(td_kg.sum()),
-                              float(elec_all[home_sites].sum()), "kWh", ("electricity_td",)))
+                              float(elec_all[td > 0].sum()), "kWh", upstream_names["electricity_td"]))
     scope3_energy = td_kg + leased_kg
     if district_all.any():  # DESNZ: district heat's distribution losses (5 %) go to Scope 3, like T&D
         if "heat_steam_distribution" in fs:
@@ -253,12 +242,15 @@ def account(org: Organisation, policy: Policy, plan: Plan, factors: FactorSet | 
     if policy.well_to_tank:
         wtt_site = np.zeros(m)
         everywhere = np.ones(m, bool)
-        wtt_keys = [("wtt_electricity_generation", elec_all, home_sites),
-                    ("wtt_electricity_td", elec_all, home_sites),
-                    ("wtt_natural_gas", gas_all, everywhere)]
+        wtt_keys = [("wtt_natural_gas", gas_all, everywhere)]
         if district_all.any():
             wtt_keys += [("wtt_heat_steam", district_all, everywhere),
                          ("wtt_heat_steam_distribution", district_all, everywhere)]
+        for key in ("wtt_electricity_generation", "wtt_electricity_td"):
+            if key in fs:
+                wtt_site += elec_all * upstream[key]
+            else:
+                notes.append(f"No {key} factor in {fs.id} (counted as 0).")
         for key, kwh, sel in wtt_keys:
             if key in fs:
                 wtt_site += np.where(sel, kwh, 0.0) * trail.value(key)
@@ -267,7 +259,9 @@ def account(org: Organisation, policy: Policy, plan: Plan, factors: FactorSet | 
         scope3_energy += wtt_site
         lines.append(EmissionLine(SCOPE_3, CAT_ENERGY_UPSTREAM, "Well-to-tank of building energy",
                                   float(wtt_site.sum()), float((elec_all + gas_all + district_all).sum()), "kWh",
-                                  tuple(k for k, _kwh, _sel in wtt_keys if k in fs)))
+                                  (*upstream_names["wtt_electricity_generation"],
+                                   *upstream_names["wtt_electricity_td"],
+                                   *(k for k, _kwh, _sel in wtt_keys if k in fs))))
 
     # --- business travel (Scope 3 cat. 6) and video -----------------------------------
     bt = _business_travel(org, policy, plan, trail, notes)
@@ -309,6 +303,63 @@ def account(org: Organisation, policy: Policy, plan: Plan, factors: FactorSet | 
     )
 
 
+def _electricity_factors(org: Organisation, plan: Plan, fs: FactorSet, home_sites: np.ndarray, well_to_tank: bool,
+                         trail: _Trail, notes: list[str]
+                         ) -> tuple[np.ndarray, dict[str, np.ndarray], dict[str, tuple[str, ...]]]:
+    """Grid, T&D and well-to-tank electricity factors of each site [kg CO2e/kWh].
+
+    Sites in the set's country take the set's values. Elsewhere the grid intensity
+    comes from the country table; T&D and well-to-tank have no per-country source,
+    so the set's home share of generation stands in (:func:`upstream_stand_in`,
+    flagged as a fallback), and a note names the country values and the stand-ins.
+    Returns the grid factors, the upstream factors by key and the trail names used
+    by key.
+    """
+    m = len(org.sites)
+    countries = tuple(org.sites.country)
+    open_ = plan.open_sites
+    grid = np.zeros(m)
+    upstream = {key: np.zeros(m) for key in UPSTREAM_KEYS}
+    names: dict[str, list[str]] = {key: [] for key in UPSTREAM_KEYS}
+    wanted = UPSTREAM_KEYS if well_to_tank else ("electricity_td",)
+    if (open_ & home_sites).any():
+        grid[home_sites] = trail.value("electricity_generation")
+        for key in wanted:
+            if key in fs or key == "electricity_td":  # a set without T&D is an error, as before
+                upstream[key][home_sites] = trail.value(key)
+                names[key].append(key)
+    for c in sorted({c for c, o in zip(countries, open_, strict=True) if o and c != fs.country}):
+        sel = np.array([x == c for x in countries])
+        f = grid_intensity(c)
+        grid[sel] = trail.add(f"grid_{c}", f)
+        stand_ins = []
+        for key in wanted:
+            s = upstream_stand_in(fs, key, f, c)
+            if s is not None:
+                upstream[key][sel] = trail.add(f"{key}_{c}", s)
+                names[key].append(f"{key}_{c}")
+                stand_ins.append(f"{key} {s.value:.5f} ({fs.value(key):g} / {fs.value('electricity_generation'):g} "
+                                 f"of {c}'s grid)")
+        home = f"the set's country is {fs.country}" if fs.country else f"{fs.id} names no country"
+        r = residual_mix(c)
+        notes.append(
+            f"Sites in {c} ({home}): {c} values for grid electricity {f.value:g} {f.unit} "
+            f"[{f.set_id} {f.year}, {f.confidence}] {f.source}"
+            + ("; a FALLBACK value (mix-derived, runs high)" if f.fallback else "")
+            + (f"; and for the residual mix {r.value:g} {r.unit} [{r.set_id} {r.year}, {r.confidence}]"
+               if r is not None else "")
+            + (f"; the country tables have no T&D factor for {c}"
+               + (" and no well-to-tank factor" if well_to_tank else "")
+               + " (no per-country source was found: DESNZ no longer publishes overseas values and the IEA's "
+               "are licensed), so "
+               + (f"{fs.id}'s share of generation stands in (FALLBACK): " + "; ".join(stand_ins)
+                  if stand_ins else f"they count as 0 ({fs.id} has none to stand in)")
+               )
+            + "."
+        )
+    return grid, upstream, {key: tuple(v) for key, v in names.items()}
+
+
 def _market_factors(org: Organisation, plan: Plan, fs: FactorSet, grid: np.ndarray, home_sites: np.ndarray,
                     trail: _Trail, notes: list[str]) -> tuple[np.ndarray, tuple[str, ...]]:
     """Market-based electricity factor of each site (GHG Protocol Scope 2 Guidance hierarchy). [kg CO2e/kWh]
@@ -328,18 +379,27 @@ def _market_factors(org: Organisation, plan: Plan, fs: FactorSet, grid: np.ndarr
     keys: list[str] = []
     residual = np.array(grid, dtype=float)
     need_residual = open_ & ~has_supplier & (renew < 1.0)
+    has_residual = np.zeros(len(s), dtype=bool)
     if (need_residual & home_sites).any() and "electricity_residual_mix" in fs:
         residual[home_sites] = trail.value("electricity_residual_mix")
         keys.append("electricity_residual_mix")
-        stand_in = need_residual & ~home_sites
-    else:
-        stand_in = need_residual
+        has_residual |= home_sites
+    countries = np.asarray(s.country, dtype=str)
+    for c in sorted(set(countries[need_residual & ~has_residual].tolist())):
+        f = residual_mix(c)  # the country table (AIB European Residual Mixes) where the set has none
+        if f is not None:
+            sel = countries == c
+            residual[sel] = trail.add(f"residual_mix_{c}", f)
+            keys.append(f"residual_mix_{c}")
+            has_residual |= sel
+    stand_in = need_residual & ~has_residual
     if stand_in.any():
         keys.append("electricity_generation")
         names = ", ".join(s.name[j] for j in np.flatnonzero(stand_in)[:5])
         more = f" and {int(stand_in.sum()) - 5} more" if stand_in.sum() > 5 else ""
         notes.append(f"Market-based Scope 2: {int(stand_in.sum())} open site(s) have no supplier factor and no "
-                     f"residual-mix factor in {fs.id} ({names}{more}); the location-based grid factor stands in "
+                     f"residual-mix factor in {fs.id} or the country table ({names}{more}); the location-based "
+                     "grid factor stands in "
                      "(GHG Protocol Scope 2 Guidance, last resort; it understates the market-based figure). Add "
                      "supplier_factor_kg_per_kwh to the sites, or electricity_residual_mix to a custom factor set, "
                      "with its source and year.")

@@ -28,11 +28,13 @@ Examples
 The package in rooms: :mod:`.factor_set` (the :class:`Factor` and :class:`FactorSet`
 types, :data:`FACTOR_UNITS`, :data:`CONFIDENCE_LEVELS`), :mod:`.file_parser` (one TOML
 file, strictly validated), :mod:`.registry` (built-in sets and user files, with
-inheritance) and :mod:`.country_tables` (grid intensity and hotel nights by country).
+inheritance), :mod:`.country_tables` (grid intensity, residual mix and hotel nights by
+country) and :mod:`.country_electricity` (stand-ins for a country's T&D and well-to-tank).
 This module only re-exports their public names.
 """
 
-from footprint.factors.country_tables import grid_intensity, hotel_night
+from footprint.factors.country_electricity import UPSTREAM_KEYS, upstream_stand_in
+from footprint.factors.country_tables import grid_intensity, hotel_night, residual_mix
 from footprint.factors.factor_set import (
     CONFIDENCE_LEVELS,
     FACTOR_UNITS,
@@ -52,8 +54,11 @@ __all__ = [
     "Factor",
     "FactorError",
     "FactorSet",
+    "UPSTREAM_KEYS",
     "available_factor_sets",
     "grid_intensity",
     "hotel_night",
     "load_factor_set",
+    "residual_mix",
+    "upstream_stand_in",
 ]

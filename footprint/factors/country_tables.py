@@ -1,7 +1,7 @@
-"""Per-country tables: grid carbon intensity of electricity and hotel nights.
+"""Per-country tables: grid carbon intensity of electricity, residual mix and hotel nights.
 
-:func:`grid_intensity` reads ``data/grid-intensity.toml`` and :func:`hotel_night`
-``data/hotels.toml`` (once each, cached). May import :mod:`footprint.factors.factor_set`,
+:func:`grid_intensity` reads ``data/grid-intensity.toml``, :func:`residual_mix`
+``data/residual-mix.toml`` and :func:`hotel_night` ``data/hotels.toml`` (once each, cached). May import :mod:`footprint.factors.factor_set`,
 :mod:`footprint.factors.file_parser` and :data:`footprint.factors.registry.DATA_DIR`.
 """
 
@@ -30,7 +30,7 @@ from footprint.factors.file_parser import (
 )
 from footprint.factors.registry import DATA_DIR
 
-__all__ = ["grid_intensity", "hotel_night"]
+__all__ = ["grid_intensity", "hotel_night", "residual_mix"]
 
 _COUNTRY_ALIASES = MappingProxyType({"UK": "GB"})
 _LONDON = frozenset({"london", "greater london", "city of london"})
@@ -144,6 +144,66 @@ def _hotel_table(path: Path = DATA_DIR / "hotels.toml") -> _CountryTable:
             f"{mwhere}: countries both valued and in no_value: {_listing(overlap)}"
         )
     return _CountryTable(MappingProxyType(out), no_value)
+
+
+@functools.cache
+def _residual_table(path: Path = DATA_DIR / "residual-mix.toml") -> _CountryTable:
+    doc = _read_toml(path)
+    _check_keys(doc, ("meta", "countries"), ("meta", "countries"), f"{path}")
+    meta = doc["meta"]
+    mwhere = f"{path} [meta]"
+    _check_keys(
+        meta,
+        ("name", "unit", "year", "confidence", "source", "url", "no_value", "notes"),
+        ("name", "unit", "year", "confidence", "source", "url"),
+        mwhere,
+    )
+    unit = _str(meta, "unit", mwhere)
+    if unit != FACTOR_UNITS["electricity_residual_mix"]:
+        raise FactorError(f"{mwhere}: unit must be {FACTOR_UNITS['electricity_residual_mix']!r}")
+    year = _year(meta["year"], mwhere)
+    source = f"{_str(meta, 'source', mwhere)}; {_str(meta, 'url', mwhere)}"
+    no_value = frozenset(_str_list(meta, "no_value", mwhere))
+    out = {}
+    for code, entry in doc["countries"].items():
+        where = f"{path} [countries.{code}]"
+        if not _COUNTRY_RE.match(code) or not isinstance(entry, dict):
+            raise FactorError(f"{where}: key must be an ISO 3166-1 alpha-2 code with a table")
+        _check_keys(entry, ("name", "value", "cell", "note"), ("name", "value", "cell"), where)
+        value = _as_float(entry["value"], where)
+        if value == 0:
+            raise FactorError(f"{where}: a residual mix of 0 is not allowed; list the country in no_value")
+        out[code] = Factor(
+            key="electricity_residual_mix",
+            value=value,
+            unit=unit,
+            year=year,
+            source=f"{source}; row {code} ({_str(entry, 'name', where)}): {_str(entry, 'cell', where)}",
+            set_id="residual-mix",
+            confidence=_str(meta, "confidence", mwhere),
+            note=_str(entry, "note", where) or _str(meta, "notes", mwhere),
+        )
+    if overlap := no_value & out.keys():
+        raise FactorError(f"{mwhere}: countries both valued and in no_value: {_listing(overlap)}")
+    return _CountryTable(MappingProxyType(out), no_value)
+
+
+def residual_mix(country: str) -> Factor | None:
+    """Return the residual mix of a country's electricity (market-based Scope 2), or None.
+
+    Parameters
+    ----------
+    country : str
+        ISO 3166-1 alpha-2 code, case-insensitive (``"UK"`` is accepted for ``"GB"``).
+
+    Returns
+    -------
+    Factor or None
+        Key ``"electricity_residual_mix"`` [kg CO2e/kWh], ``set_id`` ``"residual-mix"``
+        (AIB European Residual Mixes, direct CO2); ``None`` where the table has no
+        value (GB, full-disclosure countries such as NL, countries AIB does not cover).
+    """
+    return _residual_table().factors.get(_normalise_country(country, "residual_mix"))
 
 
 def grid_intensity(country: str) -> Factor:

@@ -23,7 +23,7 @@ __all__ = ["DATA_DIR", "available_factor_sets", "load_factor_set"]
 DATA_DIR = Path(__file__).resolve().parent / "data"
 """Directory holding the built-in factor files."""
 
-_AUX_FILES = frozenset({"grid-intensity.toml", "hotels.toml"})
+_AUX_FILES = frozenset({"grid-intensity.toml", "hotels.toml", "residual-mix.toml"})
 
 
 class _Registry:
