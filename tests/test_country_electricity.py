@@ -238,3 +238,23 @@ def test_home_set_residual_mix_wins_over_the_table():
     fp = account(org, POLICY, current_plan(org), fs)
     assert fp.scope2_market_kgco2e == pytest.approx(GB_KWH * 0.3 + C_KWH * IE_RESIDUAL)
     assert not any(n.startswith("Market-based Scope 2") for n in fp.notes)
+
+
+def test_reports_name_the_residual_mix_source():
+    from footprint.reports.tables import factor_table
+
+    org = toy(country=["GB", "GB", "IE"])
+    fp = account(org, POLICY, current_plan(org), load_factor_set("desnz-2025"))
+    table = factor_table(list(fp.factors_used))
+    labels = [c.label for c in table.columns]
+    rows = [dict(zip(labels, r, strict=True)) for r in table.rows]
+    residual = [r for r in rows if r["Factor"] == "electricity_residual_mix"]
+    assert (
+        len(residual) == 1
+        and "AIB European Residual Mixes 2025" in residual[0]["Source"]
+    )
+    flagged = {r["Factor"] for r in rows if r["Fallback"] == "FALLBACK"}
+    assert flagged == {
+        "electricity_td"
+    }  # the Irish T&D stand-in; the UK T&D row is not flagged
+    assert "(AIB European Residual Mixes 2025, Version 1.0" in irish_note(fp)

@@ -346,7 +346,8 @@ def _electricity_factors(org: Organisation, plan: Plan, fs: FactorSet, home_site
             f"Sites in {c} ({home}): {c} values for grid electricity {f.value:g} {f.unit} "
             f"[{f.set_id} {f.year}, {f.confidence}] {f.source}"
             + ("; a FALLBACK value (mix-derived, runs high)" if f.fallback else "")
-            + (f"; and for the residual mix {r.value:g} {r.unit} [{r.set_id} {r.year}, {r.confidence}]"
+            + (f"; and for the residual mix {r.value:g} {r.unit} ({r.source.split(':')[0]}) "
+               f"[{r.set_id} {r.year}, {r.confidence}]"
                if r is not None else "")
             + (f"; the country tables have no T&D factor for {c}"
                + (" and no well-to-tank factor" if well_to_tank else "")

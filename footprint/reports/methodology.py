@@ -81,7 +81,8 @@ ASSUMPTIONS: tuple[str, ...] = (
     "Hub energy intensities are those of a refurbished office; closed offices emit nothing (no disposal, "
     "no embodied carbon of refurbishment).",
     "Scope 2 is reported location-based (grid average) and market-based (REGO share at 0, supplier factor, "
-    "else the set's residual mix; the grid average stands in where neither is known, which understates it); "
+    "else the residual mix of the set or of the country table, AIB European Residual Mixes 2025, which has no GB "
+    "value; the grid average stands in where neither is known, which understates it); "
     "the total uses location-based unless the policy says market-based.",
     "Today's cross-site meetings continue in number after consolidation; meetings within one hub need no travel.",
     "Video calls are counted per participant-hour at a small, uncertain factor (see the factor table).",
