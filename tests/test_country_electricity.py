@@ -145,6 +145,9 @@ def test_irish_site_takes_irish_grid_and_stand_in_td():
     td_line = next(x for x in fp.lines if x.item == "Electricity T&D losses")
     assert td_line.activity == pytest.approx(GB_KWH + C_KWH)
     assert fp.fallbacks == ("electricity_td_IE",)
+    location = next(x for x in fp.lines if x.item == "Electricity (location-based)")
+    assert location.factor_keys == ("electricity_generation", "grid_IE")
+    assert td_line.factor_keys == ("electricity_td", "electricity_td_IE")
     note = irish_note(fp)
     assert (
         "IE values for grid electricity 0.27091" in note

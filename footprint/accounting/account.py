@@ -202,7 +202,7 @@ def account(org: Organisation, policy: Policy, plan: Plan, factors: FactorSet | 
     td_kg = elec_all * td
     location_line = EmissionLine(SCOPE_2, CAT_ELECTRICITY, "Electricity (location-based)",
                                  float(scope2_location.sum()), float(elec_kwh.sum()), "kWh",
-                                 ("electricity_generation",))
+                                 upstream_names["electricity_generation"] or ("electricity_generation",))
     market_line = EmissionLine(SCOPE_2, CAT_ELECTRICITY, "Electricity (market-based)", float(scope2_market.sum()),
                                float(elec_kwh.sum()), "kWh", market_keys)
     in_total, memo = (market_line, location_line) if policy.scope2_total == "market" else (location_line, market_line)
@@ -313,17 +313,18 @@ def _electricity_factors(org: Organisation, plan: Plan, fs: FactorSet, home_site
     so the set's home share of generation stands in (:func:`upstream_stand_in`,
     flagged as a fallback), and a note names the country values and the stand-ins.
     Returns the grid factors, the upstream factors by key and the trail names used
-    by key.
+    by key (``"electricity_generation"``: the grid factors).
     """
     m = len(org.sites)
     countries = tuple(org.sites.country)
     open_ = plan.open_sites
     grid = np.zeros(m)
     upstream = {key: np.zeros(m) for key in UPSTREAM_KEYS}
-    names: dict[str, list[str]] = {key: [] for key in UPSTREAM_KEYS}
+    names: dict[str, list[str]] = {key: [] for key in ("electricity_generation", *UPSTREAM_KEYS)}
     wanted = UPSTREAM_KEYS if well_to_tank else ("electricity_td",)
     if (open_ & home_sites).any():
         grid[home_sites] = trail.value("electricity_generation")
+        names["electricity_generation"].append("electricity_generation")
         for key in wanted:
             if key in fs or key == "electricity_td":  # a set without T&D is an error, as before
                 upstream[key][home_sites] = trail.value(key)
@@ -332,6 +333,7 @@ def _electricity_factors(org: Organisation, plan: Plan, fs: FactorSet, home_site
         sel = np.array([x == c for x in countries])
         f = grid_intensity(c)
         grid[sel] = trail.add(f"grid_{c}", f)
+        names["electricity_generation"].append(f"grid_{c}")
         stand_ins = []
         for key in wanted:
             s = upstream_stand_in(fs, key, f, c)
