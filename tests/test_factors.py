@@ -560,3 +560,19 @@ def test_factor_dataclass_validates() -> None:
         Factor("walk", 1.0, "kg CO2e/passenger-km", 2025, "x", "s", "Q")
     with pytest.raises(FactorError):
         Factor("walk", 1.0, "kg CO2e/passenger-km", 2025, " ", "s", "A")
+
+
+def test_every_country_table_value_carries_unit_year_and_source() -> None:
+    from footprint.factors.country_tables import (
+        _grid_table,
+        _hotel_table,
+        _residual_table,
+    )
+
+    for table in (_grid_table(), _hotel_table(), _residual_table()):
+        assert table.factors
+        for f in table.factors.values():
+            assert f.unit == FACTOR_UNITS[f.key]
+            assert 2000 <= f.year <= 2026
+            assert f.source.strip() and f.confidence in CONFIDENCE_LEVELS
+            assert f.value > 0
