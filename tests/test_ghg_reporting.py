@@ -85,7 +85,8 @@ def test_fallback_grid_value_is_named_and_flagged():
     # the UK offices under the US set: the country table's GB value is a codecarbon fallback
     org = toy()
     fp = account(org, POLICY, current_plan(org), load_factor_set("epa-2025"))
-    assert fp.fallbacks == ("electricity_td_GB", "grid_GB")  # T&D: the US share of generation stands in
+    # T&D: the US share of generation stands in
+    assert fp.fallbacks == ("electricity_td_GB", "grid_GB")
     grid = fp.factor_by_name()["grid_GB"]
     assert grid.fallback and grid.value == pytest.approx(0.2376)
     note = next(n for n in fp.notes if n.startswith("Sites in GB"))
