@@ -99,7 +99,8 @@ def test_buildings_today(baseline):
     # every office has one desk per member of staff, so desk utilisation u = 3/5 = 0.6 at 3 office days
     # (A: 10 staff × 135 days / (10 desks × 225 days)); energy = area × intensity × (1 − φ + φ·u):
     # electricity × (1 − 0.5 + 0.5 × 0.6) = 0.8, heating × (1 − 0.1 + 0.1 × 0.6) = 0.96
-    assert 10 * OFFICE_DAYS / (10 * 225) == pytest.approx(0.6)
+    u = 10 * OFFICE_DAYS / (10 * 225)
+    assert u == pytest.approx(0.6)
     elec_kwh = (1000 * 100 + 400 * 120 + 600 * 90) * 0.8 + 600 * 130 * 0.96  # C heats electrically
     gas_kwh = (1000 * 150 + 400 * 100) * 0.96
     assert elec_kwh == pytest.approx(236_480) and gas_kwh == pytest.approx(182_400)

@@ -6,6 +6,7 @@ Factor values are DESNZ 2025 typed by hand; the toy is the three-office one of c
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import numpy as np
@@ -301,7 +302,8 @@ def test_hub_formulas_in_the_method_text_match_the_code(toy_org, staff, days):
         False,
         shares,
     )
-    assert use.desks_needed[0] == got["desks_j"]
+    assert use.desks[0] == got["desks_j"]
+    assert use.desks_needed[0] == math.ceil(round(got["need_j"], 9))  # before the capacity cap
     assert use.floor_area_m2[0] == pytest.approx(got["area_j"])
     assert use.floor_area_m2[0] >= 450.0  # the fixed area of an open hub is in both
     energy = {sym: getattr(policy, name) for sym, name in ENERGY_SYMBOLS.items()}
@@ -311,7 +313,8 @@ def test_hub_formulas_in_the_method_text_match_the_code(toy_org, staff, days):
         {
             **energy,
             "s_j": staff,
-            "desks_j": min(got["desks_j"], 40.0),
+            "need_j": got["need_j"],
+            "max_desks_j": 40.0,
             "area_j": got["area_j"],
             "I_elec_j": policy.hub_electricity_kwh_per_m2,
             "I_heat_j": policy.hub_heating_kwh_per_m2,
@@ -319,8 +322,8 @@ def test_hub_formulas_in_the_method_text_match_the_code(toy_org, staff, days):
             "φ_heat": shares.heating,
         }
         if staff
-        else {**energy, "s_j": 0.0, "desks_j": 1.0, "area_j": 450.0, "I_elec_j": 75.0,
-              "I_heat_j": 80.0, "φ_elec": 0.5, "φ_heat": 0.1},
+        else {**energy, "s_j": 0.0, "need_j": 1.0, "max_desks_j": 40.0, "area_j": 450.0,
+              "I_elec_j": 75.0, "I_heat_j": 80.0, "φ_elec": 0.5, "φ_heat": 0.1},
     )
     assert use.utilisation[0] == pytest.approx(got["u_j"])
     assert use.electricity_kwh[0] == pytest.approx(got["elec_j"])
@@ -345,7 +348,8 @@ def test_energy_formulas_hold_for_todays_offices(toy_org):
             {
                 **{sym: getattr(policy, name) for sym, name in ENERGY_SYMBOLS.items()},
                 "s_j": staff[j],
-                "desks_j": float(s.desks[j]),
+                "need_j": float(s.desks[j]),
+                "max_desks_j": float(s.desks[j]),
                 "area_j": float(s.floor_area_m2[j]),
                 "I_elec_j": float(s.electricity_kwh_per_m2[j]),
                 "I_heat_j": float(s.heating_kwh_per_m2[j]),

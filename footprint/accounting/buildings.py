@@ -6,8 +6,9 @@ sized from its staff by :data:`HUB_FORMULAS` (the method text in
 evaluates them against :func:`building_use`)::
 
     peak_j  = min(s_j, s_j · days/5 · peak)
-    desks_j = ⌈max(s_j · days/5, peak_j · r)⌉
-    area_j  = min(desks_j, max_desks_j) · a + A_hub
+    need_j  = max(s_j · days/5, peak_j · r)
+    desks_j = min(⌈need_j⌉, max_desks_j)
+    area_j  = desks_j · a + A_hub
 
 with s_j staff, r the desk-sharing ratio (desks per peak attendee), a m² per desk and
 A_hub the fixed area of every open hub (policy ``hub_fixed_area_m2``, 500 m² by
@@ -19,12 +20,13 @@ Energy (:data:`ENERGY_FORMULAS`, alike for today's offices and hubs) is a base l
 floor area plus an occupancy-driven part that follows attendance, measured against
 desk-days (one attendee per desk every working day, u_j = 1)::
 
-    u_j    = s_j · D_office / (desks_j · W)
+    u_j    = s_j · D_office / (min(need_j, max_desks_j) · W)
     elec_j = area_j · I_elec_j · (1 − φ_elec + φ_elec · u_j)
     heat_j = area_j · I_heat_j · (1 − φ_heat + φ_heat · u_j)
 
-with D_office office days a year, W working days a year, desks_j the desks in place
-(today's, or the hub's up to max_desks_j) and φ the occupancy-driven shares
+with D_office office days a year, W working days a year, need_j the desks the staff
+need before rounding up (for today's offices need_j = max_desks_j = today's desks:
+rounding a hub's desks up adds floor area, not attendance) and φ the occupancy-driven shares
 (factors ``occupancy_share_electricity`` and ``occupancy_share_heating`` of the
 ``common`` set: an assumption read from CIBSE TM54 / TM46, with its source).
 Emissions = electricity × grid factor (Scope 2; T&D losses in Scope 3 cat. 3) +
@@ -47,8 +49,9 @@ from footprint.inputs import Organisation, Policy
 #: open hub [m²]. Rendered verbatim in docs/methodology.md and the PDF's method section.
 HUB_FORMULAS: tuple[str, ...] = (
     "peak_j  = min(s_j, s_j · days/5 · peak)",
-    "desks_j = ⌈max(s_j · days/5, peak_j · r)⌉",
-    "area_j  = min(desks_j, max_desks_j) · a + A_hub",
+    "need_j  = max(s_j · days/5, peak_j · r)",
+    "desks_j = min(⌈need_j⌉, max_desks_j)",
+    "area_j  = desks_j · a + A_hub",
 )
 #: Policy field behind each symbol of :data:`HUB_FORMULAS`.
 HUB_SYMBOLS: dict[str, str] = {
@@ -62,7 +65,7 @@ HUB_SYMBOLS: dict[str, str] = {
 #: u_j desk utilisation (attendee-days / desk-days), I the site's intensities [kWh/m²/yr],
 #: φ the occupancy-driven shares. Rendered verbatim in docs/methodology.md and the PDF.
 ENERGY_FORMULAS: tuple[str, ...] = (
-    "u_j    = s_j · D_office / (desks_j · W)",
+    "u_j    = s_j · D_office / (min(need_j, max_desks_j) · W)",
     "elec_j = area_j · I_elec_j · (1 − φ_elec + φ_elec · u_j)",
     "heat_j = area_j · I_heat_j · (1 − φ_heat + φ_heat · u_j)",
 )
@@ -182,9 +185,12 @@ def building_use(
         desks = np.where(open_sites, s.desks, 0).astype(float)
         needed = desks.copy()
         elec_m2, heat_m2 = s.electricity_kwh_per_m2, s.heating_kwh_per_m2
+        utilised = desks
     else:
         needed = np.where(open_sites, hub_desks_needed(site_staff, policy), 0.0)
         desks = np.minimum(needed, s.max_desks)
+        # utilisation against the desks before rounding up: rounding adds area, not attendance
+        utilised = np.minimum(site_staff * desks_per_person(policy), s.max_desks)
         area = desks * policy.m2_per_desk + np.where(
             open_sites, policy.hub_fixed_area_m2, 0.0
         )
@@ -192,7 +198,7 @@ def building_use(
             policy.hub_electricity_kwh_per_m2,
             policy.hub_heating_kwh_per_m2,
         )
-    u = np.where(open_sites, desk_utilisation(site_staff, desks, policy), 0.0)
+    u = np.where(open_sites, desk_utilisation(site_staff, utilised, policy), 0.0)
     elec = area * elec_m2
     heat = area * heat_m2
     if shares is not None:
