@@ -105,7 +105,11 @@ def occupancy_shares(value: Callable[[str], float]) -> OccupancyShares:
 
 @dataclass(frozen=True, eq=False)
 class BuildingUse:
-    """Desks, area, utilisation and energy of every site under a plan (zeros where closed)."""
+    """Desks, area, utilisation and energy of every site under a plan (zeros where closed).
+
+    ``utilised_desks`` are the desks utilisation is measured against: today's desks, or a
+    hub's before rounding up (at most its ``max_desks``). [desks]
+    """
 
     staff: np.ndarray
     desks: np.ndarray
@@ -114,6 +118,7 @@ class BuildingUse:
     electricity_kwh: np.ndarray
     heating_kwh: np.ndarray
     utilisation: np.ndarray
+    utilised_desks: np.ndarray
 
 
 def desks_per_person(policy: Policy) -> float:
@@ -204,4 +209,13 @@ def building_use(
     if shares is not None:
         elec = elec * occupancy_factor(shares.electricity, u)
         heat = heat * occupancy_factor(shares.heating, u)
-    return BuildingUse(site_staff, desks, needed, area, elec, heat, u)
+    return BuildingUse(
+        site_staff,
+        desks,
+        needed,
+        area,
+        elec,
+        heat,
+        u,
+        np.where(open_sites, utilised, 0.0),
+    )
