@@ -377,6 +377,11 @@ def test_method_texts_print_the_codes_formulas():
         "min(desks_j, max_desks_j) · a   [m²]" not in doc
     )  # the old text without the fixed area
     assert "⌈peak_j · r⌉" not in doc  # the old desk rule (0.8 desks a person at five days)
+    common = load_factor_set("common")
+    for key in ("occupancy_share_electricity", "occupancy_share_heating"):
+        value = common.value(key)
+        assert f"| `{key}` | {value:g} (" in doc  # the docs' table gives the shipped value
+        assert any(f"{value:g} of" in p for p in pdf_text)
 
 
 # --- 1. Scope 2 dual reporting ------------------------------------------------------------------

@@ -6,8 +6,15 @@ formula, set apart in the PDF.
 
 from __future__ import annotations
 
-from footprint.accounting.buildings import ENERGY_FORMULAS, HUB_FORMULAS
-from footprint.factors import CONFIDENCE_LEVELS
+from footprint.accounting.buildings import (
+    ENERGY_FORMULAS,
+    HUB_FORMULAS,
+    occupancy_shares,
+)
+from footprint.factors import CONFIDENCE_LEVELS, load_factor_set
+
+#: The default occupancy-driven shares (the ``common`` set every built-in set inherits).
+_SHARES = occupancy_shares(load_factor_set("common").value)
 
 SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Scope and boundaries", (
@@ -49,10 +56,10 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
         *(f"  {f}" for f in ENERGY_FORMULAS),
         "with u_j the desk utilisation (attendee-days per desk-day; D_office office days and W working days "
         "a year), I the site's intensity [kWh/m²/yr] read as its energy at one attendee per desk every "
-        "working day, and φ the occupancy-driven shares: 0.5 of electricity (small power, lighting hours, "
-        "catering, lifts) and 0.1 of heating (hot water, fresh air), our reading of the end uses of CIBSE "
-        "TM54 and the benchmarks of CIBSE TM46:2008 (factors occupancy_share_electricity and "
-        "occupancy_share_heating, with their sources in the factor table). "
+        f"working day, and φ the occupancy-driven shares: by default {_SHARES.electricity:g} of electricity "
+        f"(small power, lighting hours, catering, lifts) and {_SHARES.heating:g} of heating (hot water, fresh "
+        "air), our reading of the end uses of CIBSE TM54 and the benchmarks of CIBSE TM46:2008 (factors "
+        "occupancy_share_electricity and occupancy_share_heating, with their sources in the factor table). "
         "Emissions = electricity × grid factor (Scope 2, location-based; "
         "market-based beside it: certificates at 0, supplier factor or residual mix) "
         "+ T&D losses × electricity (Scope 3 cat. 3) + heating × fuel factor (gas: Scope 1; district heat: "
@@ -91,6 +98,10 @@ ASSUMPTIONS: tuple[str, ...] = (
     "Staff keep today's commute mode when they move to a hub.",
     "Hub energy intensities are those of a refurbished office; closed offices emit nothing (no disposal, "
     "no embodied carbon of refurbishment).",
+    "Every site's intensity is read as its energy at one attendee per desk every working day; by default "
+    f"{_SHARES.electricity:g} of its electricity and {_SHARES.heating:g} of its heating follow attendance, the "
+    "rest is base load by floor area (our reading of CIBSE TM54 and TM46, not a published split).",
+    "A hub gives every attendee of an average day a desk; desk sharing trims peak days only.",
     "Scope 2 is reported location-based (grid average) and market-based (REGO share at 0, supplier factor, "
     "else the set's residual mix; the grid average stands in where neither is known, which understates it); "
     "the total uses location-based unless the policy says market-based.",
