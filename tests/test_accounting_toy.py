@@ -92,16 +92,43 @@ def test_homeworking(baseline):
     assert pytest.approx(4506.03) == 20 * 90 * 7.5 * HOMEWORKING
 
 
+PHI_ELEC, PHI_HEAT = 0.5, 0.1  # occupancy-driven shares (assumption, common.toml)
+
+
 def test_buildings_today(baseline):
-    # electricity: A 1000×100 + B 400×120 + C 600×90 = 202,000 kWh; C heats electrically: +600×130 = 78,000
-    elec_kwh = 1000 * 100 + 400 * 120 + 600 * 90 + 600 * 130
-    gas_kwh = 1000 * 150 + 400 * 100
-    assert elec_kwh == 280_000 and gas_kwh == 190_000
-    assert line(baseline, CAT_ELECTRICITY, "Electricity (location-based)") == pytest.approx(280_000 * ELEC)  # 49,560
-    assert line(baseline, CAT_ENERGY_UPSTREAM, "Electricity T&D losses") == pytest.approx(280_000 * TD)  # 5,188.4
-    assert line(baseline, CAT_HEATING, "Natural gas (heating)") == pytest.approx(190_000 * GAS)  # 34,762.4
-    assert baseline.by_scope()["Scope 1"] == pytest.approx(34_762.4)
-    assert baseline.by_scope()["Scope 2"] == pytest.approx(49_560.0)
+    # every office has one desk per member of staff, so desk utilisation u = 3/5 = 0.6 at 3 office days
+    # (A: 10 staff × 135 days / (10 desks × 225 days)); energy = area × intensity × (1 − φ + φ·u):
+    # electricity × (1 − 0.5 + 0.5 × 0.6) = 0.8, heating × (1 − 0.1 + 0.1 × 0.6) = 0.96
+    u = 10 * OFFICE_DAYS / (10 * 225)
+    assert u == pytest.approx(0.6)
+    elec_kwh = (1000 * 100 + 400 * 120 + 600 * 90) * 0.8 + 600 * 130 * 0.96  # C heats electrically
+    gas_kwh = (1000 * 150 + 400 * 100) * 0.96
+    assert elec_kwh == pytest.approx(236_480) and gas_kwh == pytest.approx(182_400)
+    assert line(baseline, CAT_ELECTRICITY, "Electricity (location-based)") == pytest.approx(236_480 * ELEC)  # 41,857
+    assert line(baseline, CAT_ENERGY_UPSTREAM, "Electricity T&D losses") == pytest.approx(236_480 * TD)  # 4,382
+    assert line(baseline, CAT_HEATING, "Natural gas (heating)") == pytest.approx(182_400 * GAS)  # 33,371.9
+    assert baseline.by_scope()["Scope 1"] == pytest.approx(33_371.904)
+    assert baseline.by_scope()["Scope 2"] == pytest.approx(41_856.96)
+    assert baseline.sites.electricity_kwh.tolist() == pytest.approx([80_000, 38_400, 43_200])
+
+
+def test_office_days_move_todays_building_energy_by_the_occupancy_share(toy_org):
+    # at 5 office days every desk is used every working day (u = 1): energy = area × intensity, in full
+    five = account(toy_org, Policy(office_days_per_week=5), current_plan(toy_org))
+    assert five.sites.electricity_kwh.tolist() == pytest.approx([100_000, 48_000, 54_000])
+    assert five.sites.heating_kwh.tolist() == pytest.approx([150_000, 40_000, 78_000])
+    # at 2 days u = 0.4: only the occupancy-driven share follows, 0.6 of it is gone
+    two = account(toy_org, Policy(office_days_per_week=2), current_plan(toy_org))
+    assert two.sites.electricity_kwh.tolist() == pytest.approx([x * (1 - PHI_ELEC * 0.6) for x in (100_000, 48_000, 54_000)])
+    assert two.sites.heating_kwh.tolist() == pytest.approx([x * (1 - PHI_HEAT * 0.6) for x in (150_000, 40_000, 78_000)])
+    assert two.sites.floor_area_m2.tolist() == [1000.0, 400.0, 600.0]  # today's offices keep their area
+    # the same with fewer people than desks: Cambridge's 6 staff at 5 days in a 12-desk office, u = 0.5
+    from footprint.accounting.buildings import OccupancyShares, building_use
+
+    use = building_use(toy_org, Policy(office_days_per_week=5), np.array([False, False, True]),
+                       np.array([0.0, 0.0, 3.0]), True, OccupancyShares(PHI_ELEC, PHI_HEAT))
+    assert use.utilisation.tolist() == [0.0, 0.0, 0.5]
+    assert use.electricity_kwh[2] == pytest.approx(600 * 90 * (1 - 0.5 + 0.5 * 0.5))  # 40,500
 
 
 def test_business_travel_and_video(baseline):
@@ -135,9 +162,11 @@ def test_one_hub_in_london(toy_org):
     # close B and C: everyone to A; hub A sized from its 20 staff
     plan = nearest_plan(toy_org, POLICY, np.array([True, False, False]))
     fp = account(toy_org, POLICY, plan)
-    # peak = min(20, 20 × 3/5 × 1.2) = 14.4; desks = ceil(14.4 × 0.8) = ceil(11.52) = 12;
-    # area = 12 desks × 12 m² + 500 m² fixed = 644 m²
+    # average day = 20 × 3/5 = 12; peak = min(20, 12 × 1.2) = 14.4; desks = ceil(max(12, 14.4 × 0.8 = 11.52)) = 12
+    # (sharing never leaves an average day's attendees without a desk); area = 12 × 12 m² + 500 m² = 644 m²
     assert fp.sites.desks[0] == 12 and fp.sites.floor_area_m2[0] == 644.0
+    # u = 20 × 135 / (12 desks × 225) = 1: the hub's intensity applies in full
+    assert fp.sites.electricity_kwh[0] == pytest.approx(644 * 75)
     assert line(fp, CAT_ELECTRICITY, "Electricity (location-based)") == pytest.approx(644 * 75 * ELEC)
     assert line(fp, CAT_HEATING, "Natural gas (heating)") == pytest.approx(644 * 80 * GAS)  # A heats with gas
     # all meetings are now within one hub: no business travel, no video calls
@@ -171,6 +200,45 @@ def test_desks_needed_rounding():
     p = Policy(office_days_per_week=5, peak_factor=1.0, desk_sharing_ratio=1.1)
     assert hub_desks_needed(np.array([50.0]), p)[0] == 55  # not 56 from float noise
     assert math.ceil(50 * 1.1) == 56  # the float trap the function avoids: 50 × 1.1 = 55.00000000000001
+
+
+def test_five_office_days_give_every_attendee_a_desk(toy_org):
+    from footprint.accounting.buildings import desks_per_person, hub_desks_needed
+
+    # everyone in every day: 0.8 desks per peak attendee would leave 20 of 100 people standing every day
+    five = Policy(office_days_per_week=5, desk_sharing_ratio=0.8)
+    assert hub_desks_needed(np.array([100.0]), five)[0] == 100
+    assert desks_per_person(five) == 1.0
+    # 4 days: average 80, peak min(100, 96) = 96, 0.8 × 96 = 76.8 < 80 → 80 desks
+    assert hub_desks_needed(np.array([100.0]), Policy(office_days_per_week=4))[0] == 80
+    # sharing still trims peak days when the peak is high: 2 days, peak 2.0 → peak 80, 0.8 × 80 = 64 > 40
+    assert hub_desks_needed(np.array([100.0]), Policy(office_days_per_week=2, peak_factor=2.0))[0] == 64
+    # and more desks than peak attendees when asked (r > 1): 5 days, r = 1.1 → 110
+    assert hub_desks_needed(np.array([100.0]), Policy(office_days_per_week=5, desk_sharing_ratio=1.1))[0] == 110
+    # the accounting's hub at five days: 20 staff → 20 desks, 20 × 12 + 500 = 740 m², u = 1
+    plan = nearest_plan(toy_org, five, np.array([True, False, False]))
+    fp = account(toy_org, five, plan)
+    assert fp.sites.desks[0] == 20 and fp.sites.floor_area_m2[0] == 740.0
+    assert fp.sites.electricity_kwh[0] == pytest.approx(740 * 75)
+
+
+def test_office_days_move_a_full_hubs_energy_by_the_occupancy_share(toy_org):
+    # a hub at its capacity keeps its area whatever the office days; only the occupancy-driven part moves
+    from footprint.inputs import Organisation, Sites
+
+    sites = Sites.from_columns(dict(TOY_SITES, max_desks=[10, 20, 20]), source="toy sites")
+    org = Organisation("toy", sites, toy_org.staff, toy_org.collaboration)
+    mask = np.array([True, False, False])
+    kwh = {}
+    for days in (3, 4):
+        policy = Policy(office_days_per_week=days)
+        fp = account(org, policy, nearest_plan(org, policy, mask))
+        assert fp.sites.desks[0] == 10 and fp.sites.floor_area_m2[0] == 620.0  # 10 × 12 + 500
+        kwh[days] = (fp.sites.electricity_kwh[0], fp.sites.heating_kwh[0])
+    # u = 20 staff × days/5 / 10 desks: 1.2 at 3 days, 1.6 at 4 days (over capacity: more people than desks)
+    assert kwh[3][0] == pytest.approx(620 * 75 * (1 - PHI_ELEC + PHI_ELEC * 1.2))  # 51,150
+    assert kwh[4][0] - kwh[3][0] == pytest.approx(620 * 75 * PHI_ELEC * 0.4)  # + 9,300 kWh
+    assert kwh[4][1] - kwh[3][1] == pytest.approx(620 * 80 * PHI_HEAT * 0.4)  # + 1,984 kWh
 
 
 def test_factor_trail_lists_every_factor_used(baseline):

@@ -61,7 +61,7 @@ def test_annual_cost_of_todays_toy_estate_by_hand():
     org = _org(
         annual_cost_per_m2=[None, 300.0, None]
     )  # Reading's occupancy cost is known
-    policy = Policy()
+    policy = Policy(office_days_per_week=5)  # a desk each, every day: energy = area × intensity
     fp = account(org, policy, current_plan(org))
     c = annual_cost(org, fp, policy)
     # London 1000 m² at 807 rent, ×0.555 rates, 161 service; Cambridge 600 m² at 377, 86; Reading from data

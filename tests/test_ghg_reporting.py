@@ -6,6 +6,7 @@ Factor values are DESNZ 2025 typed by hand; the toy is the three-office one of c
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import numpy as np
@@ -21,7 +22,11 @@ ELEC, TD = (
     0.17700,
     0.01853,
 )  # DESNZ 2025 UK electricity generation and T&D [kg CO2e/kWh]
-TOY_ELEC_KWH = 280_000  # see test_accounting_toy.test_buildings_today
+# At 3 office days the toy's offices (one desk each) run at desk utilisation 0.6, so electricity is
+# × (1 − 0.5 + 0.5 × 0.6) = 0.8 and heating × (1 − 0.1 + 0.1 × 0.6) = 0.96 of area × intensity
+# (see test_accounting_toy.test_buildings_today)
+OCC_ELEC, OCC_HEAT = 0.8, 0.96
+TOY_ELEC_KWH = 236_480  # (100,000 + 48,000 + 54,000) × 0.8 + 78,000 × 0.96 (C heats electrically)
 POLICY = Policy(office_days_per_week=3, video_share=0.5)
 
 
@@ -208,12 +213,12 @@ def test_leased_site_without_operational_control_is_scope3_cat8():
     fp = account(org, POLICY, current_plan(org))
     # B: 400 m² × 100 kWh/m² gas, 400 × 120 kWh/m² electricity
     assert line(fp, CAT_HEATING, "Natural gas (heating)") == pytest.approx(
-        1000 * 150 * GAS
+        1000 * 150 * OCC_HEAT * GAS
     )
     assert line(fp, CAT_ELECTRICITY, "Electricity (location-based)") == pytest.approx(
-        (TOY_ELEC_KWH - 48_000) * ELEC
+        (TOY_ELEC_KWH - 48_000 * OCC_ELEC) * ELEC
     )
-    b = 40_000 * GAS + 48_000 * ELEC
+    b = 40_000 * OCC_HEAT * GAS + 48_000 * OCC_ELEC * ELEC
     assert line(
         fp, CAT_LEASED, "Leased offices without operational control (energy)"
     ) == pytest.approx(b)
@@ -258,21 +263,30 @@ def _evaluate(formulas: tuple[str, ...], values: dict[str, float]) -> dict[str, 
     import math
     import re
 
-    env = dict(values, min=min, ceil=math.ceil, round=round)
+    env = dict(values, min=min, max=max, ceil=math.ceil, round=round)
     for text in formulas:
         name, expr = (x.strip() for x in text.split("=", 1))
-        expr = re.sub(r"⌈(.*?)⌉", r"ceil(round(\1, 9))", expr.replace("·", "*"))
+        expr = expr.replace("·", "*").replace("−", "-")
+        expr = re.sub(r"⌈(.*?)⌉", r"ceil(round(\1, 9))", expr)
         env[name] = eval(expr, {"__builtins__": {}}, env)  # noqa: S307 - our own constant strings
     return env
 
 
+@pytest.mark.parametrize("days", [2.0, 3.0, 5.0])
 @pytest.mark.parametrize("staff", [0.0, 7.0, 20.0, 300.0])
-def test_hub_formulas_in_the_method_text_match_the_code(toy_org, staff):
-
-    from footprint.accounting.buildings import HUB_FORMULAS, HUB_SYMBOLS, building_use
+def test_hub_formulas_in_the_method_text_match_the_code(toy_org, staff, days):
+    from footprint.accounting.buildings import (
+        ENERGY_FORMULAS,
+        ENERGY_SYMBOLS,
+        HUB_FORMULAS,
+        HUB_SYMBOLS,
+        SHARE_KEYS,
+        OccupancyShares,
+        building_use,
+    )
 
     policy = Policy(
-        office_days_per_week=3,
+        office_days_per_week=days,
         peak_factor=1.2,
         desk_sharing_ratio=0.8,
         m2_per_desk=11.0,
@@ -280,32 +294,95 @@ def test_hub_formulas_in_the_method_text_match_the_code(toy_org, staff):
     )
     values = {sym: getattr(policy, name) for sym, name in HUB_SYMBOLS.items()}
     got = _evaluate(HUB_FORMULAS, {**values, "s_j": staff, "max_desks_j": 40.0})
+    shares = OccupancyShares(0.5, 0.1)
     use = building_use(
         toy_org,
         policy,
         np.array([True, False, False]),
         np.array([staff, 0.0, 0.0]),
         False,
+        shares,
     )
-    assert use.desks_needed[0] == got["desks_j"]
+    assert use.desks[0] == got["desks_j"]
+    assert use.desks_needed[0] == math.ceil(round(got["need_j"], 9))  # before the capacity cap
     assert use.floor_area_m2[0] == pytest.approx(got["area_j"])
     assert use.floor_area_m2[0] >= 450.0  # the fixed area of an open hub is in both
+    energy = {sym: getattr(policy, name) for sym, name in ENERGY_SYMBOLS.items()}
+    assert set(SHARE_KEYS) == {"φ_elec", "φ_heat"}
+    got = _evaluate(
+        ENERGY_FORMULAS,
+        {
+            **energy,
+            "s_j": staff,
+            "need_j": got["need_j"],
+            "max_desks_j": 40.0,
+            "area_j": got["area_j"],
+            "I_elec_j": policy.hub_electricity_kwh_per_m2,
+            "I_heat_j": policy.hub_heating_kwh_per_m2,
+            "φ_elec": shares.electricity,
+            "φ_heat": shares.heating,
+        }
+        if staff
+        else {**energy, "s_j": 0.0, "need_j": 1.0, "max_desks_j": 40.0, "area_j": 450.0,
+              "I_elec_j": 75.0, "I_heat_j": 80.0, "φ_elec": 0.5, "φ_heat": 0.1},
+    )
+    assert use.utilisation[0] == pytest.approx(got["u_j"])
+    assert use.electricity_kwh[0] == pytest.approx(got["elec_j"])
+    assert use.heating_kwh[0] == pytest.approx(got["heat_j"])
+
+
+def test_energy_formulas_hold_for_todays_offices(toy_org):
+    from footprint.accounting.buildings import (
+        ENERGY_FORMULAS,
+        ENERGY_SYMBOLS,
+        OccupancyShares,
+        building_use,
+    )
+
+    policy = Policy(office_days_per_week=2.5)
+    staff = np.array([10.0, 3.0, 9.0])  # B half empty, C over its 6 desks
+    use = building_use(toy_org, policy, np.ones(3, bool), staff, True, OccupancyShares(0.4, 0.2))
+    s = toy_org.sites
+    for j in range(3):
+        got = _evaluate(
+            ENERGY_FORMULAS,
+            {
+                **{sym: getattr(policy, name) for sym, name in ENERGY_SYMBOLS.items()},
+                "s_j": staff[j],
+                "need_j": float(s.desks[j]),
+                "max_desks_j": float(s.desks[j]),
+                "area_j": float(s.floor_area_m2[j]),
+                "I_elec_j": float(s.electricity_kwh_per_m2[j]),
+                "I_heat_j": float(s.heating_kwh_per_m2[j]),
+                "φ_elec": 0.4,
+                "φ_heat": 0.2,
+            },
+        )
+        assert use.electricity_kwh[j] == pytest.approx(got["elec_j"])
+        assert use.heating_kwh[j] == pytest.approx(got["heat_j"])
+    assert use.utilisation.tolist() == pytest.approx([0.5, 0.375, 0.75])
 
 
 def test_method_texts_print_the_codes_formulas():
-    from footprint.accounting.buildings import HUB_FORMULAS
+    from footprint.accounting.buildings import ENERGY_FORMULAS, HUB_FORMULAS
     from footprint.reports.methodology import SECTIONS
 
     doc = (Path(__file__).resolve().parents[1] / "docs" / "methodology.md").read_text(
         encoding="utf-8"
     )
     pdf_text = [p.strip() for _title, paras in SECTIONS for p in paras]
-    for formula in HUB_FORMULAS:
+    for formula in (*HUB_FORMULAS, *ENERGY_FORMULAS):
         assert f"    {formula}\n" in doc
         assert formula in pdf_text
     assert (
         "min(desks_j, max_desks_j) · a   [m²]" not in doc
     )  # the old text without the fixed area
+    assert "⌈peak_j · r⌉" not in doc  # the old desk rule (0.8 desks a person at five days)
+    common = load_factor_set("common")
+    for key in ("occupancy_share_electricity", "occupancy_share_heating"):
+        value = common.value(key)
+        assert f"| `{key}` | {value:g} (" in doc  # the docs' table gives the shipped value
+        assert any(f"{value:g} of" in p for p in pdf_text)
 
 
 # --- 1. Scope 2 dual reporting ------------------------------------------------------------------
@@ -314,7 +391,9 @@ CONTRACTS = {
     "renewable_share": [0.0, 1.0, 0.0],
     "electricity_contract": ["Acme Energy fuel mix disclosure 2024-25", "", ""],
 }
-# electricity kWh: A 1000 m² × 100 = 100,000; B 400 × 120 = 48,000; C 600 × (90 + 130 electric heating) = 132,000
+# electricity kWh at 3 office days (× 0.8, electric heating × 0.96): A 1000 m² × 100 × 0.8 = 80,000;
+# B 400 × 120 × 0.8 = 38,400; C 600 × (90 × 0.8 + 130 × 0.96) = 118,080
+C_ELEC_KWH = 600 * (90 * OCC_ELEC + 130 * OCC_HEAT)
 
 
 def test_market_based_scope2_by_contract():
@@ -323,7 +402,7 @@ def test_market_based_scope2_by_contract():
     org = toy(**CONTRACTS)
     fp = account(org, POLICY, current_plan(org))
     market = (
-        100_000 * 0.05 + 48_000 * 0.0 + 132_000 * ELEC
+        100_000 * OCC_ELEC * 0.05 + 48_000 * OCC_ELEC * 0.0 + C_ELEC_KWH * ELEC
     )  # C: no contract, no residual mix: grid stands in
     assert fp.scope2_location_kgco2e == pytest.approx(TOY_ELEC_KWH * ELEC)
     assert fp.scope2_market_kgco2e == pytest.approx(market)
@@ -353,7 +432,7 @@ def test_market_based_total_and_residual_mix():
         current_plan(org),
         fs,
     )
-    market = 100_000 * 0.05 + 132_000 * 0.3
+    market = 100_000 * OCC_ELEC * 0.05 + C_ELEC_KWH * 0.3
     assert fp.by_scope()["Scope 2"] == pytest.approx(market)
     assert [x.item for x in fp.lines if x.scope == "Scope 2"] == [
         "Electricity (market-based)"
@@ -384,11 +463,11 @@ def test_dual_scope2_in_cli_json_and_tables():
     assert "Scope 2, market-based" in text
     d = result_to_dict(r)["footprint"]["scope2"]
     assert d["total_uses"] == "location-based"
-    assert d["market_based_tco2e"] == pytest.approx((5_000 + 132_000 * ELEC) / 1000)
+    assert d["market_based_tco2e"] == pytest.approx((100_000 * OCC_ELEC * 0.05 + C_ELEC_KWH * ELEC) / 1000)
     rows = {row[0]: row for row in scope_table(r).rows}
     assert rows["Scope 2, location-based"][2] == pytest.approx(
         TOY_ELEC_KWH * ELEC / 1000
     )
     assert rows["Scope 2, market-based"][2] == pytest.approx(
-        (5_000 + 132_000 * ELEC) / 1000
+        (100_000 * OCC_ELEC * 0.05 + C_ELEC_KWH * ELEC) / 1000
     )

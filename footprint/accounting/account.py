@@ -10,7 +10,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from footprint.accounting.buildings import building_use
+from footprint.accounting.buildings import building_use, occupancy_shares
 from footprint.accounting.business_travel import (
     AIR_DOMESTIC,
     CAR,
@@ -178,7 +178,8 @@ def account(org: Organisation, policy: Policy, plan: Plan, factors: FactorSet | 
 
     # --- buildings (Scopes 1, 2; T&D and WTT in Scope 3 cat. 3) ----------------------
     site_staff = np.bincount(a[~remote], weights=count[~remote], minlength=m)
-    use = building_use(org, policy, plan.open_sites, site_staff, plan.current_estate)
+    use = building_use(org, policy, plan.open_sites, site_staff, plan.current_estate,
+                       occupancy_shares(trail.value))
     home_sites = np.array([c == fs.country for c in org.sites.country])
     grid, upstream, upstream_names = _electricity_factors(org, plan, fs, home_sites, policy.well_to_tank,
                                                           trail, notes)

@@ -250,40 +250,56 @@ def todays_area_per_person_m2(org: Organisation) -> np.ndarray:
     return np.divide(area, staff, out=np.zeros(m), where=staff > 0)
 
 
+def todays_desks_per_person(org: Organisation) -> np.ndarray:
+    """Desks per member of staff of each office today (0 where nobody works). [desks/person]"""
+    m = len(org.sites)
+    staff = np.bincount(org.group_site, weights=org.staff.count, minlength=m)
+    desks = np.where(org.sites.is_office, org.sites.desks, 0).astype(float)
+    return np.divide(desks, staff, out=np.zeros(m), where=staff > 0)
+
+
 def _buildings(
     world: _World, levers: frozenset, policy: Policy
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, Plan]:
-    """Floor area, electricity and heating intensity of every site, and the plan, of one world."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, Plan]:
+    """Floor area, desks, electricity and heating intensity of every site, and the plan, of one world.
+
+    The desks are those building energy's utilisation is measured against
+    (:func:`footprint.accounting.buildings.building_use`)."""
     org, s = world.org, world.org.sites
     consolidated = CONSOLIDATION in levers
     plan = world.scen_plan if consolidated else world.base_plan
     count = org.staff.count
     if world.hub_model and SPACE in levers:
         staff = _site_staff(plan, count, len(s))
-        area = building_use(org, policy, plan.open_sites, staff, False).floor_area_m2
-    elif consolidated:  # today's floor area per person, moved with the people
+        use = building_use(org, policy, plan.open_sites, staff, False)
+        area, desks = use.floor_area_m2, use.utilised_desks
+    elif consolidated:  # today's floor area and desks per person, moved with the people
         a = plan.assignment
         keep = a != REMOTE
-        per_person = todays_area_per_person_m2(org)[org.group_site]
-        area = np.bincount(
-            a[keep], weights=(count * per_person)[keep], minlength=len(s)
-        )
+        moved = {}
+        for name, per_person in (("area", todays_area_per_person_m2(org)), ("desks", todays_desks_per_person(org))):
+            moved[name] = np.bincount(
+                a[keep], weights=(count * per_person[org.group_site])[keep], minlength=len(s)
+            )
+        area, desks = moved["area"], moved["desks"]
     else:
         area = np.where(plan.open_sites, s.floor_area_m2, 0.0)
+        desks = s.desks
     if world.hub_model and BUILDING in levers:
         elec = np.full(len(s), policy.hub_electricity_kwh_per_m2)
         heat = np.full(len(s), policy.hub_heating_kwh_per_m2)
     else:
         elec, heat = s.electricity_kwh_per_m2, s.heating_kwh_per_m2
-    return area, elec, heat, plan
+    return area, desks, elec, heat, plan
 
 
 def _with_buildings(
-    org: Organisation, area: np.ndarray, elec: np.ndarray, heat: np.ndarray
+    org: Organisation, area: np.ndarray, desks: np.ndarray, elec: np.ndarray, heat: np.ndarray
 ) -> Organisation:
     s = org.sites
     if (
         np.array_equal(area, s.floor_area_m2)
+        and desks is s.desks
         and elec is s.electricity_kwh_per_m2
         and heat is s.heating_kwh_per_m2
     ):
@@ -291,6 +307,7 @@ def _with_buildings(
     sites = replace(
         s,
         floor_area_m2=frozen(np.asarray(area, dtype=float)),
+        desks=frozen(np.asarray(desks, dtype=float)),
         electricity_kwh_per_m2=frozen(np.asarray(elec, dtype=float)),
         heating_kwh_per_m2=frozen(np.asarray(heat, dtype=float)),
     )
@@ -306,8 +323,8 @@ def world_footprint(
 ) -> Footprint:
     """The footprint of the world where ``levers`` take the scenario's values."""
     policy = _policy_for(world, levers, other_fields)
-    area, elec, heat, plan = _buildings(world, levers, policy)
-    org = _with_buildings(world.org, area, elec, heat)
+    area, desks, elec, heat, plan = _buildings(world, levers, policy)
+    org = _with_buildings(world.org, area, desks, elec, heat)
     factors = world.scen_factors if FACTORS in levers else world.base_factors
     return account(
         org, policy, Plan(plan.open_sites, plan.assignment, True, plan.label), factors

@@ -425,17 +425,23 @@ def hub_gbp_per_m2(
 ) -> np.ndarray:
     """Annual cost of a m² of hub at each site: occupancy + energy at the hub intensities. [GBP/m²/yr]"""
     d = defaults if defaults is not None else load_cost_defaults()
+    energy = policy.hub_electricity_kwh_per_m2 * d.cost(
+        "electricity"
+    ) + policy.hub_heating_kwh_per_m2 * heat_gbp_per_kwh(org, d)
+    return occupancy_gbp_per_m2(org, d) + energy
+
+
+def heat_gbp_per_kwh(
+    org: Organisation, defaults: CostDefaults | None = None
+) -> np.ndarray:
+    """Price of a kWh of heating at each site, by its heating fuel. [GBP/kWh]"""
+    d = defaults if defaults is not None else load_cost_defaults()
     fuel = np.asarray(org.sites.heating_fuel)
-    heat_price = np.where(
+    return np.where(
         fuel == "gas",
         d.cost("gas"),
         np.where(fuel == "electric", d.cost("electricity"), d.cost("district_heat")),
     )
-    energy = (
-        policy.hub_electricity_kwh_per_m2 * d.cost("electricity")
-        + policy.hub_heating_kwh_per_m2 * heat_price
-    )
-    return occupancy_gbp_per_m2(org, d) + energy
 
 
 def relocation_gbp_per_year(

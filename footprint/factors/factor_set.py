@@ -112,6 +112,10 @@ FACTOR_UNITS: Mapping[str, str] = MappingProxyType(
         "wtt_natural_gas": _KWH,
         "wtt_heat_steam": _KWH,
         "wtt_heat_steam_distribution": _KWH,
+        # Buildings: share of an office's energy that follows attendance (not emission factors;
+        # kept here so they carry value, unit, year and source like every other number)
+        "occupancy_share_electricity": "share",
+        "occupancy_share_heating": "share",
     }
 )
 """Every factor key the model knows, with its required unit."""

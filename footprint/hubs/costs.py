@@ -6,26 +6,32 @@ For a unit *u* (a staff group, or a whole office) at candidate hub *j* [kg CO2e/
                                       + λ · d_ij · k_i ]               (commute burden, optional)
            + Σ_{i∈u} n_i · b_j                                         (variable building energy)
 
-and a fixed cost ``f_j`` per open hub: its fixed floor area (``hub_fixed_area_m2``) ×
-the building emissions per m² at *j*.
+and a fixed cost ``f_j`` per open hub for its fixed floor area (``hub_fixed_area_m2``).
+
+The building terms are the accounting's (:mod:`footprint.accounting.buildings`) made linear
+in people: a hub of *s* people has ``g · s`` desks (``g`` = :func:`desks_per_person`, before
+rounding up), so its desk utilisation ``u = (days/5) / g`` does not depend on *s*, and for
+each energy carrier *f* (electricity; heating) with intensity ``I_f`` [kWh/m²], emissions
+``K_f`` per kWh at *j* and occupancy-driven share ``φ_f``::
+
+    b_j = Σ_f I_f · K_f · a · ((1 − φ_f) · g + φ_f · days/5)
+    f_j = Σ_f I_f · K_f · A_hub · (1 − φ_f + φ_f · u)
+
+which add up to the accounting's ``area · I_f · (1 − φ_f + φ_f · u)`` exactly wherever the
+desks need no rounding. Staff beyond the commute limit (when the policy makes them remote)
+cost their extra homeworking instead: ``n_i · D_office · hours/day · EF_homeworking``.
 
 With a carbon price *P* (``policy.carbon_price_gbp_per_t``) the objective is
 *P* × emissions + cost to the organisation, written in kg CO2e-equivalent (money × 1000/*P*):
-``c_uj`` adds each person's hub floor area × the annual cost of a m² at *j* (occupancy, or
-the site's ``annual_cost_per_m2``, + energy) and the annualised relocation cost of people
-who change site; ``f_j`` adds the fixed floor area × the cost of a m² at *j*
+``b_j`` and ``f_j`` add the same terms with a kWh's price in place of ``K_f`` plus each m²'s
+occupancy cost (the site's ``annual_cost_per_m2``, or rent, rates and service charge), and
+``c_uj`` adds the annualised relocation cost of people who change site
 (see :mod:`footprint.decisions.costs`).
-
-with ``b_j`` the building emissions per person at hub *j*: desks per person
-(office days/5 × peak factor, at most 1, × desk-sharing ratio) × m² per desk ×
-(electricity intensity × (grid + T&D) + heating intensity × heating factor).
-Staff beyond the commute limit (when the policy makes them remote) cost their
-extra homeworking instead: ``n_i · D_office · hours/day · EF_homeworking``.
 
 This is the *linear* part of the footprint. Business travel couples pairs of
 units (meetings between hubs) and is evaluated exactly afterwards.
 
-May import :mod:`footprint.inputs`, :mod:`footprint.factors`, :mod:`footprint.accounting` and (lazily) :mod:`footprint.decisions.costs`.
+May import :mod:`footprint.inputs`, :mod:`footprint.factors`, :mod:`footprint.accounting` and (lazily) :mod:`footprint.decisions.costs` and :mod:`footprint.decisions.defaults`.
 """
 
 from __future__ import annotations
@@ -35,6 +41,12 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
+from footprint.accounting.buildings import (
+    OccupancyShares,
+    desks_per_person,
+    occupancy_factor,
+    occupancy_shares,
+)
 from footprint.accounting.commute import (
     RANGED_MODES,
     effective_mode,
@@ -43,6 +55,7 @@ from footprint.accounting.commute import (
 )
 from footprint.accounting.plan import within_limit
 from footprint.factors import FactorSet, grid_intensity
+from footprint.factors.country_electricity import upstream_stand_in
 from footprint.inputs import Organisation, Policy
 
 
@@ -82,34 +95,71 @@ class HubCosts:
     unit_site: np.ndarray | None
 
 
-def building_kg_per_m2(org: Organisation, policy: Policy, factors: FactorSet) -> np.ndarray:
-    """Building emissions per m² of hub floor area at each site. [kg CO2e/m²/yr]"""
+def building_kg_per_kwh(org: Organisation, factors: FactorSet) -> tuple[np.ndarray, np.ndarray]:
+    """Emissions per kWh of electricity and per kWh of heating at each site. [kg CO2e/kWh]"""
     s = org.sites
     grid = np.empty(len(s))
     td = np.zeros(len(s))
     for k, c in enumerate(s.country):
         if c == factors.country:
             grid[k], td[k] = factors.value("electricity_generation"), factors.value("electricity_td")
-        else:
-            grid[k] = grid_intensity(c).value
+        else:  # the country table's grid; T&D as the accounting's stand-in (the set's share)
+            g = grid_intensity(c)
+            grid[k] = g.value
+            stand_in = upstream_stand_in(factors, "electricity_td", g, c)
+            td[k] = stand_in.value if stand_in is not None else 0.0
     fuel = np.asarray(s.heating_fuel)
     heat_factor = np.where(fuel == "gas", factors.value("natural_gas"),
                            np.where(fuel == "electric", grid + td,
                                     factors.value("heat_steam") if "heat_steam" in factors else 0.0))
-    return policy.hub_electricity_kwh_per_m2 * (grid + td) + policy.hub_heating_kwh_per_m2 * heat_factor
+    return grid + td, heat_factor
+
+
+def building_kg_per_m2(org: Organisation, policy: Policy, factors: FactorSet) -> np.ndarray:
+    """Building emissions per m² of hub floor area at each site, at one attendee per desk-day. [kg CO2e/m²/yr]"""
+    elec, heat = building_kg_per_kwh(org, factors)
+    return policy.hub_electricity_kwh_per_m2 * elec + policy.hub_heating_kwh_per_m2 * heat
+
+
+def hub_energy_terms(policy: Policy, shares: OccupancyShares, per_elec_kwh: np.ndarray, per_heat_kwh: np.ndarray
+                     ) -> tuple[np.ndarray, np.ndarray]:
+    """A hub's energy, weighed per kWh, per assigned person and per open hub (``b_j``, ``f_j``).
+
+    Parameters
+    ----------
+    per_elec_kwh, per_heat_kwh : ndarray
+        Weight of a kWh of electricity and of heating at each site (kg CO2e, or money).
+
+    Returns
+    -------
+    per_person : ndarray
+        Weight per assigned person. [weight/person/yr]
+    fixed : ndarray
+        Weight of an open hub's fixed floor area. [weight/yr]
+    """
+    g = desks_per_person(policy)
+    average = policy.office_days_per_week / 5.0
+    u = average / g if g > 0 else 0.0
+    per_person = np.zeros(np.shape(per_elec_kwh))
+    fixed = np.zeros(np.shape(per_elec_kwh))
+    for intensity, share, weight in ((policy.hub_electricity_kwh_per_m2, shares.electricity, per_elec_kwh),
+                                     (policy.hub_heating_kwh_per_m2, shares.heating, per_heat_kwh)):
+        per_person = per_person + intensity * weight * policy.m2_per_desk * ((1.0 - share) * g + share * average)
+        fixed = fixed + intensity * weight * policy.hub_fixed_area_m2 * occupancy_factor(share, np.float64(u))
+    return per_person, fixed
 
 
 def building_kg_per_person(org: Organisation, policy: Policy, factors: FactorSet) -> np.ndarray:
-    """Variable building emissions per assigned person at each site. [kg CO2e/person/yr]"""
-    return desks_per_person(policy) * policy.m2_per_desk * building_kg_per_m2(org, policy, factors)
+    """Variable building emissions per assigned person at each site (``b_j``). [kg CO2e/person/yr]"""
+    return hub_energy_terms(policy, occupancy_shares(factors.value), *building_kg_per_kwh(org, factors))[0]
 
 
-def desks_per_person(policy: Policy) -> float:
-    """Desks needed per assigned person (before rounding up per hub). [desks/person]"""
-    return min(1.0, policy.office_days_per_week / 5.0 * policy.peak_factor) * policy.desk_sharing_ratio
+def building_kg_fixed(org: Organisation, policy: Policy, factors: FactorSet) -> np.ndarray:
+    """Emissions of an open hub's fixed floor area at each site (``f_j``). [kg CO2e/yr]"""
+    return hub_energy_terms(policy, occupancy_shares(factors.value), *building_kg_per_kwh(org, factors))[1]
 
 
-def money_terms(org: Organisation, policy: Policy, candidates: np.ndarray
+def money_terms(org: Organisation, policy: Policy, factors: FactorSet, candidates: np.ndarray
                 ) -> tuple[np.ndarray, np.ndarray, float] | None:
     """Cost terms under the policy's carbon price, in kg CO2e-equivalent (None without a price):
     per person at each candidate [kg/person/yr], fixed per open candidate [kg/yr], per person
@@ -117,15 +167,22 @@ def money_terms(org: Organisation, policy: Policy, candidates: np.ndarray
     if policy.carbon_price_gbp_per_t is None:
         return None
     from footprint.decisions.costs import (
-        hub_gbp_per_m2,
+        heat_gbp_per_kwh,
         kg_per_gbp,
+        occupancy_gbp_per_m2,
         relocation_gbp_per_year,
     )
+    from footprint.decisions.defaults import load_cost_defaults
 
+    d = load_cost_defaults()
     w = kg_per_gbp(policy)
-    per_m2 = hub_gbp_per_m2(org, policy)[candidates] * w
-    return (desks_per_person(policy) * policy.m2_per_desk * per_m2, policy.hub_fixed_area_m2 * per_m2,
-            relocation_gbp_per_year(policy) * w)
+    elec_price = np.full(len(org.sites), d.cost("electricity"))
+    energy_person, energy_fixed = hub_energy_terms(
+        policy, occupancy_shares(factors.value), elec_price, heat_gbp_per_kwh(org, d))
+    rent = occupancy_gbp_per_m2(org, d)
+    per_person = (desks_per_person(policy) * policy.m2_per_desk * rent + energy_person)[candidates] * w
+    fixed = (policy.hub_fixed_area_m2 * rent + energy_fixed)[candidates] * w
+    return per_person, fixed, relocation_gbp_per_year(policy, d) * w
 
 
 def hub_costs(
@@ -154,7 +211,7 @@ def hub_costs(
         sub = dist[ranged]
         group_cost[ranged] = sub * w[ranged, None] * coef[effective_mode(own[ranged], sub)]
     group_cost += count[:, None] * building_kg_per_person(org, policy, factors)[candidates]
-    money = money_terms(org, policy, candidates)
+    money = money_terms(org, policy, factors, candidates)
     if money is not None:
         group_cost += count[:, None] * money[0][None, :]
         group_cost += (candidates[None, :] != org.group_site[:, None]) * (count * money[2])[:, None]
@@ -169,7 +226,7 @@ def hub_costs(
             allowed = None  # beyond the limit, people commute anyway (and are counted)
     demand = count * desks_per_person(policy)
     capacity = s.max_desks[candidates].astype(float)
-    fixed = policy.hub_fixed_area_m2 * building_kg_per_m2(org, policy, factors)[candidates]
+    fixed = building_kg_fixed(org, policy, factors)[candidates]
     if money is not None:
         fixed = fixed + money[1]
     if not keep_offices_whole:

@@ -28,7 +28,10 @@ class Policy:
     working_days_per_year: float = _p(225.0, 100, 366, "days/yr", "Working days a year per full-time person")
     hours_per_day: float = _p(7.5, 1, 24, "h/day", "Working hours a day (homeworking factor basis)")
     video_share: float = _p(0.3, 0, 1, "share", "Share of cross-site meetings held by video instead of travel")
-    desk_sharing_ratio: float = _p(0.8, 0.1, 2, "desks/peak attendee", "Desks provided per person present at peak")
+    desk_sharing_ratio: float = _p(
+        0.8, 0.1, 2, "desks/peak attendee",
+        "Desks provided per person present at peak, never fewer than an average day's attendees",
+    )
     peak_factor: float = _p(1.2, 1, 3, "×", "Peak-day attendance relative to the average day")
     m2_per_desk: float = _p(12.0, 4, 40, "m²/desk", "Gross floor area per desk in a hub")
     hub_fixed_area_m2: float = _p(

@@ -6,8 +6,15 @@ formula, set apart in the PDF.
 
 from __future__ import annotations
 
-from footprint.accounting.buildings import HUB_FORMULAS
-from footprint.factors import CONFIDENCE_LEVELS
+from footprint.accounting.buildings import (
+    ENERGY_FORMULAS,
+    HUB_FORMULAS,
+    occupancy_shares,
+)
+from footprint.factors import CONFIDENCE_LEVELS, load_factor_set
+
+#: The default occupancy-driven shares (the ``common`` set every built-in set inherits).
+_SHARES = occupancy_shares(load_factor_set("common").value)
 
 SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Scope and boundaries", (
@@ -37,12 +44,23 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "with h the hours a working day and EF_home the factor per FTE-hour (equipment and heating).",
     )),
     ("Buildings (Scopes 1, 2 and 3 cat. 3)", (
-        "Today's offices keep their own floor area and energy intensity. A hub is sized from its staff:",
+        "Today's offices keep their own floor area, desks and energy intensity. A hub is sized from its staff:",
         *(f"  {f}" for f in HUB_FORMULAS),
         "with s_j staff, peak the peak-day factor, r desks per peak attendee, a the floor area per desk [m²] "
         "and A_hub the fixed area every open hub needs whatever its headcount (reception, meeting rooms, "
-        "kitchens, plant; policy hub_fixed_area_m2, 500 m² by default). "
-        "Energy = area × intensity [kWh/yr]. Emissions = electricity × grid factor (Scope 2, location-based; "
+        "kitchens, plant; policy hub_fixed_area_m2, 500 m² by default). A shared desk serves people on "
+        "different days, not two on one day: sharing trims peak days but never leaves an average day's "
+        "attendees without a desk, so at five office days every attendee has one (our reading, not a "
+        "published rule). Energy is a base load by floor area plus a part that follows attendance, alike "
+        "for today's offices and hubs:",
+        *(f"  {f}" for f in ENERGY_FORMULAS),
+        "with u_j the desk utilisation (attendee-days per desk-day; D_office office days and W working days "
+        "a year), I the site's intensity [kWh/m²/yr] read as its energy at one attendee per desk every "
+        f"working day, and φ the occupancy-driven shares: by default {_SHARES.electricity:g} of electricity "
+        f"(small power, lighting hours, catering, lifts) and {_SHARES.heating:g} of heating (hot water, fresh "
+        "air), our reading of the end uses of CIBSE TM54 and the benchmarks of CIBSE TM46:2008 (factors "
+        "occupancy_share_electricity and occupancy_share_heating, with their sources in the factor table). "
+        "Emissions = electricity × grid factor (Scope 2, location-based; "
         "market-based beside it: certificates at 0, supplier factor or residual mix) "
         "+ T&D losses × electricity (Scope 3 cat. 3) + heating × fuel factor (gas: Scope 1; district heat: "
         "Scope 2; electric heating: as electricity).",
@@ -80,6 +98,10 @@ ASSUMPTIONS: tuple[str, ...] = (
     "Staff keep today's commute mode when they move to a hub.",
     "Hub energy intensities are those of a refurbished office; closed offices emit nothing (no disposal, "
     "no embodied carbon of refurbishment).",
+    "Every site's intensity is read as its energy at one attendee per desk every working day; by default "
+    f"{_SHARES.electricity:g} of its electricity and {_SHARES.heating:g} of its heating follow attendance, the "
+    "rest is base load by floor area (our reading of CIBSE TM54 and TM46, not a published split).",
+    "A hub gives every attendee of an average day a desk; desk sharing trims peak days only.",
     "Scope 2 is reported location-based (grid average) and market-based (REGO share at 0, supplier factor, "
     "else the residual mix of the set or of the country table, AIB European Residual Mixes 2025, which has no GB "
     "value; the grid average stands in where neither is known, which understates it); "
