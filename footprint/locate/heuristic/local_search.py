@@ -191,10 +191,24 @@ def _single_source(problem: LocationProblem, clock: _Clock, rng: np.random.Gener
     if best is None:
         return None, None, f"no feasible single-source assignment found ({tried} starts)"
     sites, a, val = best
+
+    def exact_assign(sites: np.ndarray) -> tuple[np.ndarray, float] | None:
+        # a small assignment MIP (the search only calls it below FRESH_PAIRS)
+        out = assign_capacitated(problem, sites, time_limit=max(
+            0.05, min(1.0, clock.limit - clock.elapsed)))
+        if out is None:
+            return None
+        col = {int(j): t for t, j in enumerate(sites)}
+        virt = sites.size
+        b = np.array([col.get(int(j), virt) if j >= 0 else virt for j in out[0]], dtype=np.intp)
+        return b, float(fixed[sites].sum() + out[2])
+
+    ss.exact_assign = exact_assign
     evals = 0
     if max_iter > 0:
         sites, a, val, evals = ss.search(
-            sites, a, val, lambda: clock.stop(0.5, "capacitated local search"), rng)
+            sites, a, val, lambda: clock.stop(0.5, "capacitated local search"), rng,
+            free_count=p is None)
     sites = np.asarray(sites, dtype=np.intp)
     assignment = np.where(a < sites.size, sites[np.minimum(a, sites.size - 1)], -1)
     order_s = np.argsort(sites)

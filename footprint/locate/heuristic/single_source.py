@@ -24,6 +24,19 @@ from numba import njit
 __all__ = ["gap_assign", "improve_assignment"]
 
 _TOL = 1e-9
+#: Ejection chains / cyclic exchanges (:func:`_chain_sweep`): longest chain
+#: [groups], continuations kept per node, work per pass [pairs looked at],
+#: and the largest groups × sites they are tried on.
+CHAIN_DEPTH = 6
+CHAIN_BEAM = 10
+CHAIN_WORK = 20_000_000
+CHAIN_PAIRS = 200_000
+#: Largest groups × open sites for which stuck searches re-assign each move
+#: afresh (a few milliseconds a move at this size).
+FRESH_PAIRS = 50_000
+#: Largest groups × open sites whose stuck searches assign each move exactly
+#: (a small HiGHS assignment MIP, milliseconds at this size).
+EXACT_PAIRS = 200
 
 
 # --------------------------------------------------------------------------
@@ -288,6 +301,107 @@ def _pair_sweep(c, d, r, tol, eps, a, head, nxt, prv, out_k, out_d, lo, hi, max_
 
 
 @njit(cache=True, nogil=True)
+def _keep_best(vals, gs, ts, count, beam, v, g, t):
+    """Insert candidate ``(v, g, t)`` into the ``beam`` smallest (unsorted); new count."""
+    if count < beam:
+        vals[count] = v
+        gs[count] = g
+        ts[count] = t
+        return count + 1
+    worst = 0
+    for q in range(1, count):
+        if vals[q] > vals[worst]:
+            worst = q
+    if v < vals[worst]:
+        vals[worst] = v
+        gs[worst] = g
+        ts[worst] = t
+    return count
+
+
+@njit(cache=True, nogil=True)
+def _chain_sweep(c, d, r, tol, eps, a, head, nxt, prv, depth, beam, max_moves, max_work):
+    """Ejection chains and cyclic exchanges of up to ``depth`` groups.
+
+    For each group ``g0`` in turn a depth-first search with a beam: ``g0``
+    moves to a cheaper site ``t0``; if ``t0`` has no room a member ``g1`` of
+    ``t0`` is ejected to a site ``t1`` (a new site, or ``g0``'s old one to
+    close a cycle), and so on, every site at most once (subset-disjoint, as
+    in Ahuja et al.'s multi-exchange neighbourhood for the single-source
+    CFLP). A branch is followed only while its partial change is negative
+    (the gain criterion), and only the ``beam`` best continuations of each
+    node. The first chain that ends in room and lowers the cost is applied.
+    Returns ``(moves, work)``; stops once ``work`` (candidate pairs looked
+    at) exceeds ``max_work``.
+    """
+    n, k = c.shape
+    vals = np.empty((depth, beam))
+    gs = np.empty((depth, beam), dtype=np.intp)
+    ts = np.empty((depth, beam), dtype=np.intp)
+    cn = np.zeros(depth, dtype=np.intp)
+    ci = np.zeros(depth, dtype=np.intp)
+    used = np.zeros(k, dtype=np.bool_)
+    moves = 0
+    work = 0
+    for g0 in range(n):
+        if moves >= max_moves or work > max_work:
+            break
+        s0 = a[g0]
+        base = c[g0, s0]
+        cn[0] = 0
+        for t in range(k):
+            if t != s0:
+                v = c[g0, t] - base
+                if v < -eps:
+                    cn[0] = _keep_best(vals[0], gs[0], ts[0], cn[0], beam, v, g0, t)
+        work += k
+        used[s0] = True
+        ci[0] = 0
+        lev = 0
+        done = False
+        while lev >= 0 and not done:
+            if ci[lev] >= cn[lev]:
+                lev -= 1
+                if lev >= 0:
+                    used[ts[lev, ci[lev]]] = False
+                    ci[lev] += 1
+                continue
+            g = gs[lev, ci[lev]]
+            t = ts[lev, ci[lev]]
+            gv = vals[lev, ci[lev]]
+            room = r[t] + (d[g0] if t == s0 else 0.0)
+            if room >= d[g] - tol and gv < -eps:
+                # apply the chain: every mover of levels 0..lev to its target
+                for q in range(lev + 1):
+                    _move(gs[q, ci[q]], ts[q, ci[q]], a, d, r, head, nxt, prv)
+                moves += 1
+                done = True
+                break
+            if t == s0 or lev + 1 >= depth:
+                ci[lev] += 1
+                continue
+            used[t] = True
+            nl = lev + 1
+            cn[nl] = 0
+            h = head[t]
+            while h >= 0:
+                if r[t] + d[h] - d[g] >= -tol:
+                    out = gv - c[h, t]
+                    for t2 in range(k):
+                        if t2 == t or (used[t2] and t2 != s0):
+                            continue
+                        v = out + c[h, t2]
+                        if v < -eps:
+                            cn[nl] = _keep_best(vals[nl], gs[nl], ts[nl], cn[nl], beam, v, h, t2)
+                    work += k
+                h = nxt[h]
+            ci[nl] = 0
+            lev = nl
+        used[:] = False
+    return moves, work
+
+
+@njit(cache=True, nogil=True)
 def _move_tables(cc, closed_idx, a, n1, d1, d2, k):
     """Cluster-move costs and uncapacitated swap deltas in one ``O(n m)`` pass.
 
@@ -451,6 +565,13 @@ def improve_assignment(c: np.ndarray, d: np.ndarray, cap: np.ndarray, a: np.ndar
             got += _pair_sweep(cc, dd, r, tol, eps, a, head, nxt, prv, out_k, out_d,
                                lo, min(n, lo + chunk), max_moves - moves - got)
         moves += got
+        if got:
+            continue
+        if n * k > CHAIN_PAIRS:
+            break
+        got, _ = _chain_sweep(cc, dd, r, tol, eps, a, head, nxt, prv, CHAIN_DEPTH, CHAIN_BEAM,
+                              max_moves - moves, CHAIN_WORK)
+        moves += got
         if not got:
             break
     return a
@@ -542,6 +663,10 @@ class SiteSearch:
         self.u = unassigned
         self.n, self.m = cost.shape
         self.deadline = deadline
+        #: Optional ``exact_assign(sites) -> (assignment, value) | None``: the
+        #: cheapest assignment to ``sites`` (columns as :meth:`sub`'s, value with
+        #: fixed costs), used by stuck searches on small problems.
+        self.exact_assign: Callable[[np.ndarray], tuple[np.ndarray, float] | None] | None = None
 
     def sub(self, sites: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Cost and capacity of the open sites (+ virtual unserved column)."""
@@ -585,11 +710,67 @@ class SiteSearch:
             return None
         return new, b, self.value(new, c, b)
 
+    def try_drop(self, sites: np.ndarray, a: np.ndarray, pos: int
+                 ) -> tuple[np.ndarray, np.ndarray, float] | None:
+        """Close ``sites[pos]``; its groups go to the other sites by the regret
+        greedy on the room left, then a shift search."""
+        new = np.delete(sites, pos)
+        c, cap = self.sub(new)
+        d = self.d
+        b = a.copy()
+        b[b > pos] -= 1  # later positions (and the virtual column) move up one
+        mine = np.flatnonzero(a == pos)
+        if mine.size:
+            b[mine] = 0
+            r = cap - np.bincount(b, weights=np.where(a == pos, 0.0, d), minlength=cap.size)
+            part = _regret_greedy(np.where(c[mine] >= self.big, np.inf, c[mine]), d[mine], r)
+            if part is None:
+                return None
+            b[mine] = part
+        b = improve_assignment(c, d, cap, b, max_moves=200, swaps=False, deadline=self.deadline)
+        if not np.all(c[np.arange(self.n), b] < self.big):
+            return None
+        return new, b, self.value(new, c, b)
+
+    def try_add(self, sites: np.ndarray, a: np.ndarray, j: int
+                ) -> tuple[np.ndarray, np.ndarray, float] | None:
+        """Open ``j`` (last position); a shift search moves the groups to it."""
+        k = sites.size
+        new = np.append(sites, j)
+        c, cap = self.sub(new)
+        b = a.copy()
+        b[b == k] = k + 1  # the virtual column moves one to the right
+        b = improve_assignment(c, self.d, cap, b, max_moves=max(200, self.n), swaps=False,
+                               deadline=self.deadline)
+        return new, b, self.value(new, c, b)
+
+    def _count_moves(self, sites: np.ndarray, a: np.ndarray, c: np.ndarray, n_cand: int
+                     ) -> list[tuple[str, int, int]]:
+        """Drop and add moves ranked by their uncapacitated change (free count only)."""
+        d1 = c[np.arange(self.n), a]
+        moves: list[tuple[float, str, int, int]] = []
+        if c.shape[1] > 1:
+            # dropping pos: its groups to their best other column (room ignored)
+            two = np.partition(c, 1, axis=1)
+            for pos in np.flatnonzero(~self.forced[sites]):
+                mine = a == pos
+                alt = np.where(c[mine, pos] <= two[mine, 0], two[mine, 1], two[mine, 0])
+                delta = float((alt - d1[mine]).sum()) - float(self.f[sites[pos]])
+                moves.append((delta, "drop", int(pos), -1))
+        closed = np.setdiff1d(np.arange(self.m), sites)
+        if closed.size:
+            gain = np.minimum(self.c[:, closed] - d1[:, None], 0.0).sum(axis=0) + self.f[closed]
+            for t in np.argsort(gain)[:n_cand]:
+                moves.append((float(gain[t]), "add", -1, int(closed[t])))
+        moves.sort(key=lambda x: x[0])
+        return [(kind, pos, j) for _, kind, pos, j in moves[: 2 * n_cand]]
+
     def search(self, sites: np.ndarray, a: np.ndarray, val: float, stop: Callable[[], bool],
-               rng: np.random.Generator, n_cand: int = 12, max_rounds: int = 10_000
-               ) -> tuple[np.ndarray, np.ndarray, float, int]:
+               rng: np.random.Generator, n_cand: int = 12, max_rounds: int = 10_000,
+               free_count: bool = False) -> tuple[np.ndarray, np.ndarray, float, int]:
         """First-improvement search over swaps (cluster relocations and
-        swaps ranked by their uncapacitated delta); returns the local optimum
+        swaps ranked by their uncapacitated delta) and, when the number of
+        sites is free, drops and adds; returns the local optimum
         ``(sites, assignment, value, evaluated moves)``."""
         evals = 0
         sites = np.asarray(sites, dtype=np.intp).copy()
@@ -597,13 +778,21 @@ class SiteSearch:
             if stop():
                 break
             c, cap = self.sub(sites)
-            cand = self._candidates(sites, a, c, n_cand, rng)
+            cand: list[tuple[str, int, int]] = [("swap", pos, j) for pos, j in
+                                                self._candidates(sites, a, c, n_cand, rng)]
+            if free_count:
+                cand = self._count_moves(sites, a, c, n_cand) + cand
             improved = False
-            for pos, j in cand:
+            for kind, pos, j in cand:
                 if stop():
                     break
                 evals += 1
-                out = self.try_swap(sites, a, pos, j)
+                if kind == "swap":
+                    out = self.try_swap(sites, a, pos, j)
+                elif kind == "drop":
+                    out = self.try_drop(sites, a, pos)
+                else:
+                    out = self.try_add(sites, a, j)
                 if out is not None and out[2] < val - 1e-9 * max(abs(val), 1.0):
                     sites, a, val = out
                     improved = True
@@ -616,8 +805,54 @@ class SiteSearch:
                 if v < val - 1e-9 * max(abs(val), 1.0):
                     a, val = b, v
                     continue
-                break
+                if self.n * (sites.size + 1) > FRESH_PAIRS:
+                    break
+                # small problems: the same moves once more, each assigned afresh
+                # (regret greedy + chains and swaps) instead of incrementally
+                fresh = self._fresh_round(sites, a, cand, val, stop)
+                evals += len(cand)
+                if fresh is None:
+                    break
+                sites, a, val = fresh
         return sites, a, val, evals
+
+    def _fresh_round(self, sites: np.ndarray, a: np.ndarray, cand: list[tuple[str, int, int]],
+                     val: float, stop: Callable[[], bool]
+                     ) -> tuple[np.ndarray, np.ndarray, float] | None:
+        """``cand``'s site sets assigned afresh by the regret greedy and local
+        search; then, on small problems with :attr:`exact_assign`, the current
+        sites and each of ``cand``'s assigned exactly. The first that beats
+        ``val``, or None."""
+        def better(v: float) -> bool:
+            return v < val - 1e-9 * max(abs(val), 1.0)
+
+        sets = [(kind, pos, j, self._moved(sites, kind, pos, j)) for kind, pos, j in cand]
+        for *_, new in sets:
+            if stop():
+                return None
+            out = self.evaluate(new)
+            if out is not None and better(out[1]):
+                return new, out[0], out[1]
+        if self.exact_assign is None or self.n * (sites.size + 2) > EXACT_PAIRS:
+            return None
+        for new in [sites] + [t[3] for t in sets]:
+            if stop():
+                return None
+            out = self.exact_assign(new)
+            if out is not None and better(out[1]):
+                return new, out[0], out[1]
+        return None
+
+    @staticmethod
+    def _moved(sites: np.ndarray, kind: str, pos: int, j: int) -> np.ndarray:
+        """The open sites after a swap, drop or add."""
+        if kind == "swap":
+            new = sites.copy()
+            new[pos] = j
+            return new
+        if kind == "drop":
+            return np.delete(sites, pos)
+        return np.append(sites, j)
 
     def _candidates(self, sites: np.ndarray, a: np.ndarray, c: np.ndarray, n_cand: int,
                     rng: np.random.Generator) -> list[tuple[int, int]]:
