@@ -314,3 +314,40 @@ def test_exports_written_before_the_column_still_load(city):
     back = organisation_from_files(files, "old export")
     assert np.all(np.isnan(back.staff.office_distance_km))
     assert np.array_equal(back.staff.count, agg.staff.count)
+
+
+def test_import_measures_each_person_and_keeps_a_given_group_distance(tmp_path):
+    from footprint.imports import read_staff
+
+    offices = {"HQ": HQ}
+    north_1 = HQ[0] + 1.0 / KM_PER_DEG_LAT
+    north_25 = HQ[0] + 2.5 / KM_PER_DEG_LAT
+    people = tmp_path / "people.csv"
+    people.write_text(
+        "employee_id,home_lat,home_lon,current_site_id,commute_mode\n"
+        f"E1,{north_1},{HQ[1]},HQ,walk\nE2,{north_25},{HQ[1]},HQ,walk\n",
+        encoding="utf-8",
+    )
+    rep = read_staff(people, site_ids=["HQ"], site_locations=offices)
+    assert rep.table.office_distance_km.tolist() == [
+        pytest.approx(1.75, abs=0.06)
+    ]  # their mean, to 0.1 km
+    # a file of groups (e.g. Footprint's own export) keeps its groups' distance; unknown rows are measured
+    groups = tmp_path / "groups.csv"
+    groups.write_text(
+        "home_lat,home_lon,current_site_id,commute_mode,count,office_distance_km\n"
+        f"{north_1},{HQ[1]},HQ,walk,3,0.4\n{north_25},{HQ[1]},HQ,walk,1,\n",
+        encoding="utf-8",
+    )
+    rep = read_staff(groups, site_ids=["HQ"], site_locations=offices)
+    assert rep.table.office_distance_km.tolist() == [
+        pytest.approx((3 * 0.4 + 2.5) / 4, abs=0.05)
+    ]
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "home_lat,home_lon,current_site_id,commute_mode,office_distance_km\n"
+        f"{north_1},{HQ[1]},HQ,walk,-1\n",
+        encoding="utf-8",
+    )
+    rep = read_staff(bad, site_ids=["HQ"], site_locations=offices)
+    assert [(p.row, p.field) for p in rep.problems] == [(2, "office_distance_km")]

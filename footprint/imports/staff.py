@@ -30,7 +30,7 @@ from footprint.imports.sites import _report
 from footprint.imports.tables import read_table
 from footprint.inputs.bounds import MAX_GROUP_COUNT
 from footprint.inputs.modes import MODES
-from footprint.inputs.staff import StaffGroups
+from footprint.inputs.staff import MAX_OFFICE_KM, StaffGroups
 
 GRID_DEG_LAT = 0.05  #: home grid cell height [degrees] (about 5.6 km)
 GRID_DEG_LON = 0.08  #: home grid cell width [degrees] (about 5.3 km at 53° N)
@@ -117,6 +117,7 @@ def read_staff(data: bytes | str | Path, filename: str | None = None, *, mapping
     count = chk.number("count", required=False, lo=0, lo_exclusive=True, hi=MAX_GROUP_COUNT, unit="people",
                        example="1 or 0.6")
     count = np.where(np.isnan(count), 1.0, count)
+    office_km = chk.number("office_distance_km", required=False, lo=0, hi=MAX_OFFICE_KM, unit="km", example="2.4")
     site = _sites(chk, site_ids, rejected_sites)
     mode = _modes(chk)
     country = countries(chk, "country", default_country.upper())
@@ -130,7 +131,7 @@ def read_staff(data: bytes | str | Path, filename: str | None = None, *, mapping
     groups = None
     if valid.any():
         groups = aggregate_staff(lat[valid], lon[valid], count[valid], site[valid], mode[valid], source=src,
-                                 site_locations=site_locations)
+                                 site_locations=site_locations, office_distance_km=office_km[valid])
         notes.append(f"{int(valid.sum()):,} valid rows ({count[valid].sum():,.1f} people) aggregated to "
                      f"{len(groups):,} groups of home grid cell ({GRID_DEG_LAT}° × {GRID_DEG_LON}°, about 5.5 km), "
                      "office and mode; individual homes are not kept")
@@ -180,7 +181,8 @@ def _modes(chk: RowChecker) -> np.ndarray:
 def aggregate_staff(home_lat: np.ndarray, home_lon: np.ndarray, count: np.ndarray, current_site_id: np.ndarray,
                     mode: np.ndarray, *, source: str = "staff", cell_deg_lat: float = GRID_DEG_LAT,
                     cell_deg_lon: float = GRID_DEG_LON,
-                    site_locations: Mapping[str, tuple[float, float]] | None = None) -> StaffGroups:
+                    site_locations: Mapping[str, tuple[float, float]] | None = None,
+                    office_distance_km: np.ndarray | None = None) -> StaffGroups:
     """Staff groups by home grid cell, current office and commute mode.
 
     Parameters
@@ -197,6 +199,9 @@ def aggregate_staff(home_lat: np.ndarray, home_lon: np.ndarray, count: np.ndarra
         keeps its members' mean exact distance to their office
         (``office_distance_km``, count-weighted, rounded to 0.1 km); otherwise,
         or for an office not in it, that is unknown (NaN).
+    office_distance_km : ndarray or None
+        Each row's own mean distance to its office where the file gives one (rows
+        that are groups already) [km]; NaN: measured from the row's home.
 
     Returns
     -------
@@ -212,8 +217,16 @@ def aggregate_staff(home_lat: np.ndarray, home_lon: np.ndarray, count: np.ndarra
     places = site_locations or {}
     office = np.array([places.get(u, (np.nan, np.nan)) for u in site_u] + [(np.nan, np.nan)], float)[site_codes]
     exact_km = distance_km(home_lat, home_lon, office[:, 0], office[:, 1])
-    df = pd.DataFrame({"a": cell_lat, "b": cell_lon, "s": site_codes, "m": mode_codes, "n": n, "nd": n * exact_km})
-    g = df.groupby(["a", "b", "s", "m"], sort=True, as_index=False)[["n", "nd"]].sum(min_count=1)
+    if office_distance_km is not None:
+        given = np.asarray(office_distance_km, float)
+        exact_km = np.where(np.isnan(given), exact_km, given)
+    known = ~np.isnan(exact_km)
+    df = pd.DataFrame({"a": cell_lat, "b": cell_lon, "s": site_codes, "m": mode_codes, "n": n,
+                       "nk": np.where(known, n, 0.0), "nd": np.where(known, n * exact_km, 0.0)})
+    g = df.groupby(["a", "b", "s", "m"], sort=True, as_index=False)[["n", "nk", "nd"]].sum()
+    nk = g["nk"].to_numpy(float)
+    mean_km = np.full(nk.size, np.nan)
+    np.divide(g["nd"].to_numpy(float), nk, out=mean_km, where=nk > 0)  # mean over the rows whose distance is known
     return StaffGroups.from_columns(
         {
             "home_lat": np.round((g["a"].to_numpy() + 0.5) * cell_deg_lat, 5),
@@ -221,7 +234,7 @@ def aggregate_staff(home_lat: np.ndarray, home_lon: np.ndarray, count: np.ndarra
             "count": g["n"].to_numpy(),
             "current_site_id": np.asarray(site_u, dtype=object)[g["s"].to_numpy()],
             "commute_mode": np.asarray(mode_u, dtype=object)[g["m"].to_numpy()],
-            "office_distance_km": np.round(g["nd"].to_numpy(float) / g["n"].to_numpy(float), 1),
+            "office_distance_km": np.round(mean_km, 1),
         },
         source=source,
     )
