@@ -71,4 +71,5 @@ def test_demo_flows_and_times_agree_with_the_footprint(hubs30):
     assert t.over_90_after <= t.over_60_after and t.over_90_before <= t.over_60_before
     # the PDF's executive summary: 42.1 → 49.3 min
     # hubs-30 with staff to the nearest hub with room (the nearest hub alone gave 42.1 → 49.3 min)
-    assert (round(t.mean_min_before, 1), round(t.mean_min_after, 1)) == (42.1, 52.3)
+    # (42.1 → 52.3 before homes kept their mean distance to the office: issue 14, item 13)
+    assert (round(t.mean_min_before, 1), round(t.mean_min_after, 1)) == (41.7, 52.1)
