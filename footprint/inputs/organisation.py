@@ -122,6 +122,9 @@ class Organisation:
         the accounting and the hub model's costs both use it.
         """
         sites = np.asarray(sites, dtype=np.int64)
+        cached = self.__dict__.get("staff_distance_km")  # the same values, for every site, once computed
+        if cached is not None:
+            return cached[:, sites]
         centre = self.home_distance_km[:, sites][self.home_index]
         known = ~np.isnan(self.staff.office_distance_km)
         if not known.any():
