@@ -351,3 +351,20 @@ def test_import_measures_each_person_and_keeps_a_given_group_distance(tmp_path):
     )
     rep = read_staff(bad, site_ids=["HQ"], site_locations=offices)
     assert [(p.row, p.field) for p in rep.problems] == [(2, "office_distance_km")]
+
+
+def test_homes_known_only_as_a_town_are_not_measured(tmp_path):
+    from footprint.imports import read_staff
+
+    leeds = (53.7997, -1.5492)
+    staff = tmp_path / "staff.csv"
+    staff.write_text(
+        "home_location,current_site_id,commute_mode\nLS6,LDS,car\nLeeds,LDS,bus\n",
+        encoding="utf-8",
+    )
+    rep = read_staff(staff, site_ids=["LDS"], site_locations={"LDS": leeds})
+    g = rep.table
+    by_mode = dict(zip(g.mode, g.office_distance_km.tolist(), strict=True))
+    # the district's centre is a few km out of Leeds; the town's centre would say ~0 km for everyone in Leeds
+    assert 1.0 < by_mode["car"] < 6.0
+    assert np.isnan(by_mode["bus"])

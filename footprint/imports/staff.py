@@ -126,15 +126,23 @@ def read_staff(data: bytes | str | Path, filename: str | None = None, *, mapping
         codes, uniques = pd.factorize(pd.Series(site, dtype=object), sort=False)
         pts = np.array([site_locations.get(u, (np.nan, np.nan)) for u in uniques] + [(np.nan, np.nan)], float)
         near = {"office": site, "office_lat": pts[codes, 0], "office_lon": pts[codes, 1]}
-    lat, lon, notes = locate(chk, "home_lat", "home_lon", "home_location", country, geocoder, **near)
+    town_level = np.zeros(n, dtype=bool)
+    lat, lon, notes = locate(chk, "home_lat", "home_lon", "home_location", country, geocoder, **near,
+                             town_level=town_level)
     valid = ~chk.bad
     groups = None
     if valid.any():
         groups = aggregate_staff(lat[valid], lon[valid], count[valid], site[valid], mode[valid], source=src,
-                                 site_locations=site_locations, office_distance_km=office_km[valid])
+                                 site_locations=site_locations, office_distance_km=office_km[valid],
+                                 measured=~town_level[valid])
         notes.append(f"{int(valid.sum()):,} valid rows ({count[valid].sum():,.1f} people) aggregated to "
                      f"{len(groups):,} groups of home grid cell ({GRID_DEG_LAT}° × {GRID_DEG_LON}°, about 5.5 km), "
-                     "office and mode; individual homes are not kept")
+                     "office and mode, each keeping its people's mean distance to their office; individual homes "
+                     "are not kept")
+        towns = int((town_level & valid).sum())
+        if towns:
+            notes.append(f"{towns:,} rows give only a town for the home: their distance to the office is not "
+                         "measured (the grid cell's centre stands in); a postcode or lat/lon is more accurate")
     return _report(chk, groups, [*table.notes, *notes], base)
 
 
@@ -182,7 +190,8 @@ def aggregate_staff(home_lat: np.ndarray, home_lon: np.ndarray, count: np.ndarra
                     mode: np.ndarray, *, source: str = "staff", cell_deg_lat: float = GRID_DEG_LAT,
                     cell_deg_lon: float = GRID_DEG_LON,
                     site_locations: Mapping[str, tuple[float, float]] | None = None,
-                    office_distance_km: np.ndarray | None = None) -> StaffGroups:
+                    office_distance_km: np.ndarray | None = None,
+                    measured: np.ndarray | None = None) -> StaffGroups:
     """Staff groups by home grid cell, current office and commute mode.
 
     Parameters
@@ -202,6 +211,11 @@ def aggregate_staff(home_lat: np.ndarray, home_lon: np.ndarray, count: np.ndarra
     office_distance_km : ndarray or None
         Each row's own mean distance to its office where the file gives one (rows
         that are groups already) [km]; NaN: measured from the row's home.
+    measured : ndarray of bool or None
+        False for rows whose home is only a town's centre (see
+        :func:`~footprint.imports.locations.locate`): their distance is not
+        measured (a town centre to an office in that town would say 0 km); a
+        group with no measured row keeps no distance (NaN: the cell centre is used).
 
     Returns
     -------
@@ -217,6 +231,8 @@ def aggregate_staff(home_lat: np.ndarray, home_lon: np.ndarray, count: np.ndarra
     places = site_locations or {}
     office = np.array([places.get(u, (np.nan, np.nan)) for u in site_u] + [(np.nan, np.nan)], float)[site_codes]
     exact_km = distance_km(home_lat, home_lon, office[:, 0], office[:, 1])
+    if measured is not None:
+        exact_km = np.where(np.asarray(measured, dtype=bool), exact_km, np.nan)
     if office_distance_km is not None:
         given = np.asarray(office_distance_km, float)
         exact_km = np.where(np.isnan(given), exact_km, given)
