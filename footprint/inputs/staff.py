@@ -49,8 +49,11 @@ class StaffGroups(ArrayTableEquality):
     office_distance_km: np.ndarray = field(default_factory=lambda: frozen(np.empty(0)))
 
     def __post_init__(self) -> None:
-        if self.office_distance_km.size == 0 and len(self.count):
+        if self.office_distance_km.size == 0 and len(self.count):  # not known: distances from the home point
             object.__setattr__(self, "office_distance_km", frozen(np.full(len(self.count), np.nan)))
+        if self.office_distance_km.shape != self.count.shape:
+            raise ValueError(f"office_distance_km has {self.office_distance_km.size} values for {len(self.count)} "
+                             "staff groups")
 
     def __len__(self) -> int:
         return len(self.count)
