@@ -63,7 +63,8 @@ def shuffled(org: Organisation, seed: int) -> Organisation:
     order = rng.permutation(len(org.staff))
     st = org.staff
     staff = StaffGroups(st.home_lat[order], st.home_lon[order], st.count[order],
-                        tuple(np.asarray(st.current_site_id)[order]), tuple(np.asarray(st.mode)[order]))
+                        tuple(np.asarray(st.current_site_id)[order]), tuple(np.asarray(st.mode)[order]),
+                        st.office_distance_km[order])
     return Organisation(org.name, org.sites, staff, org.collaboration)
 
 

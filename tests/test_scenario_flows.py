@@ -71,5 +71,6 @@ def test_demo_flows_and_times_agree_with_the_footprint(hubs30):
     assert t.over_90_after <= t.over_60_after and t.over_90_before <= t.over_60_before
     # the PDF's executive summary: 42.1 → 49.3 min
     # hubs-30 with staff to the nearest hub with room (the nearest hub alone gave 42.1 → 49.3 min);
-    # 52.3 before hubs gave every average day's attendee a desk (0.6 desks a person, was 0.576: issue 14 item 12)
-    assert (round(t.mean_min_before, 1), round(t.mean_min_after, 1)) == (42.1, 52.6)
+    # 42.1 → 52.3 before hubs gave every average day's attendee a desk (issue 14 item 12) and
+    # homes kept their mean distance to the office (item 13)
+    assert (round(t.mean_min_before, 1), round(t.mean_min_after, 1)) == (41.7, 52.3)

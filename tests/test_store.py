@@ -241,6 +241,7 @@ def test_the_store_holds_no_employee_id_or_postcode(store, uploaded):
         "count",
         "current_site_id",
         "commute_mode",
+        "office_distance_km",  # the members' mean distance to their office: an aggregate
     }
     with store.engine.connect() as conn:
         row = conn.execute(

@@ -137,12 +137,14 @@ def demo_organisation() -> Organisation:
     home_lat = lat0 + dist * np.cos(bearing) / 111.2
     home_lon = lon0 + dist * np.sin(bearing) / (111.2 * np.cos(np.radians(lat0)))
     modes = _sample_modes(rng, reg, dist)
+    exact_km = distance_km(home_lat, home_lon, lat0, lon0)  # each person's distance, before aggregating
 
     cell_lat = np.floor(home_lat / GRID_DEG_LAT).astype(np.int64)
     cell_lon = np.floor(home_lon / GRID_DEG_LON).astype(np.int64)
     mode_ids, mode_idx = np.unique(modes, return_inverse=True)
     keys = np.stack([cell_lat, cell_lon, office, mode_idx], axis=1)
     uniq, inverse, counts = np.unique(keys, axis=0, return_inverse=True, return_counts=True)
+    office_km = np.bincount(inverse.reshape(-1), weights=exact_km, minlength=counts.size) / counts
     staff = StaffGroups.from_columns(
         {
             "home_lat": np.round((uniq[:, 0] + 0.5) * GRID_DEG_LAT, 5),
@@ -150,6 +152,7 @@ def demo_organisation() -> Organisation:
             "count": counts.astype(float),
             "current_site_id": site_id[uniq[:, 2]],
             "commute_mode": mode_ids[uniq[:, 3]],
+            "office_distance_km": np.round(office_km, 1),
         },
         source="demo staff",
     )

@@ -199,7 +199,7 @@ def hub_costs(
     n = len(org.staff)
     count = org.staff.count
     od = policy.office_days_per_year
-    dist = org.home_distance_km[:, candidates][org.home_index]  # (n, c)
+    dist = org.staff_distance_km[:, candidates]  # (n, c), as the accounting measures it (cached per organisation)
     circ_m = mode_circuity(policy)
     # cost per km of geodesic distance for one person-day, by mode [kg/km]
     coef = 2.0 * circ_m * mode_factor_per_person_km(factors, policy) + commute_weight_kg_per_km * circ_m

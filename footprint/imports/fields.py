@@ -110,6 +110,8 @@ STAFF_FIELDS: tuple[FieldSpec, ...] = (
     _f("count", "fte headcount people number n persons staff_count", "people on this row (default 1; "
        "FTE allowed)"),
     _f("country", "home_country country_code", "two-letter ISO country code of the home (default GB)"),
+    _f("office_distance_km", "mean_office_distance_km", "optional, for rows that are groups: the people's mean "
+       "straight-line distance from their own homes to their office, km (default: from the home given)"),
 )
 
 #: Last resort: a header with one of these words (and no better match) means the field.

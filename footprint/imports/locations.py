@@ -34,7 +34,8 @@ def countries(chk: RowChecker, field: str, default: str) -> np.ndarray:
 
 def locate(chk: RowChecker, lat_field: str, lon_field: str, place_field: str, country: np.ndarray,
            geocoder: Any = None, *, office: np.ndarray | None = None, office_lat: np.ndarray | None = None,
-           office_lon: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, list[str]]:
+           office_lon: np.ndarray | None = None, town_level: np.ndarray | None = None
+           ) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """Latitude and longitude of every row [degrees] (NaN where it has a problem), and notes.
 
     Rows with both coordinates use them (checked for range, swaps and 0, 0);
@@ -48,6 +49,11 @@ def locate(chk: RowChecker, lat_field: str, lon_field: str, place_field: str, co
         taken as the one clearly meant for that office (see
         :func:`~footprint.imports.geocode.nearest_clear_choice`), with one note
         per distinct name and office; otherwise it stays a problem.
+    town_level : ndarray of bool or None
+        Filled in (when given) with True for the rows placed at a town's or
+        place's centre (not given coordinates, a postcode district or an online
+        geocoder's address): their distance to anywhere is only as good as the
+        town's size.
     """
     n = chk.n
     lat = chk.number(lat_field, required=False, example="52.4862")
@@ -96,6 +102,11 @@ def locate(chk: RowChecker, lat_field: str, lon_field: str, place_field: str, co
             for u in uniques:
                 q, c = u.split("\x1f", 1)
                 matches.append(lookup.lookup(q, c or None))
+            if town_level is not None:
+                precise = ("postcode district", "(online geocoder)")
+                coarse = np.array([not (m.label.startswith(precise[0]) or m.label.endswith(precise[1]))
+                                   for m in matches], dtype=bool)
+                town_level[np.flatnonzero(todo)] = coarse[codes]
             glat = np.array([m.lat for m in matches])[codes]
             glon = np.array([m.lon for m in matches])[codes]
             idx = np.flatnonzero(todo)

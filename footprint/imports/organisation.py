@@ -71,7 +71,8 @@ def data_card(sites: Sites, staff: StaffGroups, source: str) -> str:
         f"- Offices: {len(sites)} ({int(sites.is_office.sum())} today, {int(sites.is_candidate.sum())} candidates)\n"
         f"- Staff: {staff.total:,.1f} people in {len(staff):,} groups\n"
         f"- Privacy: homes aggregated on import to grid cells of {GRID_DEG_LAT}° × {GRID_DEG_LON}° "
-        "(about 5.5 km); individual home locations, postcodes and employee ids are not kept.\n"
+        "(about 5.5 km), each group keeping its members' mean distance to their office (to 0.1 km); "
+        "individual home locations, postcodes and employee ids are not kept.\n"
         "- Places and postcodes geocoded offline with GeoNames (CC BY 4.0) and OS Code-Point Open "
         "postcode districts (OGL v3), unless online geocoding (OpenStreetMap Nominatim) was turned on.\n"
     )

@@ -8,12 +8,14 @@ from functools import cached_property
 import numpy as np
 
 from footprint.errors import InputError, Problem
-from footprint.geo.distance import distance_matrix_km
+from footprint.geo.distance import distance_matrix_km, group_distance_bound_km
 from footprint.inputs.collaboration import Collaboration
 from footprint.inputs.columns import frozen
 from footprint.inputs.modes import MODE_IDS
 from footprint.inputs.sites import Sites
 from footprint.inputs.staff import StaffGroups
+
+_CHUNK_ROWS = 4096  #: staff groups per block when bounding distances
 
 
 @dataclass(frozen=True, eq=False)
@@ -94,22 +96,60 @@ class Organisation:
 
     @cached_property
     def home_distance_km(self) -> np.ndarray:
-        """Geodesic distance from each distinct home location to each site, shape (h, m). [km]
+        """Geodesic distance from each distinct home point to each site, shape (h, m). [km]
 
-        Groups share home locations (aggregated to grid cells), so this is much
-        smaller than one row per group.
+        Groups share home points (aggregated to grid cells), so this is much
+        smaller than one row per group. These are distances from the cell centres:
+        commutes use :meth:`group_distance_km` / :attr:`staff_distance_km`, which
+        also use the members' known distance to their office.
         """
         homes = self._homes[0]
         return frozen(distance_matrix_km(homes[:, 0], homes[:, 1], self.sites.lat, self.sites.lon))
 
     @cached_property
     def staff_distance_km(self) -> np.ndarray:
-        """Geodesic distance from each group's home to each site, shape (n, m). [km]"""
-        return frozen(self.home_distance_km[self.home_index])
+        """Commute distance from each group to each site, shape (n, m). [km]
+
+        The straight-line distance :meth:`group_distance_km` gives, to every site.
+        """
+        return frozen(self.distance_to_sites_km(np.arange(len(self.sites))))
+
+    def distance_to_sites_km(self, sites: np.ndarray) -> np.ndarray:
+        """Commute distance from each group to each of ``sites``, shape (n, len(sites)). [km]
+
+        The home point's distance, bounded by the members' mean distance to their
+        current office (:func:`~footprint.geo.distance.group_distance_bound_km`):
+        the accounting and the hub model's costs both use it.
+        """
+        sites = np.asarray(sites, dtype=np.int64)
+        cached = self.__dict__.get("staff_distance_km")  # the same values, for every site, once computed
+        if cached is not None:
+            return cached[:, sites]
+        centre = self.home_distance_km[:, sites][self.home_index]
+        known = ~np.isnan(self.staff.office_distance_km)
+        if not known.any():
+            return centre
+        known_rows = np.flatnonzero(known)
+        for start in range(0, known_rows.size, _CHUNK_ROWS):  # bounded temporaries on large estates
+            rows = known_rows[start:start + _CHUNK_ROWS]
+            centre[rows] = group_distance_bound_km(
+                centre[rows],
+                self.staff.office_distance_km[rows, None],
+                self.site_distance_km[np.ix_(self.group_site[rows], sites)],
+            )
+        return centre
 
     def group_distance_km(self, site: np.ndarray) -> np.ndarray:
-        """Geodesic distance from each group's home to one site per group, shape (n,). [km]"""
-        return self.home_distance_km[self.home_index, site]
+        """Commute distance from each group's home to one site per group, shape (n,). [km]
+
+        See :meth:`distance_to_sites_km`.
+        """
+        site = np.asarray(site, dtype=np.int64)
+        return group_distance_bound_km(
+            self.home_distance_km[self.home_index, site],
+            self.staff.office_distance_km,
+            self.site_distance_km[self.group_site, site],
+        )
 
     @cached_property
     def site_distance_km(self) -> np.ndarray:

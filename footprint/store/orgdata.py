@@ -45,7 +45,10 @@ STAFF_TYPES: dict[str, str] = {
     "count": "float",
     "current_site_id": "str",
     "commute_mode": "str",
+    "office_distance_km": "float",
 }
+#: Columns a file written before they existed may lack (read as unknown: NaN).
+OPTIONAL_STAFF = ("office_distance_km",)
 
 
 def organisation_to_dict(org: Organisation) -> dict[str, Any]:
@@ -153,12 +156,17 @@ def columns_to_csv(columns: dict[str, list[Any]], types: dict[str, str]) -> str:
 
 
 def columns_from_csv(
-    text: str, types: dict[str, str], source: str
+    text: str, types: dict[str, str], source: str, optional: tuple[str, ...] = ()
 ) -> dict[str, list[Any]]:
-    """Inverse of :func:`columns_to_csv`; names the file, row and field of a bad cell."""
+    """Inverse of :func:`columns_to_csv`; names the file, row and field of a bad cell.
+
+    Columns in ``optional`` may be missing (files written before they existed).
+    """
     rows = list(csv.reader(io.StringIO(text)))
-    if not rows or rows[0] != list(types):
+    required = [n for n in types if n not in optional]
+    if not rows or rows[0] not in (list(types), required):
         raise InputError([Problem(f"the header must be {','.join(types)}", source, 1)])
+    types = {n: types[n] for n in rows[0]}
     cols: dict[str, list[Any]] = {n: [] for n in types}
     for r, row in enumerate(rows[1:], start=2):
         if len(row) != len(types):
@@ -249,7 +257,7 @@ def organisation_from_files(files: dict[str, str], source: str) -> Organisation:
         ) from None
     sites = columns_from_csv(files["sites.csv"], SITE_TYPES, f"{source}/sites.csv")
     staff = columns_from_csv(
-        files["staff_groups.csv"], STAFF_TYPES, f"{source}/staff_groups.csv"
+        files["staff_groups.csv"], STAFF_TYPES, f"{source}/staff_groups.csv", OPTIONAL_STAFF
     )
     ids = tuple(sites["site_id"])
     data = {
