@@ -199,10 +199,13 @@ def hub_costs(
     n = len(org.staff)
     count = org.staff.count
     od = policy.office_days_per_year
-    dist = org.staff_distance_km[:, candidates]  # (n, c), as the accounting measures it (cached per organisation)
     circ_m = mode_circuity(policy)
     # cost per km of geodesic distance for one person-day, by mode [kg/km]
     coef = 2.0 * circ_m * mode_factor_per_person_km(factors, policy) + commute_weight_kg_per_km * circ_m
+    limited = policy.max_commute_km is not None or policy.max_commute_minutes is not None
+    if keep_offices_whole and not limited:
+        return _office_costs(org, policy, factors, candidates, coef)
+    dist = org.staff_distance_km[:, candidates]  # (n, c), as the accounting measures it (cached per organisation)
     own = org.group_mode
     w = count * od
     group_cost = dist * (w * coef[own])[:, None]
@@ -217,7 +220,6 @@ def hub_costs(
         group_cost += (candidates[None, :] != org.group_site[:, None]) * (count * money[2])[:, None]
     remote = None
     allowed = None
-    limited = policy.max_commute_km is not None or policy.max_commute_minutes is not None
     if limited:
         allowed = within_limit(org, policy)[:, candidates]
         if policy.beyond_limit == "remote":
@@ -242,3 +244,44 @@ def hub_costs(
     office_allowed = np.isfinite(cost) if allowed is not None and remote is None else None
     cost = np.where(np.isfinite(cost), cost, 0.0)
     return HubCosts(candidates, cost, agg @ demand, capacity, None, office_allowed, fixed, unit_of_group, offices)
+
+
+def _office_costs(org: Organisation, policy: Policy, factors: FactorSet, candidates: np.ndarray,
+                  coef: np.ndarray) -> HubCosts:
+    """:func:`hub_costs` for offices moved whole with no commute limit, summed per office first.
+
+    The same numbers as summing the groups' ``(n, c)`` cost matrix over each office, in
+    one pass over the distances: the groups whose mode cannot change with distance enter
+    through one sparse ``(offices, n) @ (n, c)`` product weighted by their person-days
+    and mode factor; only walkers' and cyclists' rows (whose mode falls back with
+    distance) are costed row by row. Memory ``O(offices · c)`` besides those rows.
+    """
+    count = org.staff.count
+    n = count.size
+    od = policy.office_days_per_year
+    own = org.group_mode
+    w = count * od
+    offices, unit_of_group = np.unique(org.group_site, return_inverse=True)
+    dist = org.staff_distance_km  # (n, m), cached per organisation
+    ranged = np.isin(own, RANGED_MODES)
+    fixed_mode = np.flatnonzero(~ranged)
+    weights = sp.csr_array((w[fixed_mode] * coef[own[fixed_mode]], (unit_of_group[fixed_mode], fixed_mode)),
+                           shape=(offices.size, n))
+    cost = np.asarray(weights @ dist)[:, candidates]
+    rows = np.flatnonzero(ranged)
+    if rows.size:
+        sub = dist[np.ix_(rows, candidates)]
+        part = sub * w[rows, None] * coef[effective_mode(own[rows], sub)]
+        np.add.at(cost, unit_of_group[rows], part)
+    staff = np.bincount(unit_of_group, weights=count, minlength=offices.size)
+    cost += staff[:, None] * building_kg_per_person(org, policy, factors)[candidates][None, :]
+    money = money_terms(org, policy, factors, candidates)
+    fixed = building_kg_fixed(org, policy, factors)[candidates]
+    if money is not None:
+        cost += staff[:, None] * money[0][None, :]
+        moving = np.bincount(unit_of_group, weights=count * money[2], minlength=offices.size)
+        cost += (candidates[None, :] != offices[:, None]) * moving[:, None]
+        fixed = fixed + money[1]
+    demand = np.bincount(unit_of_group, weights=count * desks_per_person(policy), minlength=offices.size)
+    capacity = org.sites.max_desks[candidates].astype(float)
+    return HubCosts(candidates, cost, demand, capacity, None, None, fixed, unit_of_group, offices)
