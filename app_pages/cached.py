@@ -74,7 +74,7 @@ def plan_policy_key(policy: Policy, hubs: HubChoice | None = None) -> str:
     """The policy values the plan of ``hubs`` depends on (circuity, commute limits; desks
     per person where staff go to the nearest hub with room)."""
     desks = (hubs is not None and hubs.respect_capacity and hubs.selection in ("explicit", "largest")
-             and not hubs.office_to_hub)
+             and not hubs.office_to_hub and not hubs.group_to_hub)
     m = {k: v for k, v in policy.to_mapping().items()
          if k not in NON_PLAN_FIELDS or (desks and k in DESK_FIELDS)}
     return json.dumps(m, sort_keys=True)
@@ -93,6 +93,7 @@ def _hubs_from_key(text: str) -> HubChoice:
     d = json.loads(text)
     d["sites"] = tuple(d.get("sites", ()))
     d["office_to_hub"] = tuple(sorted(d.get("office_to_hub", {}).items()))
+    d["group_to_hub"] = tuple(sorted(d.get("group_to_hub", {}).items()))
     return HubChoice(**d)
 
 

@@ -219,6 +219,9 @@ def hubs_to_param(h: HubChoice) -> str:
         return f"{h.selection}:{h.count}:{h.assignment}"
     d = asdict(h)
     d["office_to_hub"] = [list(p) for p in h.office_to_hub]
+    # a link cannot carry thousands of staff groups: it keeps the office moves (the
+    # scenario file and the workspace keep every group's hub)
+    d.pop("group_to_hub", None)
     return "x:" + _encode(d)
 
 

@@ -72,7 +72,8 @@ def optimise(scenario_file, hubs, method, time_limit, offices_whole, as_json, sa
     click.echo(json.dumps(result_to_dict(result), indent=2) if as_json else format_summary(result))
     if save is not None:
         report = result.optimisation
-        moves = tuple(sorted(report.office_to_hub().items())) if report.keep_offices_whole else ()
+        moves = tuple(sorted(report.office_to_hub().items()))  # by group: with the groups that split off
+        groups = tuple(sorted(report.group_to_hub(result.organisation.staff).items()))
         baseline = ""
         if scenario.baseline:  # keep the baseline reachable, relative to where the new file is written
             baseline = os.path.relpath(Path(scenario.resolve(scenario.baseline)).resolve(), save.resolve().parent)
@@ -89,7 +90,7 @@ def optimise(scenario_file, hubs, method, time_limit, offices_whole, as_json, sa
             ),
             baseline=baseline,
             hubs=HubChoice(selection="explicit", sites=report.hub_ids, assignment=scenario.hubs.assignment,
-                           office_to_hub=moves),
+                           office_to_hub=moves, group_to_hub=groups),
         )
         save_scenario(saved, save)
         click.echo(f"Scenario with the chosen hubs written to {save}", err=as_json)

@@ -29,7 +29,7 @@ from footprint.errors import InfeasibleScenario
 from footprint.factors import FactorSet, load_factor_set
 from footprint.hubs.costs import HubCosts, hub_costs
 from footprint.hubs.infeasibility import infeasibility_reasons
-from footprint.inputs import Organisation, Policy
+from footprint.inputs import Organisation, Policy, StaffGroups
 from footprint.locate.feasibility import InfeasibleProblem
 from footprint.locate.problem import LocationProblem
 from footprint.locate.result import LocationResult
@@ -42,6 +42,13 @@ FULL_SEARCH_SHARE = 0.2
 
 #: The linear objective and the full footprint, in words.
 LINEAR_EMISSIONS, FULL_EMISSIONS = "commuting + building energy", "full footprint incl. business travel"
+
+
+def staff_group_keys(staff: StaffGroups) -> tuple[str, ...]:
+    """A key for each staff group that a scenario file can name: ``"office id|mode|lat,lon"``
+    (home cell to 1e-4°, about 10 m; groups are one per office, mode and cell)."""
+    return tuple(f"{o}|{m}|{la:.4f},{lo:.4f}" for o, m, la, lo in
+                 zip(staff.current_site_id, staff.mode, staff.home_lat, staff.home_lon, strict=True))
 
 
 def objective_label(policy: Policy, commute_weight_kg_per_km: float) -> str:
@@ -108,6 +115,19 @@ class HubReport:
     @property
     def hub_ids(self) -> tuple[str, ...]:
         return tuple(self.site_ids[j] for j in np.flatnonzero(self.plan.open_sites))
+
+    def group_to_hub(self, staff: StaffGroups) -> dict[str, str]:
+        """The staff groups that do not go where their office's move sends them, keyed
+        as :func:`staff_group_keys` (``staff`` is the organisation's): with
+        :meth:`office_to_hub`, the plan exactly. Empty when offices move whole."""
+        if self.keep_offices_whole:
+            return {}
+        index = {s: j for j, s in enumerate(self.site_ids)}
+        office_hub = {index[o]: index[h] for o, h in self.office_to_hub().items()}
+        a = self.plan.assignment
+        follows = np.array([office_hub.get(int(o), -2) for o in self.group_site]) == a
+        keys = staff_group_keys(staff)
+        return {keys[i]: self.site_ids[a[i]] for i in np.flatnonzero(~follows & (a != REMOTE))}
 
     def office_to_hub(self) -> dict[str, str]:
         """Each office's hub (where most of its staff go), for saving the scenario."""

@@ -197,11 +197,12 @@ def _build(cls: type, values: dict[str, Any], table: str, source: str, problems:
         elif isinstance(default, str):
             ok = isinstance(v, str)
             want = "a string"
-        elif f.name in ("office_to_hub", "columns"):
+        elif f.name in ("office_to_hub", "group_to_hub", "columns"):
             ok = isinstance(v, dict) and all(isinstance(x, str) for x in v.values())
             v = tuple(sorted(v.items())) if ok else v
-            want = "a table of office id = hub id" if f.name == "office_to_hub" else (
-                "a table of \"your header\" = \"Footprint's field\", e.g. \"Building ref\" = \"site_id\"")
+            want = {"office_to_hub": "a table of office id = hub id",
+                    "group_to_hub": "a table of \"office id|mode|lat,lon\" = hub id"}.get(f.name, (
+                        "a table of \"your header\" = \"Footprint's field\", e.g. \"Building ref\" = \"site_id\""))
         else:  # tuple of str
             ok = isinstance(v, list) and all(isinstance(x, str) for x in v)
             v = tuple(v) if ok else v
@@ -227,9 +228,10 @@ def scenario_to_dict(s: Scenario) -> dict[str, Any]:
     out["policy"] = s.policy.to_mapping()
     hubs = _as_dict(s.hubs)
     hubs["sites"] = list(s.hubs.sites)
-    hubs["office_to_hub"] = dict(s.hubs.office_to_hub)
-    if not hubs["office_to_hub"]:
-        del hubs["office_to_hub"]
+    for table in ("office_to_hub", "group_to_hub"):
+        hubs[table] = dict(getattr(s.hubs, table))
+        if not hubs[table]:
+            del hubs[table]
     out["hubs"] = hubs
     out["optimiser"] = _as_dict(s.optimiser)
     return out

@@ -136,7 +136,7 @@ def plan_for(org: Organisation, policy: Policy, hubs: HubChoice, scenario: Scena
     else:
         mask = largest_offices(org, hubs.count)
         label = f"the {hubs.count} largest offices as hubs"
-    if hubs.office_to_hub:
+    if hubs.office_to_hub or hubs.group_to_hub:
         return _plan_from_moves(org, policy, mask, hubs, scenario, label), None
     if hubs.respect_capacity:
         from footprint.hubs.nearest_with_room import nearest_with_room
@@ -160,10 +160,34 @@ def _plan_from_moves(org: Organisation, policy: Policy, mask: np.ndarray, hubs: 
     move[np.unique(org.group_site)] = office_target
     move[offices] = targets
     assignment = move[org.group_site]
+    if hubs.group_to_hub:
+        assignment = _group_moves(org, mask, hubs, scenario, assignment)
     if policy.beyond_limit != "commute" and (policy.max_commute_km or policy.max_commute_minutes):
         ok = within_limit(org, policy)[np.arange(len(assignment)), assignment]
         assignment = np.where(ok, assignment, REMOTE)
     return Plan(mask, assignment, False, label + " (office moves from the scenario file)")
+
+
+def _group_moves(org: Organisation, mask: np.ndarray, hubs: HubChoice, scenario: Scenario,
+                 assignment: np.ndarray) -> np.ndarray:
+    """``assignment`` with the staff groups of ``hubs.group_to_hub`` sent to their hubs."""
+    from footprint.hubs.model import staff_group_keys
+
+    row = {k: i for i, k in enumerate(staff_group_keys(org.staff))}
+    unknown = [k for k, _ in hubs.group_to_hub if k not in row]
+    if unknown:
+        shown = ", ".join(f"'{k}'" for k in unknown[:3]) + (f" and {len(unknown) - 3} more" if len(unknown) > 3 else "")
+        raise ScenarioError([Problem(
+            f"{len(unknown)} staff group(s) are not in the organisation's staff: {shown} (keys are "
+            "'office id|mode|lat,lon'; the table belongs to the organisation it was optimised for)",
+            scenario.where, None, "hubs.group_to_hub")])
+    targets = _site_indices(org, tuple(v for _, v in hubs.group_to_hub), "hubs.group_to_hub", scenario)
+    if not np.all(mask[targets]):
+        raise ScenarioError([Problem("group_to_hub moves staff to a site that is not a hub", scenario.where,
+                                     None, "hubs.group_to_hub")])
+    out = np.array(assignment, copy=True)
+    out[[row[k] for k, _ in hubs.group_to_hub]] = targets
+    return out
 
 
 def run_scenario(scenario: Scenario, *, baseline: Scenario | None = None, progress: Progress | None = None,
@@ -243,9 +267,10 @@ def optimise_scenario(scenario: Scenario, baseline: Scenario | None = None,
     scenario = asked
     report = result.optimisation
     moves = report.office_to_hub() if report is not None else {}
+    groups = report.group_to_hub(result.organisation.staff) if report is not None else {}
     fixed = replace(scenario, hubs=HubChoice(
         selection="explicit", sites=result.footprint.open_site_ids, assignment=scenario.hubs.assignment,
-        office_to_hub=tuple(sorted(moves.items()))))
+        office_to_hub=tuple(sorted(moves.items())), group_to_hub=tuple(sorted(groups.items()))))
     return fixed, result
 
 

@@ -76,6 +76,11 @@ class HubChoice:
     office_to_hub : tuple of (str, str)
         Optional explicit office → hub moves (written by ``optimise --save`` so that a
         saved scenario reproduces the optimiser's assignment exactly).
+    group_to_hub : tuple of (str, str)
+        Optional staff groups that do not follow their office's move, each keyed
+        ``"office id|mode|lat,lon"`` (:func:`footprint.hubs.model.staff_group_keys`) →
+        hub id. Written by ``optimise --save`` and the app for plans made by staff
+        group, so the saved scenario reproduces the split of every office exactly.
     respect_capacity : bool
         For ``explicit`` and ``largest``: staff go to the nearest hub *with room*, so
         no hub needs more desks than its ``max_desks`` (default). ``false``: the
@@ -87,6 +92,7 @@ class HubChoice:
     sites: tuple[str, ...] = ()
     assignment: str = "nearest"
     office_to_hub: tuple[tuple[str, str], ...] = ()
+    group_to_hub: tuple[tuple[str, str], ...] = ()
     respect_capacity: bool = True
 
     def validate(self, where: str) -> list[Problem]:
