@@ -127,11 +127,10 @@ def owner() -> str | None:
 
 def _user() -> str:
     """A display label for who saved something: the logged-in user's e-mail or name, else "app"."""
-    if _logged_in():
-        return str(st.user.get("email") or st.user.get("name") or "signed-in user")[
-            :200
-        ]
-    return "app"
+    if not _logged_in():
+        return "app"
+    label = st.user.get("email") or st.user.get("name") or "signed-in user"
+    return str(label)[:200]
 
 
 def check_login() -> None:
@@ -147,9 +146,8 @@ def check_login() -> None:
 def _set(ws: Workspace | None, token: str | None) -> None:
     ss = st.session_state
     ss.workspace, ss.ws_token = ws, token
-    ss.ws_share_link = (
-        None  # a share link made in this session is shown until the workspace changes
-    )
+    # a share link made in this session is shown until the workspace changes
+    ss.ws_share_link = None
     if ws is not None and token:
         ss.setdefault("ws_known", {})[ws.id] = (ws.name, token)
 
@@ -219,7 +217,9 @@ def init_session(params: dict[str, str]) -> None:
             else:
                 ws = s.open_owned(me, owned)
         except AccessDenied as exc:
-            denied = f"This workspace link does not open anything for you: {exc}."
+            denied = (
+                f"{str(exc)[:1].upper()}{str(exc)[1:]}."  # e.g. "… is not yours: …"
+            )
         except SQLAlchemyError as exc:  # the database is down: say so, open the demo
             log.warning("workspace store unavailable: %s", exc)
             s = None

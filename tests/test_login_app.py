@@ -99,7 +99,9 @@ def test_a_users_workspace_opens_for_them_and_for_a_share_link_until_revoked(db)
     assert session(ALICE, wsid=ws.id).session_state.workspace.id == ws.id
     bob = session(BOB, wsid=ws.id)
     assert bob.session_state.workspace is None
-    assert "this workspace is not yours: ask its owner for a share link" in message(bob)
+    assert "This workspace is not yours: ask its owner for a share link." in message(
+        bob
+    )
     assert "Your workspaces" not in [s.label for s in bob.selectbox]
     anon = session(None, wsid=ws.id)
     assert anon.session_state.workspace is None

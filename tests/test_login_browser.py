@@ -260,7 +260,9 @@ def test_each_user_logs_in_and_sees_only_their_own_workspaces(tmp_path):
             d.get(f"{app_url}/?wsid={wsid}")
             wait_idle(d)
             main = d.find_element(By.CSS_SELECTOR, "[data-testid='stMain']").text
-            assert "this workspace is not yours: ask its owner for a share link" in main
+            assert (
+                "This workspace is not yours: ask its owner for a share link." in main
+            )
             assert "Alice's study" not in sidebar(d) and "Workspace: none" in sidebar(d)
             log_out(d)
 
