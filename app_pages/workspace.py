@@ -556,7 +556,7 @@ def _owned_sharing(s: Store, ws: Workspace) -> None:
     except STORE_ERRORS:
         links = 0
     st.caption(
-        "Yours: only you open it when logged in. "
+        "Yours: it opens for you when you are logged in. "
         + (
             f"Shared: {links} active share link{'s' if links != 1 else ''}; anyone holding one can "
             "open, change and delete this workspace."

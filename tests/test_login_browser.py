@@ -291,9 +291,33 @@ def test_each_user_logs_in_and_sees_only_their_own_workspaces(tmp_path):
             d.get(f"{app_url}/?wsid={wsid}")  # a refresh (a new session) reopens it
             wait_idle(d)
             assert "Workspace: Alice's study" in sidebar(d)
-            d.save_screenshot(str(tmp_path / "alice.png"))
             # three real exchanges of a code for a signed ID token
             assert provider.issued == ["alice", "bob", "alice"]
+
+            # she shares it with her team: the share link opens it, logged in or not
+            open_switcher(d)
+            assert "Not shared." in sidebar(d)
+            click(d, "Share link")
+            code = WebDriverWait(d, 60).until(
+                lambda d: next(
+                    (
+                        c.text
+                        for c in d.find_elements(
+                            By.CSS_SELECTOR, "[data-testid='stSidebar'] code"
+                        )
+                        if "?ws=" in c.text
+                    ),
+                    None,
+                )
+            )
+            wait_idle(d)
+            assert "1 active share link" in sidebar(d)
+            d.save_screenshot(str(tmp_path / "shared.png"))
+            log_out(d)
+            d.get(code.strip())
+            wait_idle(d)
+            assert "Workspace: Alice's study" in sidebar(d)
+            assert "Logged in as" not in sidebar(d)
         finally:
             d.quit()
             server.terminate()
