@@ -131,3 +131,26 @@ def test_a_users_workspace_opens_for_them_and_for_a_share_link_until_revoked(db)
     mine = session(ALICE)
     [box] = [s for s in mine.selectbox if s.label == "Your workspaces"]
     assert box.options == ["Alice's study"]
+
+
+def test_named_providers_each_get_a_log_in_button(db):
+    at = AppTest.from_file(APP, default_timeout=120)
+    provider = {k: AUTH["auth"][k] for k in ("client_id", "client_secret")}
+    at.secrets.update(
+        {
+            "auth": {
+                "redirect_uri": AUTH["auth"]["redirect_uri"],
+                "cookie_secret": AUTH["auth"]["cookie_secret"],
+                "okta": {**provider, "server_metadata_url": f"{ISSUER}/okta"},
+                "google": {**provider, "server_metadata_url": f"{ISSUER}/google"},
+                "expose_tokens": "id",  # a setting, not a provider
+            }
+        }
+    )
+    at.user = {"is_logged_in": False}
+    at.run()
+    assert not at.exception, at.exception
+    assert [x for x in labels(at) if x.startswith("Log")] == [
+        "Log in with google",
+        "Log in with okta",
+    ]
