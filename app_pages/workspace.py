@@ -11,6 +11,14 @@ An uploaded organisation is reachable only from a session that opened its
 workspace with a valid token (or, when the store is unavailable, from the
 session that uploaded it); a link naming data that are gone says so and offers
 to upload again, and never shows the demo under the user's name.
+
+**Login.** Only when the server is configured for Streamlit's built-in login
+(an ``[auth]`` section in ``.streamlit/secrets.toml``, see the README), the
+switcher shows "Log in" / "Log out" (``st.login``, ``st.logout``). A logged-in
+user's new workspaces belong to them (owner: the OIDC issuer and subject), are
+listed in the switcher, and are opened by ``?wsid=<id>``, which opens nothing
+for anyone else; "Share link" makes a revocable ``?ws=<token>`` link for a
+team. Without ``[auth]`` nothing of this is drawn and nothing changes.
 """
 
 from __future__ import annotations
@@ -28,9 +36,17 @@ from app_pages import cached, state
 from footprint.errors import FootprintError
 from footprint.inputs import Organisation
 from footprint.scenario import HubChoice, OrganisationRef, Scenario
-from footprint.store import AccessDenied, Store, StoreError, Workspace, default_url
+from footprint.store import (
+    AccessDenied,
+    Store,
+    StoreError,
+    Workspace,
+    default_url,
+    owner_id,
+)
 
 PARAM = "ws"  #: query parameter holding the workspace token
+OWNED_PARAM = "wsid"  #: query parameter naming a logged-in user's own workspace (opens for its owner only)
 ORG_PREFIX = "ws:"  #: organisation keys of uploads kept in a workspace
 SESSION_PREFIX = "session:"  #: organisation keys of uploads kept only in this session (store unavailable)
 log = logging.getLogger(__name__)
@@ -65,18 +81,73 @@ def current() -> Workspace | None:
     return st.session_state.get("workspace")
 
 
-def _user() -> str:
+# --- login (only where the server has an [auth] section) --------------------------------
+def login_providers() -> list[str | None]:
+    """The login providers ``.streamlit/secrets.toml`` configures (None: the default one).
+
+    Empty without an ``[auth]`` section or without a secrets file (never raises):
+    the app then shows no login at all.
+    """
     try:
-        if st.user.is_logged_in:
-            return str(st.user.get("email") or st.user.get("name") or "signed-in user")
-    except Exception:  # noqa: BLE001 - st.user needs auth configured; anonymous otherwise
-        pass
-    return "app"
+        if not st.secrets.load_if_toml_exists():
+            return []
+        auth = st.secrets.get("auth")
+        if not auth:
+            return []
+        named = [
+            str(k)
+            for k, v in auth.items()
+            if hasattr(v, "keys") and ("client_id" in v or "server_metadata_url" in v)
+        ]
+        return [None] if "client_id" in auth else sorted(named)
+    except Exception as exc:  # noqa: BLE001 - a broken secrets file: no login, logged
+        log.warning("login not available: %s", exc)
+        return []
+
+
+def _logged_in() -> bool:
+    if not login_providers():
+        return False
+    try:
+        return bool(st.user.is_logged_in)
+    except Exception:  # noqa: BLE001 - st.user without a session (bare mode)
+        return False
+
+
+def owner() -> str | None:
+    """The logged-in user's id (OIDC issuer and subject); None without login."""
+    if not _logged_in():
+        return None
+    try:
+        return owner_id(st.user.get("iss"), st.user.get("sub"))
+    except StoreError as exc:
+        st.session_state.ws_message = str(exc)
+        return None
+
+
+def _user() -> str:
+    """A display label for who saved something: the logged-in user's e-mail or name, else "app"."""
+    if not _logged_in():
+        return "app"
+    label = st.user.get("email") or st.user.get("name") or "signed-in user"
+    return str(label)[:200]
+
+
+def check_login() -> None:
+    """Close a workspace opened as its owner once that user is no longer logged in (call every run)."""
+    ws = current()
+    if ws is not None and ws.token_sha256 is None and owner() != ws.owner:
+        leave()
+        st.session_state.ws_message = (
+            "You are logged out, so your workspace was closed."
+        )
 
 
 def _set(ws: Workspace | None, token: str | None) -> None:
     ss = st.session_state
     ss.workspace, ss.ws_token = ws, token
+    # a share link made in this session is shown until the workspace changes
+    ss.ws_share_link = None
     if ws is not None and token:
         ss.setdefault("ws_known", {})[ws.id] = (ws.name, token)
 
@@ -89,6 +160,15 @@ def _ensure(name: str) -> Workspace | None:
     s = store()
     if s is None:
         return None
+    me = owner()
+    if me is not None:
+        ws = s.create_owned_workspace(name, me, _user())
+        _set(ws, None)
+        st.toast(
+            f"Created the workspace “{ws.name}”: it is yours, listed here whenever you log in.",
+            icon=":material/work:",
+        )
+        return ws
     ws, token = s.create_workspace(name, _user())
     _set(ws, token)
     st.toast(
@@ -117,17 +197,34 @@ def init_session(params: dict[str, str]) -> None:
     ss.setdefault("workspace", None)
     ss.setdefault("ws_token", None)
     token = params.get(PARAM)
+    owned = None if token else params.get(OWNED_PARAM)
     org_param = params.get("org")
     ws = None
-    if token:
+    if token or owned:
         s = store()
+        denied = None
         try:
-            ws = s.open(token) if s is not None else None
+            if s is None:
+                pass
+            elif token:
+                ws = s.open(token)
+            elif (me := owner()) is None:
+                denied = (
+                    "This workspace belongs to a user: log in to open it."
+                    if login_providers()
+                    else "This workspace link does not open anything on this server."
+                )
+            else:
+                ws = s.open_owned(me, owned)
+        except AccessDenied as exc:
+            denied = (
+                f"{str(exc)[:1].upper()}{str(exc)[1:]}."  # e.g. "… is not yours: …"
+            )
         except SQLAlchemyError as exc:  # the database is down: say so, open the demo
             log.warning("workspace store unavailable: %s", exc)
             s = None
         if ws is None:
-            ss.ws_message = (
+            ss.ws_message = denied or (
                 "This workspace link does not open anything: it is wrong, was revoked, or the "
                 "workspace was deleted."
                 if s is not None
@@ -163,18 +260,22 @@ def init_session(params: dict[str, str]) -> None:
 
 
 def link_params() -> dict[str, str]:
-    """Query parameters that reopen the session's workspace."""
-    token = st.session_state.get("ws_token")
-    return {PARAM: token} if token and current() is not None else {}
+    """Query parameters that reopen the session's workspace (its token, or its id for its owner)."""
+    ws, token = current(), st.session_state.get("ws_token")
+    if ws is None:
+        return {}
+    if token:
+        return {PARAM: token}
+    return {OWNED_PARAM: ws.id} if ws.owner else {}
 
 
-def share_url() -> str:
+def share_url(token: str | None = None) -> str:
     """The link to the open workspace (address of this app plus ``?ws=<token>``)."""
     try:
         base = str(st.context.url).split("?")[0]
     except Exception:  # noqa: BLE001 - not available in every runtime (tests)
         base = ""
-    return f"{base}?{PARAM}={st.session_state.get('ws_token')}"
+    return f"{base}?{PARAM}={token or st.session_state.get('ws_token')}"
 
 
 # --- organisations --------------------------------------------------------------------
@@ -359,11 +460,19 @@ def leave() -> None:
         ss.optimisation = ss.sweep = None
 
 
-def _open(link: str) -> bool:
-    """Open the workspace a link (or bare token) names, instead of the current one."""
+def _open(link: str, *, owned: bool = False) -> bool:
+    """Open the workspace a link (or bare token) names, or (``owned``) the user's own workspace of that id."""
     s = store()
-    token = link.strip().split(f"{PARAM}=")[-1].split("&")[0]
-    ws = s.open(token) if s is not None and token else None
+    if owned:
+        try:
+            ws = s.open_owned(owner() or "", link) if s is not None else None
+        except AccessDenied as exc:
+            st.session_state.ws_message = str(exc)
+            return False
+        token = None
+    else:
+        token = link.strip().split(f"{PARAM}=")[-1].split("&")[0]
+        ws = s.open(token) if s is not None and token else None
     if ws is None:
         st.session_state.ws_message = "That link or token does not open a workspace."
         return False
@@ -391,7 +500,11 @@ def current_estate(s: Scenario, org_name: str) -> Scenario:
 
 
 def notices() -> None:
-    """Messages about the link this session was opened with (drawn above the page)."""
+    """Messages about the link this session was opened with (drawn above the page, every run).
+
+    First closes a workspace opened as its owner if that user is no longer logged in.
+    """
+    check_login()
     ss = st.session_state
     if ss.get("ws_missing"):
         with st.container(border=True):
@@ -410,11 +523,110 @@ def notices() -> None:
         st.warning(ss.ws_message, icon=":material/work_off:")
 
 
-def sidebar() -> None:
-    """The workspace switcher: create, open, rename, share, revoke, delete (with confirmation)."""
+def login_controls() -> None:
+    """ "Log in" or "Log out" (only where the server is configured for login)."""
+    providers = login_providers()
+    if not providers:
+        return
+    if _logged_in():
+        st.caption(f"Logged in as **{_user()}**")
+        if st.button("Log out", key="ws_logout", icon=":material/logout:"):
+            leave()
+            st.logout()
+        return
+    st.caption("Log in to keep your workspaces under your name.")
+    for p in providers:
+        label = "Log in" if p is None else f"Log in with {p}"
+        if st.button(label, key=f"ws_login_{p}", icon=":material/login:"):
+            st.login(p)  # None: the default provider
+
+
+def _owned_sharing(s: Store, ws: Workspace) -> None:
+    """An owned workspace: only its owner opens it, until a share link is made (and then revoked)."""
     ss = st.session_state
-    ws = current()
-    s = store() if ws is not None else None  # the demo alone never touches the database
+    try:
+        links = next(
+            (
+                w.n_active_tokens
+                for w in s.user_workspaces(ws.owner or "")
+                if w.id == ws.id
+            ),
+            0,
+        )
+    except STORE_ERRORS:
+        links = 0
+    st.caption(
+        "Yours: it opens for you when you are logged in. "
+        + (
+            f"Shared: {links} active share link{'s' if links != 1 else ''}; anyone holding one can "
+            "open, change and delete this workspace."
+            if links
+            else "Not shared."
+        )
+    )
+    if ss.get("ws_share_link"):
+        st.caption("The new share link (shown once; copy it now):")
+        st.code(ss.ws_share_link, language=None, wrap_lines=True)
+    c1, c2 = st.columns(2)
+    if c1.button(
+        "Share link",
+        key="ws_share",
+        icon=":material/share:",
+        help="Make a link that opens this workspace for whoever holds it (your team), until you stop sharing",
+    ):
+        try:
+            ss.ws_share_link = share_url(_call(s.add_token, _user()))
+            st.rerun()
+        except STORE_ERRORS as exc:
+            st.error(str(exc))
+    if links and c2.button(
+        "Stop sharing",
+        key="ws_unshare",
+        icon=":material/link_off:",
+        help="Revoke every share link of this workspace: only you open it again",
+    ):
+        try:
+            _call(s.revoke_all)
+            ss.ws_share_link = None
+            st.rerun()
+        except STORE_ERRORS as exc:
+            st.error(str(exc))
+
+
+def _own_workspaces(s: Store, me: str, ws: Workspace | None) -> None:
+    """A logged-in user's own workspaces, to open one."""
+    try:
+        mine = {
+            w.id: w.name for w in s.user_workspaces(me) if ws is None or w.id != ws.id
+        }
+    except STORE_ERRORS as exc:
+        st.caption(f"Your workspaces cannot be listed: {exc}")
+        return
+    if not mine:
+        return
+    choice = st.selectbox(
+        "Your workspaces",
+        list(mine),
+        format_func=lambda w: mine[w],
+        index=None,
+        key="ws_mine",
+        placeholder=f"{len(mine)} workspace{'s' if len(mine) != 1 else ''} of yours",
+    )
+    if (
+        choice is not None
+        and st.button("Open", key="ws_mine_go")
+        and _open(choice, owned=True)
+    ):
+        st.rerun()
+
+
+def sidebar() -> None:
+    """The workspace switcher: log in/out (with login), create, open, rename, share, revoke, delete."""
+    ss = st.session_state
+    login_controls()
+    ws, me = current(), owner()
+    # the demo alone (and not logged in) never touches the database
+    s = store() if ws is not None or me is not None else None
     with st.expander(
         f"Workspace: {ws.name}" if ws else "Workspace: none", icon=":material/work:"
     ):
@@ -439,11 +651,14 @@ def sidebar() -> None:
                         st.rerun()
                     except STORE_ERRORS as exc:
                         st.error(str(exc))
-        else:
+        elif ss.ws_token:
             st.caption(
                 "Anyone holding this link can open, change and delete this workspace:"
             )
             st.code(share_url(), language=None, wrap_lines=True)
+        else:
+            _owned_sharing(s, ws)
+        if ws is not None:
             with st.form("ws_rename", border=False):
                 name = st.text_input("Rename", value=ws.name, key="ws_rename_name")
                 if (
@@ -456,7 +671,7 @@ def sidebar() -> None:
                     except STORE_ERRORS as exc:
                         st.error(str(exc))
             c1, c2 = st.columns(2)
-            if c1.button(
+            if ss.ws_token and c1.button(
                 "New link",
                 key="ws_relink",
                 icon=":material/key:",
@@ -506,6 +721,8 @@ def sidebar() -> None:
                 if d2.button("Cancel", key="ws_delete_no"):
                     ss.ws_confirm_delete = False
                     st.rerun()
+        if me is not None and s is not None:
+            _own_workspaces(s, me, ws)
         others = {
             wid: v
             for wid, v in ss.get("ws_known", {}).items()

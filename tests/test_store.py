@@ -19,7 +19,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import create_engine, func, inspect, select, text
 
 from footprint.errors import InputError
 from footprint.imports import read_sites, read_staff
@@ -40,6 +40,7 @@ from footprint.store import (
     StoreError,
     export_zip,
     import_zip,
+    owner_id,
     token_hash,
 )
 from footprint.store import schema as db
@@ -604,5 +605,179 @@ def test_every_boolean_site_field_is_stored_as_bool(toy_org) -> None:
     from footprint.store.orgdata import SITE_TYPES
 
     cols = toy_org.sites.to_columns()
-    booleans = {k for k, v in cols.items() if len(v) and all(isinstance(x, bool) for x in v)}
+    booleans = {
+        k for k, v in cols.items() if len(v) and all(isinstance(x, bool) for x in v)
+    }
     assert booleans == {k for k, t in SITE_TYPES.items() if t == "bool"}
+
+
+# --- workspaces owned by a logged-in user (OIDC issuer + subject) -----------------------
+ALICE = owner_id("http://127.0.0.1:9/issuer", "alice-0001")
+BOB = owner_id("http://127.0.0.1:9/issuer", "bob-0002")
+
+
+def test_owner_id_is_issuer_and_subject_and_refuses_blanks():
+    assert ALICE == "http://127.0.0.1:9/issuer alice-0001"
+    # the same subject at another issuer is another person
+    assert owner_id("https://other.example/", "alice-0001") != ALICE
+    for iss, sub in (("", "x"), ("https://i/", ""), (None, "x"), ("https://i/", "  ")):
+        with pytest.raises(StoreError, match="issuer .* or subject"):
+            owner_id(iss, sub)
+    with pytest.raises(StoreError, match="longer than"):
+        owner_id("https://i/", "s" * db.OWNER)
+
+
+def test_an_owned_workspace_round_trips_its_owner(url, uploaded, result_summary):
+    org, reports = uploaded
+    store = Store(url)
+    ws = store.create_owned_workspace("Alice's study", ALICE, created_by="alice@x.test")
+    assert (ws.owner, ws.token_sha256) == (ALICE, None)  # no link until she shares it
+    ids = _fill(store, ws, org, reports, result_summary)
+    store.close()
+
+    again = Store(url)  # a new engine: the owner is in the database
+    [info] = again.user_workspaces(ALICE)
+    assert (info.id, info.name, info.owner, info.created_by) == (
+        ws.id,
+        "Alice's study",
+        ALICE,
+        "alice@x.test",
+    )
+    assert (info.n_organisations, info.n_scenarios, info.n_results) == (1, 2, 1)
+    assert info.n_active_tokens == 0
+    opened = again.open_owned(ALICE, ws.id)
+    assert opened == ws
+    assert again.scenario_names(opened) == ["A hubs", "B hubs"]
+    assert again.load_organisation(opened, ids["org_id"]).staff.total == org.staff.total
+    renamed = again.rename(opened, "Renamed")
+    assert (renamed.owner, renamed.token_sha256) == (ALICE, None)
+    assert [w.owner for w in again.list_workspaces()] == [ALICE]
+    again.close()
+
+
+def test_a_user_lists_only_their_own_workspaces(store):
+    a1 = store.create_owned_workspace("A one", ALICE)
+    b1 = store.create_owned_workspace("B one", BOB)
+    a2 = store.create_owned_workspace("A two", ALICE)
+    link_only, _ = store.create_workspace("Anonymous")
+    assert [w.id for w in store.user_workspaces(ALICE)] == [a1.id, a2.id]
+    assert [w.id for w in store.user_workspaces(BOB)] == [b1.id]
+    assert store.user_workspaces("") == []
+    assert store.user_workspaces(owner_id("https://other.example/", "alice-0001")) == []
+    # a workspace made without login has no owner and behaves as before
+    assert {w.id: w.owner for w in store.list_workspaces()}[link_only.id] is None
+    assert link_only.owner is None and link_only.token_sha256 is not None
+
+
+def test_another_user_opens_a_workspace_only_by_its_share_link(
+    store, uploaded, result_summary
+):
+    org, reports = uploaded
+    ws = store.create_owned_workspace("Alice's study", ALICE)
+    ids = _fill(store, ws, org, reports, result_summary)
+
+    with pytest.raises(AccessDenied, match="not yours: ask its owner for a share link"):
+        store.open_owned(BOB, ws.id)
+    for who in ("", None):
+        with pytest.raises(AccessDenied):
+            store.open_owned(who, ws.id)
+    with pytest.raises(AccessDenied, match="no such workspace"):
+        store.open_owned(ALICE, "0" * 32)
+    link_only, link_token = store.create_workspace("Link only")
+    with pytest.raises(AccessDenied, match="opens only with its link"):
+        store.open_owned(ALICE, link_only.id)
+    # a handle made up for Bob (not from the store) reads and writes nothing
+    forged = replace(ws, owner=BOB)
+    for read in (store.scenario_names, store.results, store.organisations):
+        with pytest.raises(AccessDenied):
+            read(forged)
+    with pytest.raises(AccessDenied):
+        store.load_organisation(forged, ids["org_id"])
+    with pytest.raises(AccessDenied):
+        store.save_scenario(forged, _scenario("Sneaky"))
+    with pytest.raises(AccessDenied):
+        store.delete_workspace(forged)
+    assert store.scenario_names(ws) == ["A hubs", "B hubs"]  # untouched
+
+    # Alice shares a link with her team: whoever holds it opens the workspace
+    token = store.add_token(ws, created_by="alice@x.test")
+    shared = store.open(token)
+    assert (shared.id, shared.owner) == (ws.id, ALICE)
+    assert store.scenario_names(shared) == ["A hubs", "B hubs"]
+    assert [
+        w.id for w in store.user_workspaces(BOB)
+    ] == []  # sharing does not give it to Bob
+    # revoking the link ends it; Alice keeps her access through login
+    assert store.revoke(token)
+    assert store.open(token) is None
+    with pytest.raises(AccessDenied):
+        store.scenario_names(shared)
+    with pytest.raises(AccessDenied):
+        store.load_organisation(shared, ids["org_id"])
+    assert store.scenario_names(store.open_owned(ALICE, ws.id)) == ["A hubs", "B hubs"]
+    # "stop sharing": every link at once
+    t1, t2 = store.add_token(ws), store.add_token(ws)
+    assert (
+        store.revoke_all(ws) == 2 and store.open(t1) is None and store.open(t2) is None
+    )
+    assert (
+        store.open(link_token).id == link_only.id
+    )  # other workspaces' links unaffected
+    # deleting it: its owner's handle stops working, the user has none left
+    store.delete_workspace(ws)
+    with pytest.raises(AccessDenied):
+        store.scenario_names(ws)
+    assert store.user_workspaces(ALICE) == []
+
+
+def test_a_version_1_database_gains_owners_in_place(url):
+    """A store written before owners existed (schema version 1) upgrades when it opens."""
+    engine = create_engine(url)
+    with (
+        engine.begin() as conn
+    ):  # the version 1 schema, as the released Footprint made it
+        db.schema_version.create(conn)
+        db.MIGRATIONS[0](conn)
+        conn.execute(db.schema_version.insert().values(id=1, version=1))
+        cols = {c["name"] for c in inspect(conn).get_columns("workspaces")}
+        assert "owner" not in cols
+        now = "2026-01-02 03:04:05"
+        conn.execute(
+            text(
+                "INSERT INTO workspaces (id, name, created_at, created_by, updated_at) "
+                "VALUES ('w1', 'Old study', :t, 'app', :t)"
+            ),
+            {"t": now},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO access_tokens (token_sha256, workspace_id, created_at, created_by) "
+                "VALUES (:h, 'w1', :t, 'app')"
+            ),
+            {"h": token_hash("old-token-0123456789ab"), "t": now},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO scenarios (workspace_id, name, toml, created_at, created_by, updated_at) "
+                "VALUES ('w1', 'Kept', :toml, :t, 'app', :t)"
+            ),
+            {"toml": scenario_to_toml(_scenario("Kept", 3.0)), "t": now},
+        )
+    engine.dispose()
+
+    store = Store(url)  # migrates to the current version
+    with store.engine.connect() as conn:
+        assert conn.execute(select(db.schema_version.c.version)).scalar() == db.VERSION
+        assert "owner" in {c["name"] for c in inspect(conn).get_columns("workspaces")}
+        assert "ix_workspaces_owner" in {
+            i["name"] for i in inspect(conn).get_indexes("workspaces")
+        }
+    old = store.open("old-token-0123456789ab")  # the old link still opens it, as before
+    assert (old.id, old.name, old.owner) == ("w1", "Old study", None)
+    assert store.load_scenario(old, "Kept").policy.office_days_per_week == 3.0
+    with pytest.raises(AccessDenied):  # an old workspace belongs to nobody
+        store.open_owned(ALICE, "w1")
+    mine = store.create_owned_workspace("New", ALICE)
+    assert [w.id for w in store.user_workspaces(ALICE)] == [mine.id]
+    store.close()
+    Store(url).close()  # and opening again migrates nothing

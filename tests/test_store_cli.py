@@ -163,3 +163,24 @@ def test_the_module_entry_point_runs_the_workspace_commands(db):
         check=True,
     ).stdout
     assert Store(db).open(_token(out)).name == "From the shell"
+
+
+def test_list_shows_each_workspace_owner(db):
+    from footprint.store import owner_id
+
+    store = Store(db)
+    alice = owner_id("https://login.example.test/", "alice-0001")
+    store.create_owned_workspace("Alice's study", alice, created_by="alice@x.test")
+    store.create_workspace("Link only")
+    store.close()
+    code, out = cli("workspace", "list", "--json")
+    assert code == 0, out
+    assert {w["name"]: w["owner"] for w in json.loads(out)} == {
+        "Alice's study": "https://login.example.test/ alice-0001",
+        "Link only": None,
+    }
+    code, out = cli("workspace", "list")
+    assert code == 0, out
+    [line] = [x for x in out.splitlines() if "Alice's study" in x]
+    assert line.endswith("(owner: https://login.example.test/ alice-0001)")
+    assert "owner" not in next(x for x in out.splitlines() if "Link only" in x)

@@ -67,6 +67,7 @@ def list_(db: str | None, as_json: bool) -> None:
                         "scenarios": w.n_scenarios,
                         "results": w.n_results,
                         "active_links": w.n_active_tokens,
+                        "owner": w.owner,  # OIDC issuer and subject; None: link only
                     }
                     for w in rows
                 ],
@@ -86,6 +87,7 @@ def list_(db: str | None, as_json: bool) -> None:
         click.echo(
             f"{w.created_at:%Y-%m-%d %H:%M}  {w.n_organisations:>3}  {w.n_scenarios:>4}  {w.n_results:>4}  "
             f"{w.n_active_tokens:>5}  {w.name}"
+            + (f"  (owner: {w.owner})" if w.owner else "")
         )
 
 

@@ -2,12 +2,14 @@
 
 SQLite by default (a file in the user's data directory), PostgreSQL when
 ``FOOTPRINT_DB=postgresql+psycopg://…``; the same code for both, through
-SQLAlchemy Core. A workspace is reached only with its link token.
+SQLAlchemy Core. A workspace is reached with its link token or, with login,
+by its owner.
 
 Main entry points:
 
 - :class:`Store`: open the database (migrating its schema), create, open,
-  rename and delete workspaces, and keep their data;
+  rename and delete workspaces, and keep their data; with login, workspaces
+  owned by a user (:func:`~footprint.store.store.owner_id`);
 - :func:`~footprint.store.archive.export_zip`, :func:`~footprint.store.archive.import_zip`:
   a workspace as a zip of TOML, CSV and JSON files.
 
@@ -27,6 +29,7 @@ from footprint.store.store import (
     WorkspaceInfo,
     default_url,
     new_token,
+    owner_id,
     token_hash,
 )
 
@@ -44,5 +47,6 @@ __all__ = [
     "export_zip",
     "import_zip",
     "new_token",
+    "owner_id",
     "token_hash",
 ]

@@ -30,6 +30,7 @@ from sqlalchemy import (
 metadata = MetaData()
 
 NAME = 200  #: longest name of a workspace, scenario or comparison set [characters]
+OWNER = 600  #: longest owner id: an OIDC issuer URL and subject, see ``store.owner_id`` [characters]
 _CASCADE = {"ondelete": "CASCADE"}
 
 schema_version = Table(
@@ -47,7 +48,10 @@ workspaces = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("created_by", String(NAME), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    # who owns it when the app has login (OIDC issuer + subject); NULL: reached by link token only
+    Column("owner", String(OWNER), nullable=True),
 )
+workspaces_owner_index = Index("ix_workspaces_owner", workspaces.c.owner)
 
 access_tokens = Table(
     "access_tokens",
@@ -157,11 +161,27 @@ WORKSPACE_TABLES = (comparison_items, results, scenarios, organisations, access_
 
 def _v1(conn: Connection) -> None:
     """Version 1: workspaces, tokens, organisations, scenarios, results, comparison sets."""
-    metadata.create_all(conn, tables=[workspaces, *reversed(WORKSPACE_TABLES)])
+    workspaces_v1 = Table(  # as released in version 1 (later versions add columns)
+        "workspaces",
+        MetaData(),
+        Column("id", String(32), primary_key=True),
+        Column("name", String(NAME), nullable=False),
+        Column("created_at", DateTime(timezone=True), nullable=False),
+        Column("created_by", String(NAME), nullable=False),
+        Column("updated_at", DateTime(timezone=True), nullable=False),
+    )
+    workspaces_v1.create(conn)
+    metadata.create_all(conn, tables=list(reversed(WORKSPACE_TABLES)))
+
+
+def _v2(conn: Connection) -> None:
+    """Version 2: a workspace's owner (a logged-in user's stable id; NULL for link-only workspaces)."""
+    conn.execute(text(f"ALTER TABLE workspaces ADD COLUMN owner VARCHAR({OWNER})"))
+    workspaces_owner_index.create(conn)
 
 
 #: Migrations in order; migration ``i`` takes the schema from version ``i`` to ``i + 1``.
-MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1,)
+MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1, _v2)
 VERSION = len(MIGRATIONS)
 
 

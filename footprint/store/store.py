@@ -1,10 +1,21 @@
 """The workspace store: one database (SQLite or PostgreSQL) through SQLAlchemy Core.
 
-A workspace is reached only through a link token: :meth:`Store.create_workspace`
+A workspace is reached through a link token: :meth:`Store.create_workspace`
 returns a fresh 128-bit token (``secrets.token_urlsafe(16)``) once, and the
 store keeps only its SHA-256. :meth:`Store.open` turns a token into a
 :class:`Workspace` handle; every read and write through a handle checks, in the
 same transaction, that its token still exists and is not revoked.
+
+Where the app has login (OIDC), a workspace may also have an **owner**, a
+logged-in user's stable id (:func:`owner_id`: the identity provider's issuer and
+subject, never the e-mail address). :meth:`Store.create_owned_workspace` makes
+one with no link at all; :meth:`Store.user_workspaces` lists a user's own;
+:meth:`Store.open_owned` opens one for its owner and refuses anyone else.
+Sharing an owned workspace is explicit: :meth:`Store.add_token` makes a share
+link, which opens it for whoever holds it (logged in or not, with the same
+rights as the owner's, deleting included) until it is revoked
+(:meth:`Store.revoke`, :meth:`Store.revoke_all`); the owner keeps access
+through login. Workspaces without an owner are reached by link token only.
 
 Every write is one transaction: it happens completely or not at all (a failure
 or a killed process leaves the previous state). SQLite transactions take the
@@ -22,7 +33,7 @@ import secrets
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -45,6 +56,7 @@ from footprint.scenario import Scenario, parse_scenario, scenario_to_toml
 from footprint.store import orgdata
 from footprint.store.schema import (
     NAME,
+    OWNER,
     WORKSPACE_TABLES,
     access_tokens,
     comparison_items,
@@ -65,7 +77,7 @@ class StoreError(FootprintError):
 
 
 class AccessDenied(StoreError):
-    """The token is unknown or revoked, or the workspace was deleted."""
+    """The token is unknown or revoked, the workspace was deleted, or it is another user's."""
 
 
 def default_url() -> str:
@@ -88,6 +100,30 @@ def new_token() -> str:
     return secrets.token_urlsafe(16)
 
 
+def owner_id(issuer: str, subject: str) -> str:
+    """A logged-in user's stable id: the OIDC issuer and subject (``st.user.iss``, ``st.user.sub``).
+
+    The subject is unique and never reassigned within its issuer (OpenID Connect
+    Core 1.0, section 2), unlike an e-mail address, so ``"<issuer> <subject>"``
+    names one person across logins (an issuer URL holds no space).
+
+    Raises
+    ------
+    StoreError
+        When either part is empty or the id is longer than the store holds.
+    """
+    iss, sub = str(issuer or "").strip(), str(subject or "").strip()
+    if not iss or not sub:
+        raise StoreError(
+            "the login gave no issuer (iss) or subject (sub): cannot tell whose workspaces to show"
+        )
+    if len(iss) + 1 + len(sub) > OWNER:
+        raise StoreError(
+            f"the login's issuer and subject are longer than {OWNER} characters"
+        )
+    return f"{iss} {sub}"
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -107,13 +143,20 @@ def _name(text: str, what: str) -> str:
 
 @dataclass(frozen=True)
 class Workspace:
-    """A handle on one workspace, valid while its token is (see :meth:`Store.open`)."""
+    """A handle on one workspace.
+
+    Made by :meth:`Store.open` (a link token: valid while the token is, whoever
+    holds it; ``token_sha256`` set) or by :meth:`Store.open_owned` /
+    :meth:`Store.create_owned_workspace` (its owner: ``token_sha256`` None, valid
+    while ``owner`` owns it). ``owner`` is the workspace's owner id (None: no owner).
+    """
 
     id: str
     name: str
     created_at: datetime
     created_by: str
-    token_sha256: str
+    token_sha256: str | None
+    owner: str | None = None
 
     def __repr__(self) -> str:  # never print the token hash in logs
         return f"Workspace(id={self.id!r}, name={self.name!r})"
@@ -131,6 +174,9 @@ class WorkspaceInfo:
     n_scenarios: int
     n_results: int
     n_active_tokens: int
+    owner: str | None = (
+        None  #: the owner id (:func:`owner_id`); None: a link-only workspace
+    )
 
 
 @dataclass(frozen=True)
@@ -229,6 +275,62 @@ class Store:
             )
         return Workspace(wid, name, now, created_by, token_hash(token)), token
 
+    def create_owned_workspace(
+        self, name: str, owner: str, created_by: str = ""
+    ) -> Workspace:
+        """A new, empty workspace owned by the user ``owner`` (:func:`owner_id`), with no link yet.
+
+        Only its owner opens it (:meth:`open_owned`) until a share link is made
+        (:meth:`add_token`). ``created_by`` is a display label (e.g. the e-mail address).
+        """
+        name = _name(name, "workspace")
+        if not owner or len(owner) > OWNER:
+            raise StoreError("a workspace owner must be a user id (see owner_id)")
+        now, wid = _now(), uuid.uuid4().hex
+        with self._tx() as conn:
+            conn.execute(
+                workspaces.insert().values(
+                    id=wid,
+                    name=name,
+                    created_at=now,
+                    created_by=created_by,
+                    updated_at=now,
+                    owner=owner,
+                )
+            )
+        return Workspace(wid, name, now, created_by, None, owner)
+
+    def open_owned(self, owner: str, workspace_id: str) -> Workspace:
+        """The workspace ``workspace_id`` for its owner ``owner``.
+
+        Raises
+        ------
+        AccessDenied
+            When there is no such workspace, or ``owner`` does not own it (another user's,
+            or a link-only one): nothing of it is read. Another user's workspace opens
+            only with a share link (:meth:`open`).
+        """
+        q = select(workspaces).where(workspaces.c.id == str(workspace_id)[:64])
+        with self._tx() as conn:
+            row = conn.execute(q).first()
+        if row is None:
+            raise AccessDenied("there is no such workspace (it may have been deleted)")
+        if not owner or row.owner != owner:
+            raise AccessDenied(
+                "this workspace is not yours: ask its owner for a share link"
+                if row.owner
+                else "this workspace has no owner: it opens only with its link"
+            )
+        return Workspace(
+            row.id, row.name, _utc(row.created_at), row.created_by, None, row.owner
+        )
+
+    def user_workspaces(self, owner: str) -> list[WorkspaceInfo]:
+        """The workspaces ``owner`` owns, oldest first (with counts; no data, no tokens)."""
+        if not owner:
+            return []
+        return self._workspace_infos(workspaces.c.owner == owner)
+
     def open(self, token: str | None) -> Workspace | None:
         """The workspace a link token opens; None for an unknown or revoked token."""
         if not token or not isinstance(token, str) or len(token) > 200:
@@ -245,7 +347,9 @@ class Store:
             row = conn.execute(q).first()
         if row is None:
             return None
-        return Workspace(row.id, row.name, _utc(row.created_at), row.created_by, h)
+        return Workspace(
+            row.id, row.name, _utc(row.created_at), row.created_by, h, row.owner
+        )
 
     def add_token(self, ws: Workspace, created_by: str = "") -> str:
         """Another link token for ``ws`` (e.g. one per colleague, to revoke separately)."""
@@ -294,7 +398,7 @@ class Store:
                 .where(workspaces.c.id == ws.id)
                 .values(name=name, updated_at=_now())
             )
-        return Workspace(ws.id, name, ws.created_at, ws.created_by, ws.token_sha256)
+        return replace(ws, name=name)
 
     def delete_workspace(self, ws: Workspace) -> None:
         """Delete the workspace and everything in it (organisations, scenarios, results, tokens)."""
@@ -315,7 +419,9 @@ class Store:
 
     def list_workspaces(self) -> list[WorkspaceInfo]:
         """Every workspace with counts (for the server's administrator; no data, no tokens)."""
+        return self._workspace_infos()
 
+    def _workspace_infos(self, *where: Any) -> list[WorkspaceInfo]:
         def count(table: Any, *where: Any) -> Any:
             return (
                 select(func.count())
@@ -324,13 +430,19 @@ class Store:
                 .scalar_subquery()
             )
 
-        q = select(
-            workspaces,
-            count(organisations).label("n_org"),
-            count(scenarios).label("n_sc"),
-            count(results).label("n_res"),
-            count(access_tokens, access_tokens.c.revoked_at.is_(None)).label("n_tok"),
-        ).order_by(workspaces.c.created_at, workspaces.c.id)
+        q = (
+            select(
+                workspaces,
+                count(organisations).label("n_org"),
+                count(scenarios).label("n_sc"),
+                count(results).label("n_res"),
+                count(access_tokens, access_tokens.c.revoked_at.is_(None)).label(
+                    "n_tok"
+                ),
+            )
+            .where(*where)
+            .order_by(workspaces.c.created_at, workspaces.c.id)
+        )
         with self._tx() as conn:
             return [
                 WorkspaceInfo(
@@ -342,6 +454,7 @@ class Store:
                     r.n_sc,
                     r.n_res,
                     r.n_tok,
+                    r.owner,
                 )
                 for r in conn.execute(q)
             ]
@@ -640,6 +753,20 @@ class Store:
 
 
 def _authorise(conn: Connection, ws: Workspace) -> None:
+    if ws.token_sha256 is None:  # an owner's handle: still the owner?
+        if (
+            not ws.owner
+            or conn.execute(
+                select(workspaces.c.id).where(
+                    workspaces.c.id == ws.id, workspaces.c.owner == ws.owner
+                )
+            ).first()
+            is None
+        ):
+            raise AccessDenied(
+                "this workspace is not yours any more, or it was deleted"
+            )
+        return
     q = (
         select(access_tokens.c.workspace_id)
         .join(workspaces, workspaces.c.id == access_tokens.c.workspace_id)
