@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 from typing import Any
-from urllib.parse import quote
 
 import numpy as np
 import pandas as pd
@@ -25,9 +24,8 @@ import streamlit as st
 from app_pages import cached
 from footprint.scenario import Scenario
 
-LAND = [236, 233, 220, 255]
-COAST = [150, 150, 150, 255]
-SEA = "#EEF4FA"
+LAND = [222, 218, 203, 255]  # dark enough to read the coast without an outline
+SEA_RGBA = [238, 244, 250, 255]  # the view's clear colour when tiles are off (no base map is made)
 KEPT = [0, 114, 178, 230]  # Okabe-Ito blue
 NEW = [0, 158, 115, 230]  # Okabe-Ito bluish green
 CLOSED = [213, 94, 0, 255]  # Okabe-Ito vermillion
@@ -35,11 +33,6 @@ MOVE = [204, 121, 0, 190]  # Okabe-Ito orange
 LINE_CHOICES = (10, 25, 50, 100, 250, "all")
 DEFAULT_LINES = 25
 MAX_LABELS = 30
-#: The basemap when tiles are off: a plain sea colour, nothing fetched (Streamlit
-#: would otherwise load a CARTO style for any map without a style of its own).
-OFFLINE_STYLE = "data:application/json," + quote(json.dumps(
-    {"version": 8, "sources": {}, "layers": [{"id": "sea", "type": "background",
-                                              "paint": {"background-color": SEA}}]}, separators=(",", ":")))
 TILES_ATTRIBUTION = "Map tiles © CARTO, © OpenStreetMap contributors"
 
 
@@ -183,10 +176,9 @@ def _deck(org_key: str, hubs_json: str, plan_json: str, policy_json: str, base_p
     lon, lat = np.asarray(org.sites.lon, float), np.asarray(org.sites.lat, float)
     land, source = land_polygons(map_bbox(lon, lat))
     layers = []
-    if land and not tiles:
-        layers.append(pdk.Layer("PolygonLayer", land, id="land", get_polygon="polygon", filled=True, stroked=True,
-                                get_fill_color=LAND, get_line_color=COAST, line_width_min_pixels=1,
-                                pickable=False))
+    if land and not tiles:  # fill only: a stroked PolygonLayer would compile one more shader program
+        layers.append(pdk.Layer("SolidPolygonLayer", land, id="land", get_polygon="polygon", filled=True,
+                                get_fill_color=LAND, pickable=False))
     layers += [
         pdk.Layer("LineLayer", frames["moves"], id="moves", get_source_position=["from_lon", "from_lat"],
                   get_target_position=["to_lon", "to_lat"], get_color=MOVE, get_width="width",
@@ -197,11 +189,17 @@ def _deck(org_key: str, hubs_json: str, plan_json: str, policy_json: str, base_p
         pdk.Layer("ScatterplotLayer", frames["hubs"], id="hubs", get_position=["lon", "lat"],
                   get_fill_color="colour", get_line_color=[255, 255, 255, 255], stroked=True,
                   line_width_min_pixels=1.5, get_radius="radius", radius_units="'pixels'", pickable=True),
+        # A white halo (signed-distance font) keeps names legible over lines; a background box
+        # would be a second shader program, the slowest part of the map in software WebGL.
         pdk.Layer("TextLayer", frames["labels"], id="hub_names", get_position=["lon", "lat"], get_text="name",
                   get_size=13, get_color=[20, 20, 20, 255], get_pixel_offset=[0, -18], font_family="'sans-serif'",
-                  font_weight=600, character_set="'auto'", background=True,
-                  get_background_color=[255, 255, 255, 210], background_padding=[3, 1], pickable=False),
+                  font_weight=600, character_set="'auto'", font_settings={"sdf": True, "fontSize": 48,
+                                                                          "buffer": 6, "radius": 12},
+                  outline_width=3, outline_color=[255, 255, 255, 235], pickable=False),
     ]
+    # a layer with no rows still compiles its shaders (about a second each in software WebGL)
+    rows = {"moves": frames["moves"], "closed": frames["closed"], "hubs": frames["hubs"], "hub_names": frames["labels"]}
+    layers = [layer for layer in layers if layer.id not in rows or len(rows[layer.id])]
     data_box = (float(lon.min()), float(lat.min()), float(lon.max()), float(lat.max()))
     view = pdk.ViewState(longitude=(data_box[0] + data_box[2]) / 2, latitude=(data_box[1] + data_box[3]) / 2,
                          zoom=_zoom(data_box))
@@ -209,9 +207,9 @@ def _deck(org_key: str, hubs_json: str, plan_json: str, policy_json: str, base_p
     if tiles:
         deck = SentDeck(layers=layers, initial_view_state=view, tooltip=tooltip, map_provider="carto",
                         map_style="light")
-    else:
+    else:  # no base map at all (pydeck's default style with no provider): the view clears to the sea
         deck = SentDeck(layers=layers, initial_view_state=view, tooltip=tooltip, map_provider=None,
-                        map_style=OFFLINE_STYLE)
+                        views=[pdk.View(type="MapView", controller=True, clear=True, clear_color=SEA_RGBA)])
     attribution = TILES_ATTRIBUTION if tiles else source
     return deck.freeze(), attribution
 
