@@ -73,6 +73,30 @@ def _mercator_px(lon: np.ndarray, lat: np.ndarray, zoom: float) -> tuple[np.ndar
     return x, y
 
 
+def _mercator_lonlat(x: np.ndarray, y: np.ndarray, zoom: float) -> tuple[np.ndarray, np.ndarray]:
+    """The inverse of :func:`_mercator_px`: (lon, lat) [degrees] of pixel coordinates at ``zoom``."""
+    scale = 512.0 * 2.0**zoom / (2 * np.pi)
+    return np.degrees(x / scale), np.degrees(2.0 * np.arctan(np.exp(-y / scale)) - np.pi / 2)
+
+
+def flow_quads(from_lon: np.ndarray, from_lat: np.ndarray, to_lon: np.ndarray, to_lat: np.ndarray,
+               width_px: np.ndarray, zoom: float) -> np.ndarray:
+    """Each flow as a band ``width_px`` wide at ``zoom``, corners (lon, lat) [degrees], shape (n, 4, 2).
+
+    Drawn as polygons the flows share the land's shader program (a LineLayer would
+    compile one more); the bands are exact at the map's first zoom and widen as one zooms in.
+    """
+    x0, y0 = _mercator_px(np.asarray(from_lon, float), np.asarray(from_lat, float), zoom)
+    x1, y1 = _mercator_px(np.asarray(to_lon, float), np.asarray(to_lat, float), zoom)
+    length = np.maximum(np.hypot(x1 - x0, y1 - y0), 1e-9)
+    half = 0.5 * np.asarray(width_px, float)
+    nx, ny = -(y1 - y0) / length * half, (x1 - x0) / length * half
+    xs = np.stack([x0 + nx, x1 + nx, x1 - nx, x0 - nx], axis=1)
+    ys = np.stack([y0 + ny, y1 + ny, y1 - ny, y0 - ny], axis=1)
+    lon, lat = _mercator_lonlat(xs, ys, zoom)
+    return np.stack([lon, lat], axis=2)
+
+
 def label_without_overlap(lon: np.ndarray, lat: np.ndarray, names: list[str], zoom: float, *,
                           most: int = MAX_LABELS, char_px: float = 7.5, height_px: float = 18.0) -> np.ndarray:
     """Indices of the names to label, in the given (priority) order, whose labels do not overlap at ``zoom``.
@@ -168,21 +192,24 @@ def _deck(org_key: str, hubs_json: str, plan_json: str, policy_json: str, base_p
     s = Scenario(name="map", hubs=cached._hubs_from_key(hubs_json), policy=cached.policy_from_key(policy_json))
     base = Scenario(name="base", policy=cached.policy_from_key(base_policy_json))
     frames = map_frames(org_key, s, base, n_lines)
-    frames = {"moves": _light(frames["moves"], ["from_lon", "from_lat", "to_lon", "to_lat", "width", "tip"]),
+    org = cached.organisation(org_key)
+    lon, lat = np.asarray(org.sites.lon, float), np.asarray(org.sites.lat, float)
+    moves = frames["moves"]
+    data_box = (float(lon.min()), float(lat.min()), float(lon.max()), float(lat.max()))
+    quads = flow_quads(moves["from_lon"], moves["from_lat"], moves["to_lon"], moves["to_lat"], moves["width"],
+                       _zoom(data_box))
+    frames = {"moves": pd.DataFrame({"polygon": np.round(quads, 4).tolist(), "tip": moves["tip"]}),
               "closed": _light(frames["closed"], ["lon", "lat", "tip"]),
               "hubs": _light(frames["hubs"], ["lon", "lat", "colour", "radius", "tip"]),
               "labels": _light(frames["labels"], ["lon", "lat", "name"])}
-    org = cached.organisation(org_key)
-    lon, lat = np.asarray(org.sites.lon, float), np.asarray(org.sites.lat, float)
     land, source = land_polygons(map_bbox(lon, lat))
     layers = []
     if land and not tiles:  # fill only: a stroked PolygonLayer would compile one more shader program
         layers.append(pdk.Layer("SolidPolygonLayer", land, id="land", get_polygon="polygon", filled=True,
                                 get_fill_color=LAND, pickable=False))
     layers += [
-        pdk.Layer("LineLayer", frames["moves"], id="moves", get_source_position=["from_lon", "from_lat"],
-                  get_target_position=["to_lon", "to_lat"], get_color=MOVE, get_width="width",
-                  width_units="'pixels'", pickable=True),
+        pdk.Layer("SolidPolygonLayer", frames["moves"], id="moves", get_polygon="polygon", get_fill_color=MOVE,
+                  pickable=True),
         pdk.Layer("ScatterplotLayer", frames["closed"], id="closed", get_position=["lon", "lat"],
                   get_fill_color=CLOSED, get_line_color=[255, 255, 255, 255], stroked=True,
                   line_width_min_pixels=1, get_radius=4, radius_units="'pixels'", pickable=True),
@@ -200,7 +227,6 @@ def _deck(org_key: str, hubs_json: str, plan_json: str, policy_json: str, base_p
     # a layer with no rows still compiles its shaders (about a second each in software WebGL)
     rows = {"moves": frames["moves"], "closed": frames["closed"], "hubs": frames["hubs"], "hub_names": frames["labels"]}
     layers = [layer for layer in layers if layer.id not in rows or len(rows[layer.id])]
-    data_box = (float(lon.min()), float(lat.min()), float(lon.max()), float(lat.max()))
     view = pdk.ViewState(longitude=(data_box[0] + data_box[2]) / 2, latitude=(data_box[1] + data_box[3]) / 2,
                          zoom=_zoom(data_box))
     tooltip = {"html": "{tip}", "style": {"fontSize": "15px"}}
