@@ -1,6 +1,6 @@
 """The estate map (pydeck): who moves where, on a shipped coastline.
 
-Staff moves are drawn aggregated, one line per office → hub pair with its width
+Staff moves are drawn aggregated, one band per office → hub pair with its width
 by staff (the largest pairs by default, all on demand); closed offices are drawn
 above the lines, hubs are sized by staff and labelled by name. A table beside the
 map lists the pairs with the added commute minutes per person.
@@ -8,7 +8,11 @@ map lists the pairs with the added commute minutes per person.
 It draws on a shipped coastline (``footprint.geo.outline``) clipped to a wide box
 around the data, so it shows the whole region with no network. Street-map tiles
 are an optional layer underneath, off until the user switches them on: with them
-off the browser requests nothing from outside the machine.
+off the browser requests nothing from outside the machine, and no base map is made.
+
+Browsers without a GPU (software WebGL) compile each deck.gl layer type's shaders
+in about a second on every page switch, so the map uses three: polygons (land and
+flows), points and text (``benchmarks/app_page_switch.py`` measures it).
 """
 
 from __future__ import annotations
