@@ -1,6 +1,6 @@
 """The estate map (pydeck): who moves where, on a shipped coastline.
 
-Staff moves are drawn aggregated, one line per office → hub pair with its width
+Staff moves are drawn aggregated, one band per office → hub pair with its width
 by staff (the largest pairs by default, all on demand); closed offices are drawn
 above the lines, hubs are sized by staff and labelled by name. A table beside the
 map lists the pairs with the added commute minutes per person.
@@ -8,14 +8,17 @@ map lists the pairs with the added commute minutes per person.
 It draws on a shipped coastline (``footprint.geo.outline``) clipped to a wide box
 around the data, so it shows the whole region with no network. Street-map tiles
 are an optional layer underneath, off until the user switches them on: with them
-off the browser requests nothing from outside the machine.
+off the browser requests nothing from outside the machine, and no base map is made.
+
+Browsers without a GPU (software WebGL) compile each deck.gl layer type's shaders
+in about a second on every page switch, so the map uses three: polygons (land and
+flows), points and text (``benchmarks/app_page_switch.py`` measures it).
 """
 
 from __future__ import annotations
 
 import json
 from typing import Any
-from urllib.parse import quote
 
 import numpy as np
 import pandas as pd
@@ -25,9 +28,8 @@ import streamlit as st
 from app_pages import cached
 from footprint.scenario import Scenario
 
-LAND = [236, 233, 220, 255]
-COAST = [150, 150, 150, 255]
-SEA = "#EEF4FA"
+LAND = [222, 218, 203, 255]  # dark enough to read the coast without an outline
+SEA_RGBA = [238, 244, 250, 255]  # the view's clear colour when tiles are off (no base map is made)
 KEPT = [0, 114, 178, 230]  # Okabe-Ito blue
 NEW = [0, 158, 115, 230]  # Okabe-Ito bluish green
 CLOSED = [213, 94, 0, 255]  # Okabe-Ito vermillion
@@ -35,11 +37,6 @@ MOVE = [204, 121, 0, 190]  # Okabe-Ito orange
 LINE_CHOICES = (10, 25, 50, 100, 250, "all")
 DEFAULT_LINES = 25
 MAX_LABELS = 30
-#: The basemap when tiles are off: a plain sea colour, nothing fetched (Streamlit
-#: would otherwise load a CARTO style for any map without a style of its own).
-OFFLINE_STYLE = "data:application/json," + quote(json.dumps(
-    {"version": 8, "sources": {}, "layers": [{"id": "sea", "type": "background",
-                                              "paint": {"background-color": SEA}}]}, separators=(",", ":")))
 TILES_ATTRIBUTION = "Map tiles © CARTO, © OpenStreetMap contributors"
 
 
@@ -78,6 +75,30 @@ def _mercator_px(lon: np.ndarray, lat: np.ndarray, zoom: float) -> tuple[np.ndar
     x = scale * np.radians(lon)
     y = -scale * np.log(np.tan(np.pi / 4 + np.radians(np.clip(lat, -85.0, 85.0)) / 2))
     return x, y
+
+
+def _mercator_lonlat(x: np.ndarray, y: np.ndarray, zoom: float) -> tuple[np.ndarray, np.ndarray]:
+    """The inverse of :func:`_mercator_px`: (lon, lat) [degrees] of pixel coordinates at ``zoom``."""
+    scale = 512.0 * 2.0**zoom / (2 * np.pi)
+    return np.degrees(x / scale), np.degrees(2.0 * np.arctan(np.exp(-y / scale)) - np.pi / 2)
+
+
+def flow_quads(from_lon: np.ndarray, from_lat: np.ndarray, to_lon: np.ndarray, to_lat: np.ndarray,
+               width_px: np.ndarray, zoom: float) -> np.ndarray:
+    """Each flow as a band ``width_px`` wide at ``zoom``, corners (lon, lat) [degrees], shape (n, 4, 2).
+
+    Drawn as polygons the flows share the land's shader program (a LineLayer would
+    compile one more); the bands are exact at the map's first zoom and widen as one zooms in.
+    """
+    x0, y0 = _mercator_px(np.asarray(from_lon, float), np.asarray(from_lat, float), zoom)
+    x1, y1 = _mercator_px(np.asarray(to_lon, float), np.asarray(to_lat, float), zoom)
+    length = np.maximum(np.hypot(x1 - x0, y1 - y0), 1e-9)
+    half = 0.5 * np.asarray(width_px, float)
+    nx, ny = -(y1 - y0) / length * half, (x1 - x0) / length * half
+    xs = np.stack([x0 + nx, x1 + nx, x1 - nx, x0 - nx], axis=1)
+    ys = np.stack([y0 + ny, y1 + ny, y1 - ny, y0 - ny], axis=1)
+    lon, lat = _mercator_lonlat(xs, ys, zoom)
+    return np.stack([lon, lat], axis=2)
 
 
 def label_without_overlap(lon: np.ndarray, lat: np.ndarray, names: list[str], zoom: float, *,
@@ -175,43 +196,50 @@ def _deck(org_key: str, hubs_json: str, plan_json: str, policy_json: str, base_p
     s = Scenario(name="map", hubs=cached._hubs_from_key(hubs_json), policy=cached.policy_from_key(policy_json))
     base = Scenario(name="base", policy=cached.policy_from_key(base_policy_json))
     frames = map_frames(org_key, s, base, n_lines)
-    frames = {"moves": _light(frames["moves"], ["from_lon", "from_lat", "to_lon", "to_lat", "width", "tip"]),
+    org = cached.organisation(org_key)
+    lon, lat = np.asarray(org.sites.lon, float), np.asarray(org.sites.lat, float)
+    moves = frames["moves"]
+    data_box = (float(lon.min()), float(lat.min()), float(lon.max()), float(lat.max()))
+    quads = flow_quads(moves["from_lon"], moves["from_lat"], moves["to_lon"], moves["to_lat"], moves["width"],
+                       _zoom(data_box))
+    frames = {"moves": pd.DataFrame({"polygon": np.round(quads, 4).tolist(), "tip": moves["tip"]}),
               "closed": _light(frames["closed"], ["lon", "lat", "tip"]),
               "hubs": _light(frames["hubs"], ["lon", "lat", "colour", "radius", "tip"]),
               "labels": _light(frames["labels"], ["lon", "lat", "name"])}
-    org = cached.organisation(org_key)
-    lon, lat = np.asarray(org.sites.lon, float), np.asarray(org.sites.lat, float)
     land, source = land_polygons(map_bbox(lon, lat))
     layers = []
-    if land and not tiles:
-        layers.append(pdk.Layer("PolygonLayer", land, id="land", get_polygon="polygon", filled=True, stroked=True,
-                                get_fill_color=LAND, get_line_color=COAST, line_width_min_pixels=1,
-                                pickable=False))
+    if land and not tiles:  # fill only: a stroked PolygonLayer would compile one more shader program
+        layers.append(pdk.Layer("SolidPolygonLayer", land, id="land", get_polygon="polygon", filled=True,
+                                get_fill_color=LAND, pickable=False))
     layers += [
-        pdk.Layer("LineLayer", frames["moves"], id="moves", get_source_position=["from_lon", "from_lat"],
-                  get_target_position=["to_lon", "to_lat"], get_color=MOVE, get_width="width",
-                  width_units="'pixels'", pickable=True),
+        pdk.Layer("SolidPolygonLayer", frames["moves"], id="moves", get_polygon="polygon", get_fill_color=MOVE,
+                  pickable=True),
         pdk.Layer("ScatterplotLayer", frames["closed"], id="closed", get_position=["lon", "lat"],
                   get_fill_color=CLOSED, get_line_color=[255, 255, 255, 255], stroked=True,
                   line_width_min_pixels=1, get_radius=4, radius_units="'pixels'", pickable=True),
         pdk.Layer("ScatterplotLayer", frames["hubs"], id="hubs", get_position=["lon", "lat"],
                   get_fill_color="colour", get_line_color=[255, 255, 255, 255], stroked=True,
                   line_width_min_pixels=1.5, get_radius="radius", radius_units="'pixels'", pickable=True),
+        # A white halo (signed-distance font) keeps names legible over lines; a background box
+        # would be a second shader program, the slowest part of the map in software WebGL.
         pdk.Layer("TextLayer", frames["labels"], id="hub_names", get_position=["lon", "lat"], get_text="name",
                   get_size=13, get_color=[20, 20, 20, 255], get_pixel_offset=[0, -18], font_family="'sans-serif'",
-                  font_weight=600, character_set="'auto'", background=True,
-                  get_background_color=[255, 255, 255, 210], background_padding=[3, 1], pickable=False),
+                  font_weight=600, character_set="'auto'", font_settings={"sdf": True, "fontSize": 48,
+                                                                          "buffer": 6, "radius": 12},
+                  outline_width=3, outline_color=[255, 255, 255, 235], pickable=False),
     ]
-    data_box = (float(lon.min()), float(lat.min()), float(lon.max()), float(lat.max()))
+    # a layer with no rows still compiles its shaders (about a second each in software WebGL)
+    rows = {"moves": frames["moves"], "closed": frames["closed"], "hubs": frames["hubs"], "hub_names": frames["labels"]}
+    layers = [layer for layer in layers if layer.id not in rows or len(rows[layer.id])]
     view = pdk.ViewState(longitude=(data_box[0] + data_box[2]) / 2, latitude=(data_box[1] + data_box[3]) / 2,
                          zoom=_zoom(data_box))
     tooltip = {"html": "{tip}", "style": {"fontSize": "15px"}}
     if tiles:
         deck = SentDeck(layers=layers, initial_view_state=view, tooltip=tooltip, map_provider="carto",
                         map_style="light")
-    else:
+    else:  # no base map at all (pydeck's default style with no provider): the view clears to the sea
         deck = SentDeck(layers=layers, initial_view_state=view, tooltip=tooltip, map_provider=None,
-                        map_style=OFFLINE_STYLE)
+                        views=[pdk.View(type="MapView", controller=True, clear=True, clear_color=SEA_RGBA)])
     attribution = TILES_ATTRIBUTION if tiles else source
     return deck.freeze(), attribution
 
