@@ -15,11 +15,14 @@ from hypothesis import strategies as st
 
 from footprint.accounting import account, current_plan, nearest_plan
 from footprint.accounting.buildings import (
+    ENERGY_FORMULAS,
     OccupancyShares,
     building_use,
     desks_per_person,
 )
 from footprint.accounting.result import CAT_BUSINESS_TRAVEL, CAT_HOMEWORKING
+from footprint.decisions.attribution import BUILDING, attribute_change
+from footprint.errors import InputError
 from footprint.factors import FactorError, load_factor_set
 from footprint.hubs.costs import hub_costs
 from footprint.inputs import Organisation, Policy, Sites, StaffGroups
@@ -162,9 +165,10 @@ def _org(headcount: list[int], max_desks: list[int]) -> Organisation:
     sharing=st.floats(0.1, 2.0),
     phi=st.tuples(st.floats(0.0, 1.0), st.floats(0.0, 1.0)),
     current=st.booleans(),
+    u_ref=st.floats(0.01, 1.0),
 )
 def test_energy_never_falls_as_office_days_rise(
-    staff, max_desks, days, peak, sharing, phi, current
+    staff, max_desks, days, peak, sharing, phi, current, u_ref
 ):
     org = _org([10, 4, 6], max_desks)
     lo, hi = sorted(days)
@@ -174,7 +178,10 @@ def test_energy_never_falls_as_office_days_rise(
         building_use(
             org,
             Policy(
-                office_days_per_week=d, peak_factor=peak, desk_sharing_ratio=sharing
+                office_days_per_week=d,
+                peak_factor=peak,
+                desk_sharing_ratio=sharing,
+                intensity_reference_utilisation=u_ref,
             ),
             np.ones(3, bool),
             people,
@@ -198,3 +205,129 @@ def test_energy_never_falls_as_office_days_rise(
         shares,
     )
     assert np.all(five.desks >= np.minimum(people, org.sites.max_desks))
+
+
+# --- the utilisation at which today's intensities were measured (u_ref) ----------------------
+AREA = np.array(TOY_SITES["floor_area_m2"])
+I_ELEC = np.array(TOY_SITES["electricity_kwh_per_m2"])
+I_HEAT = np.array(TOY_SITES["heating_kwh_per_m2"])
+TODAY_STAFF = np.array([10.0, 4.0, 6.0])  # a desk each: u = days / 5
+DEFAULT_SHARES = OccupancyShares(0.5, 0.1)
+
+
+def _today(toy_org, days: float, u_ref: float | None = None):
+    extra = {} if u_ref is None else {"intensity_reference_utilisation": u_ref}
+    policy = Policy(office_days_per_week=days, **extra)
+    return building_use(
+        toy_org, policy, np.ones(3, bool), TODAY_STAFF, True, DEFAULT_SHARES
+    )
+
+
+def test_intensities_metered_at_todays_utilisation_give_area_times_intensity(toy_org):
+    # 3 office days at a desk each: u = 0.6 = u_ref, so energy is area × intensity exactly
+    use = _today(toy_org, 3.0, 0.6)
+    assert use.utilisation.tolist() == pytest.approx([0.6, 0.6, 0.6])
+    assert use.electricity_kwh.tolist() == [100_000.0, 48_000.0, 54_000.0]
+    assert use.heating_kwh.tolist() == [150_000.0, 40_000.0, 78_000.0]
+    # 5 office days: u = 1, the occupancy-driven part grows by 1/0.6 (not capped):
+    # electricity × (0.5 + 0.5/0.6), heating × (0.9 + 0.1/0.6)
+    five = _today(toy_org, 5.0, 0.6)
+    assert five.electricity_kwh == pytest.approx(AREA * I_ELEC * (0.5 + 0.5 / 0.6))
+    assert five.heating_kwh == pytest.approx(AREA * I_HEAT * (0.9 + 0.1 / 0.6))
+    # and the accounting uses it: London (gas heating) at 3 days
+    fp = account(
+        toy_org,
+        Policy(intensity_reference_utilisation=0.6),
+        current_plan(toy_org),
+    )
+    assert fp.sites.electricity_kwh[0] == pytest.approx(100_000.0, rel=1e-12)
+    assert fp.sites.heating_kwh[0] == pytest.approx(150_000.0, rel=1e-12)
+
+
+def test_reference_utilisation_one_keeps_todays_numbers(toy_org):
+    # full use (the default): 3 days → electricity × 0.8, heating × 0.96 (as before the field)
+    for use in (_today(toy_org, 3.0), _today(toy_org, 3.0, 1.0)):
+        assert use.electricity_kwh == pytest.approx(AREA * I_ELEC * 0.8, rel=1e-12)
+        assert use.heating_kwh == pytest.approx(AREA * I_HEAT * 0.96, rel=1e-12)
+    default = account(toy_org, Policy(), current_plan(toy_org))
+    explicit = account(
+        toy_org, Policy(intensity_reference_utilisation=1.0), current_plan(toy_org)
+    )
+    assert explicit.total_kgco2e == default.total_kgco2e
+
+
+def test_hubs_keep_their_design_intensities_at_full_use(toy_org):
+    # a hub's intensity is the policy's design value at one attendee per desk-day: u_ref = 1 for hubs
+    metered = Policy(intensity_reference_utilisation=0.6)
+    plan = nearest_plan(toy_org, metered, A_AND_C)
+    hubs = account(toy_org, metered, plan)
+    assert hubs.total_kgco2e == account(toy_org, Policy(), plan).total_kgco2e
+    # and the optimiser's cost still equals the accounting's on that plan (4 days, no rounding)
+    policy = Policy(
+        office_days_per_week=4.0, peak_factor=1.0, intensity_reference_utilisation=0.6
+    )
+    plan = nearest_plan(toy_org, policy, A_AND_C)
+    fp = account(toy_org, policy, plan)
+    by_cat = fp.by_category()
+    linear = fp.total_kgco2e - by_cat[CAT_HOMEWORKING] - by_cat[CAT_BUSINESS_TRAVEL]
+    c = hub_costs(toy_org, policy, FS, keep_offices_whole=False)
+    assert _optimiser_cost(toy_org, policy, plan, c) == pytest.approx(linear, rel=1e-12)
+
+
+def test_todays_energy_formulas_with_a_reference_utilisation(toy_org):
+    from test_ghg_reporting import _evaluate
+
+    policy = Policy(office_days_per_week=2.5, intensity_reference_utilisation=0.7)
+    staff = np.array([10.0, 3.0, 9.0])  # B half empty, C over its 6 desks
+    use = building_use(toy_org, policy, np.ones(3, bool), staff, True, DEFAULT_SHARES)
+    s = toy_org.sites
+    for j in range(3):
+        got = _evaluate(
+            ENERGY_FORMULAS,
+            {
+                "D_office": policy.office_days_per_year,
+                "W": policy.working_days_per_year,
+                "u_ref_j": 0.7,
+                "s_j": staff[j],
+                "need_j": float(s.desks[j]),
+                "max_desks_j": float(s.desks[j]),
+                "area_j": float(s.floor_area_m2[j]),
+                "I_elec_j": float(s.electricity_kwh_per_m2[j]),
+                "I_heat_j": float(s.heating_kwh_per_m2[j]),
+                "φ_elec": 0.5,
+                "φ_heat": 0.1,
+            },
+        )
+        assert use.electricity_kwh[j] == pytest.approx(got["elec_j"], rel=1e-12)
+        assert use.heating_kwh[j] == pytest.approx(got["heat_j"], rel=1e-12)
+    # London: u = 0.5, electricity 1000 m² × 100 × (0.5 + 0.5 · 0.5/0.7)
+    assert use.electricity_kwh[0] == pytest.approx(100_000 * (0.5 + 0.25 / 0.7))
+
+
+@pytest.mark.parametrize("bad", [0, 0.0, -0.2, 1.01, 2])
+def test_a_reference_utilisation_outside_its_range_is_an_error_naming_it(bad):
+    with pytest.raises(InputError) as err:
+        Policy.from_mapping(
+            {"intensity_reference_utilisation": bad}, "baseline.toml [policy]"
+        )
+    text = str(err.value)
+    assert "intensity_reference_utilisation" in text
+    assert "baseline.toml" in text
+    assert "0.01 to 1" in text
+
+
+def test_the_attribution_reproduces_a_scenario_against_metered_intensities(toy_org):
+    # today's intensities metered at 3 days (u = 0.6); the scenario consolidates into London and
+    # Cambridge, whose hubs run at the policy's design intensities at full use
+    policy = Policy(intensity_reference_utilisation=0.6)
+    plan = nearest_plan(toy_org, policy, A_AND_C)
+    base_fp = account(toy_org, policy, current_plan(toy_org))
+    scen_fp = account(toy_org, policy, plan)
+    att = attribute_change(
+        toy_org, policy, policy, plan, baseline=base_fp, scenario=scen_fp
+    )
+    assert sum(e.kgco2e for e in att.effects) == pytest.approx(
+        scen_fp.total_kgco2e - base_fp.total_kgco2e, rel=1e-12
+    )
+    building = next(e for e in att.effects if e.key == BUILDING)
+    assert "metered at 0.6 desk utilisation" in building.detail

@@ -21,17 +21,25 @@ floor area plus an occupancy-driven part that follows attendance, measured again
 desk-days (one attendee per desk every working day, u_j = 1)::
 
     u_j    = s_j · D_office / (min(need_j, max_desks_j) · W)
-    elec_j = area_j · I_elec_j · (1 − φ_elec + φ_elec · u_j)
-    heat_j = area_j · I_heat_j · (1 − φ_heat + φ_heat · u_j)
+    elec_j = area_j · I_elec_j · (1 − φ_elec + φ_elec · u_j / u_ref_j)
+    heat_j = area_j · I_heat_j · (1 − φ_heat + φ_heat · u_j / u_ref_j)
 
 with D_office office days a year, W working days a year, need_j the desks the staff
 need before rounding up (for today's offices need_j = max_desks_j = today's desks:
-rounding a hub's desks up adds floor area, not attendance) and φ the occupancy-driven shares
+rounding a hub's desks up adds floor area, not attendance), u_ref_j the utilisation at
+which the site's intensity I_j was measured (today's offices: the policy's
+``intensity_reference_utilisation``, 1 by default = design/benchmark values at full use;
+hubs: always 1, their intensities are the policy's design values) and φ the occupancy-driven shares
 (factors ``occupancy_share_electricity`` and ``occupancy_share_heating`` of the
 ``common`` set: an assumption read from CIBSE TM54 / TM46, with its source).
 Emissions = electricity × grid factor (Scope 2; T&D losses in Scope 3 cat. 3) +
 heating kWh × the fuel's factor (gas: Scope 1; district heat: Scope 2; electric
 heating: as electricity).
+
+u_j / u_ref_j is not capped: the occupancy-driven part is energy per attendee-day, so a
+site used more than when it was metered uses more (as u_j itself is not capped where
+today's staff outnumber its desks), and energy rises linearly with office days whatever
+u_ref_j is.
 """
 
 from __future__ import annotations
@@ -66,13 +74,15 @@ HUB_SYMBOLS: dict[str, str] = {
 #: φ the occupancy-driven shares. Rendered verbatim in docs/methodology.md and the PDF.
 ENERGY_FORMULAS: tuple[str, ...] = (
     "u_j    = s_j · D_office / (min(need_j, max_desks_j) · W)",
-    "elec_j = area_j · I_elec_j · (1 − φ_elec + φ_elec · u_j)",
-    "heat_j = area_j · I_heat_j · (1 − φ_heat + φ_heat · u_j)",
+    "elec_j = area_j · I_elec_j · (1 − φ_elec + φ_elec · u_j / u_ref_j)",
+    "heat_j = area_j · I_heat_j · (1 − φ_heat + φ_heat · u_j / u_ref_j)",
 )
-#: Policy quantity behind each symbol of :data:`ENERGY_FORMULAS` (D_office is a property).
+#: Policy quantity behind each symbol of :data:`ENERGY_FORMULAS` (D_office is a property;
+#: u_ref_j is the policy's for today's offices and 1 for hubs: :func:`reference_utilisation`).
 ENERGY_SYMBOLS: dict[str, str] = {
     "D_office": "office_days_per_year",
     "W": "working_days_per_year",
+    "u_ref_j": "intensity_reference_utilisation",
 }
 #: Factor key behind each share of :data:`ENERGY_FORMULAS`.
 SHARE_KEYS: dict[str, str] = {
@@ -142,25 +152,42 @@ def hub_desks_needed(staff: np.ndarray, policy: Policy) -> np.ndarray:
 
 
 def desk_utilisation(
-    staff: np.ndarray, desks: np.ndarray, policy: Policy
+    staff: np.ndarray, desks: np.ndarray, policy: Policy, no_desks: float = 1.0
 ) -> np.ndarray:
     """Attendee-days per desk-day of each site: ``s · D_office / (desks · W)``. [share]
 
-    Where a site has attendees but no desks on record, 1 (its intensity stands as given).
+    Where a site has attendees but no desks on record, ``no_desks``: pass the site's
+    reference utilisation so that its intensity stands as given.
     """
     attendee_days = np.asarray(staff, dtype=float) * policy.office_days_per_year
     desk_days = np.asarray(desks, dtype=float) * policy.working_days_per_year
     return np.divide(
         attendee_days,
         desk_days,
-        out=(attendee_days > 0).astype(float),
+        out=(attendee_days > 0) * float(no_desks),
         where=desk_days > 0,
     )
 
 
-def occupancy_factor(share: float, utilisation: np.ndarray) -> np.ndarray:
-    """Energy relative to the site's intensity at one attendee per desk-day: ``1 − φ + φ · u``. [share]"""
-    return 1.0 - share + share * utilisation
+def occupancy_factor(
+    share: float, utilisation: np.ndarray, reference: float = 1.0
+) -> np.ndarray:
+    """Energy relative to the site's intensity: ``1 − φ + φ · u / u_ref``. [share]
+
+    ``reference`` is the utilisation u_ref at which the intensity was measured (1: at
+    one attendee per desk-day). Not capped, so it rises linearly with utilisation.
+    """
+    return 1.0 - share + share * (utilisation / reference)
+
+
+def reference_utilisation(policy: Policy, current_estate: bool) -> float:
+    """u_ref of :data:`ENERGY_FORMULAS`: the policy's for today's offices, 1 for hubs. [share]
+
+    Today's intensities may be metered under today's attendance
+    (``policy.intensity_reference_utilisation``); a hub's are the policy's design values at
+    full use.
+    """
+    return policy.intensity_reference_utilisation if current_estate else 1.0
 
 
 def building_use(
@@ -203,12 +230,13 @@ def building_use(
             policy.hub_electricity_kwh_per_m2,
             policy.hub_heating_kwh_per_m2,
         )
-    u = np.where(open_sites, desk_utilisation(site_staff, utilised, policy), 0.0)
+    u_ref = reference_utilisation(policy, current_estate)
+    u = np.where(open_sites, desk_utilisation(site_staff, utilised, policy, u_ref), 0.0)
     elec = area * elec_m2
     heat = area * heat_m2
     if shares is not None:
-        elec = elec * occupancy_factor(shares.electricity, u)
-        heat = heat * occupancy_factor(shares.heating, u)
+        elec = elec * occupancy_factor(shares.electricity, u, u_ref)
+        heat = heat * occupancy_factor(shares.heating, u, u_ref)
     return BuildingUse(
         site_staff,
         desks,

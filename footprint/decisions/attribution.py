@@ -6,8 +6,9 @@ scenario is split between the *levers* the scenario moves:
 ==================== ==============================================================
 consolidation        which sites are open and who goes where, at today's building
                      performance and today's floor area per person
-building performance the hubs' energy intensities (refurbished hubs) against each
-                     building's own intensity today
+building performance the hubs' energy intensities (refurbished hubs, design values at
+                     full use) against each building's own intensity today (read at
+                     the policy's ``intensity_reference_utilisation``)
 space                the hub sizing rule (desks per peak attendee, peak factor,
                      m² per desk, fixed area per hub) against today's floor area
                      per person
@@ -324,6 +325,9 @@ def world_footprint(
     """The footprint of the world where ``levers`` take the scenario's values."""
     policy = _policy_for(world, levers, other_fields)
     area, desks, elec, heat, plan = _buildings(world, levers, policy)
+    if world.hub_model and BUILDING in levers:
+        # the hub intensities are design values at full use (u_ref = 1), not metered today
+        policy = replace(policy, intensity_reference_utilisation=1.0)
     org = _with_buildings(world.org, area, desks, elec, heat)
     factors = world.scen_factors if FACTORS in levers else world.base_factors
     return account(
@@ -392,7 +396,12 @@ def _details(world: _World, other: tuple[str, ...]) -> dict[str, str]:
         ),
         BUILDING: (
             f"hubs at {sp.hub_electricity_kwh_per_m2:g} kWh/m² electricity and {sp.hub_heating_kwh_per_m2:g} "
-            f"kWh/m² heating, against each building's own today (estate average {e0:.1f} and {h0:.1f})"
+            f"kWh/m² heating, against each building's own today (estate average {e0:.1f} and {h0:.1f}"
+            + (
+                f", metered at {bp.intensity_reference_utilisation:g} desk utilisation)"
+                if bp.intensity_reference_utilisation != 1.0
+                else ")"
+            )
         ),
         SPACE: (
             f"hubs sized at {sp.desk_sharing_ratio:g} desks per peak attendee (peak {sp.peak_factor:g}×), "

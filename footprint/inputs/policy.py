@@ -40,6 +40,12 @@ class Policy:
     )
     hub_electricity_kwh_per_m2: float = _p(75.0, 0, 500, "kWh/m²/yr", "Electricity intensity of a refurbished hub")
     hub_heating_kwh_per_m2: float = _p(80.0, 0, 500, "kWh/m²/yr", "Heating intensity of a refurbished hub")
+    intensity_reference_utilisation: float = _p(
+        1.0, 0.01, 1, "share",
+        "Desk utilisation at which today's buildings' energy intensities were measured; 1 = at full use "
+        "(design/benchmark values); set it to today's utilisation when your intensities are metered under "
+        "today's attendance, in the baseline's scenario file (hubs' intensities are design values at full use)",
+    )
     factor_set: str = _p("desnz-2025", None, None, "", "Emission factor set (id or path to a TOML file)")
     factor_set_baseline: str = _p(
         "same", None, None, "",

@@ -55,8 +55,11 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "for today's offices and hubs:",
         *(f"  {f}" for f in ENERGY_FORMULAS),
         "with u_j the desk utilisation (attendee-days per desk-day; D_office office days and W working days "
-        "a year), I the site's intensity [kWh/m²/yr] read as its energy at one attendee per desk every "
-        f"working day, and φ the occupancy-driven shares: by default {_SHARES.electricity:g} of electricity "
+        "a year), I the site's intensity [kWh/m²/yr], u_ref_j the desk utilisation at which it was measured "
+        "(at u_j = u_ref_j energy is area × intensity; hubs: 1, their intensities are design values at one "
+        "attendee per desk every working day; today's offices: policy intensity_reference_utilisation, 1 unless "
+        "the intensities were metered under today's attendance; u_j / u_ref_j is not capped, so energy rises "
+        f"linearly with office days), and φ the occupancy-driven shares: by default {_SHARES.electricity:g} of electricity "
         f"(small power, lighting hours, catering, lifts) and {_SHARES.heating:g} of heating (hot water, fresh "
         "air), our reading of the end uses of CIBSE TM54 and the benchmarks of CIBSE TM46:2008 (factors "
         "occupancy_share_electricity and occupancy_share_heating, with their sources in the factor table). "
@@ -98,7 +101,9 @@ ASSUMPTIONS: tuple[str, ...] = (
     "Staff keep today's commute mode when they move to a hub.",
     "Hub energy intensities are those of a refurbished office; closed offices emit nothing (no disposal, "
     "no embodied carbon of refurbishment).",
-    "Every site's intensity is read as its energy at one attendee per desk every working day; by default "
+    "A hub's intensity is read as its energy at one attendee per desk every working day, today's sites' at "
+    "the policy's intensity_reference_utilisation (1, full use, unless metered under today's attendance); "
+    "by default "
     f"{_SHARES.electricity:g} of its electricity and {_SHARES.heating:g} of its heating follow attendance, the "
     "rest is base load by floor area (our reading of CIBSE TM54 and TM46, not a published split).",
     "A hub gives every attendee of an average day a desk; desk sharing trims peak days only.",
