@@ -68,3 +68,12 @@ def test_short_distances_are_precise():
     # 1 m north of a point: the haversine form keeps full precision at short range
     d = float(distance_km(52.0, 0.0, 52.0 + 1 / 111_250, 0.0))
     assert d == pytest.approx(geodesic((52.0, 0.0), (52.0 + 1 / 111_250, 0.0)).km, rel=1e-4)
+
+
+def test_distance_docstring_examples_hold() -> None:
+    """The module's examples are run (London–Manchester 262.4 km: geographiclib says 262.37)."""
+    import doctest
+
+    import footprint.geo.distance as distance
+
+    assert doctest.testmod(distance).failed == 0
