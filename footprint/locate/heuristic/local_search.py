@@ -133,6 +133,20 @@ def _fix_count(problem: LocationProblem, sites: np.ndarray, order: np.ndarray) -
     return np.flatnonzero(is_open)
 
 
+def _assignment_mip(problem: LocationProblem, sites: np.ndarray, clock: _Clock, most_s: float
+                    ) -> tuple[np.ndarray, float] | None:
+    """The single-source assignment MIP on ``sites`` (at most ``most_s`` seconds, within
+    the clock): columns of ``sites`` (``sites.size`` = unserved) and the cost without
+    fixed costs, or None."""
+    out = assign_capacitated(problem, sites, time_limit=max(0.05, min(most_s, clock.limit - clock.elapsed)))
+    if out is None:
+        return None
+    col = {int(j): t for t, j in enumerate(sites)}
+    virt = sites.size
+    b = np.array([col.get(int(j), virt) if j >= 0 else virt for j in out[0]], dtype=np.intp)
+    return b, float(out[2])
+
+
 def _single_source(problem: LocationProblem, clock: _Clock, rng: np.random.Generator,
                    warm_start: np.ndarray | None, max_iter: int
                    ) -> tuple[np.ndarray | None, tuple | None, str]:
@@ -171,14 +185,8 @@ def _single_source(problem: LocationProblem, clock: _Clock, rng: np.random.Gener
         last = k == len(starts) - 1
 
         def mip(sites=sites):
-            out = assign_capacitated(problem, sites, time_limit=max(
-                0.05, min(2.0, clock.limit - clock.elapsed)))
-            if out is None:
-                return None
-            col = {int(j): t for t, j in enumerate(sites)}
-            virt = sites.size
-            return np.array([col.get(int(j), virt) if j >= 0 else virt for j in out[0]],
-                            dtype=np.intp)
+            out = _assignment_mip(problem, sites, clock, 2.0)
+            return None if out is None else out[0]
 
         out = ss.evaluate(sites, fallback=mip if (last or best is None) and not clock.stop(
             0.0, "capacitated construction") else None)
@@ -193,15 +201,9 @@ def _single_source(problem: LocationProblem, clock: _Clock, rng: np.random.Gener
     sites, a, val = best
 
     def exact_assign(sites: np.ndarray) -> tuple[np.ndarray, float] | None:
-        # a small assignment MIP (the search only calls it below FRESH_PAIRS)
-        out = assign_capacitated(problem, sites, time_limit=max(
-            0.05, min(1.0, clock.limit - clock.elapsed)))
-        if out is None:
-            return None
-        col = {int(j): t for t, j in enumerate(sites)}
-        virt = sites.size
-        b = np.array([col.get(int(j), virt) if j >= 0 else virt for j in out[0]], dtype=np.intp)
-        return b, float(fixed[sites].sum() + out[2])
+        # a small assignment MIP (the search only calls it on tiny problems)
+        out = _assignment_mip(problem, sites, clock, 1.0)
+        return None if out is None else (out[0], float(fixed[sites].sum() + out[1]))
 
     ss.exact_assign = exact_assign
     evals = 0

@@ -697,18 +697,10 @@ class SiteSearch:
         d = self.d
         load = np.bincount(a, weights=d, minlength=cap.size)
         b = a.copy()
-        if load[pos] > cap[pos] + _TOL * max(load[pos], 1.0):
-            mine = np.flatnonzero(a == pos)
-            r = cap - load
-            r[pos] = cap[pos]
-            part = _regret_greedy(np.where(c[mine] >= self.big, np.inf, c[mine]), d[mine], r)
-            if part is None:
-                return None
-            b[mine] = part
-        b = improve_assignment(c, d, cap, b, max_moves=200, swaps=False, deadline=self.deadline)
-        if not np.all(c[np.arange(self.n), b] < self.big):
-            return None
-        return new, b, self.value(new, c, b)
+        mine = np.flatnonzero(a == pos) if load[pos] > cap[pos] + _TOL * max(load[pos], 1.0) else a[:0]
+        r = cap - load
+        r[pos] = cap[pos]
+        return self._reassign(new, c, cap, b, mine, r)
 
     def try_drop(self, sites: np.ndarray, a: np.ndarray, pos: int
                  ) -> tuple[np.ndarray, np.ndarray, float] | None:
@@ -720,10 +712,17 @@ class SiteSearch:
         b = a.copy()
         b[b > pos] -= 1  # later positions (and the virtual column) move up one
         mine = np.flatnonzero(a == pos)
+        b[mine] = 0
+        r = cap - np.bincount(b, weights=np.where(a == pos, 0.0, d), minlength=cap.size)
+        return self._reassign(new, c, cap, b, mine, r)
+
+    def _reassign(self, new: np.ndarray, c: np.ndarray, cap: np.ndarray, b: np.ndarray,
+                  mine: np.ndarray, room: np.ndarray) -> tuple[np.ndarray, np.ndarray, float] | None:
+        """The groups ``mine`` placed by the regret greedy in ``room``, then a shift
+        search over all: the move to the open sites ``new``, or None."""
+        d = self.d
         if mine.size:
-            b[mine] = 0
-            r = cap - np.bincount(b, weights=np.where(a == pos, 0.0, d), minlength=cap.size)
-            part = _regret_greedy(np.where(c[mine] >= self.big, np.inf, c[mine]), d[mine], r)
+            part = _regret_greedy(np.where(c[mine] >= self.big, np.inf, c[mine]), d[mine], room)
             if part is None:
                 return None
             b[mine] = part
