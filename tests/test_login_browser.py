@@ -21,32 +21,20 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from browser_support import (
+    BROWSER_MARKS,
+    CHROMEDRIVER,
+    CHROMIUM,
+    FLAGS,
+    free_port,
+    wait_idle,
+)
 from oidc_test_provider import OIDCTestProvider
 
 from footprint.store import Store, owner_id
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = os.environ.get("FOOTPRINT_CHROMIUM", "/usr/bin/chromium")
-CHROMEDRIVER = os.environ.get("FOOTPRINT_CHROMEDRIVER", "/usr/bin/chromedriver")
-FLAGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--window-size=1600,1100",
-]
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()),
-        reason=f"needs {CHROMIUM} and {CHROMEDRIVER} (apt install chromium chromium-driver)",
-    ),
-]
+pytestmark = BROWSER_MARKS
 webdriver = pytest.importorskip(
     "selenium.webdriver", reason="needs selenium (requirements-dev.txt)"
 )
@@ -63,26 +51,6 @@ USERS = {
     "alice": {"sub": "alice-0001", "email": "alice@example.test", "name": "Alice"},
     "bob": {"sub": "bob-0002", "email": "bob@example.test", "name": "Bob"},
 }
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_idle(driver, timeout: float = 90) -> None:
-    """Streamlit's own criterion: connected, and the script is not running."""
-    time.sleep(0.4)
-    WebDriverWait(driver, timeout).until(
-        lambda d: d.find_elements(
-            By.CSS_SELECTOR,
-            "[data-testid='stApp'][data-test-script-state='notRunning']"
-            "[data-test-connection-state='CONNECTED']",
-        )
-    )
 
 
 def sidebar(driver) -> str:
@@ -117,7 +85,7 @@ def log_in(driver, provider: OIDCTestProvider, user: str) -> None:
     WebDriverWait(driver, 90).until(
         lambda d: f"Logged in as {USERS[user]['email']}" in sidebar(d)
     )
-    wait_idle(driver)
+    wait_idle(driver, 90)
 
 
 def log_out(driver) -> None:
@@ -125,7 +93,7 @@ def log_out(driver) -> None:
     WebDriverWait(driver, 90).until(
         lambda d: "Logged in as" not in sidebar(d) and "Log in" in sidebar(d)
     )
-    wait_idle(driver)
+    wait_idle(driver, 90)
 
 
 def open_switcher(driver) -> None:
@@ -232,7 +200,7 @@ def test_each_user_logs_in_and_sees_only_their_own_workspaces(tmp_path):
             name.send_keys("Alice's study")
             click(d, "Create workspace")
             WebDriverWait(d, 60).until(lambda d: "wsid=" in d.current_url)
-            wait_idle(d)
+            wait_idle(d, 90)
             assert "Workspace: Alice's study" in sidebar(d)
             wsid = parse_qs(urlparse(d.current_url).query)["wsid"][0]
             alice, bob = (
@@ -258,7 +226,7 @@ def test_each_user_logs_in_and_sees_only_their_own_workspaces(tmp_path):
             assert "Alice's study" not in sidebar(d) and "Workspace: none" in sidebar(d)
             assert "Your workspaces" not in sidebar(d)
             d.get(f"{app_url}/?wsid={wsid}")
-            wait_idle(d)
+            wait_idle(d, 90)
             main = d.find_element(By.CSS_SELECTOR, "[data-testid='stMain']").text
             assert (
                 "This workspace is not yours: ask its owner for a share link." in main
@@ -281,15 +249,15 @@ def test_each_user_logs_in_and_sees_only_their_own_workspaces(tmp_path):
             )
             assert [o.text for o in options] == ["Alice's study"]
             options[0].click()
-            wait_idle(d)
+            wait_idle(d, 90)
             click(d, "Open")
             WebDriverWait(d, 60).until(
                 lambda d: "Workspace: Alice's study" in sidebar(d)
             )
-            wait_idle(d)
+            wait_idle(d, 90)
             assert parse_qs(urlparse(d.current_url).query)["wsid"] == [wsid]
             d.get(f"{app_url}/?wsid={wsid}")  # a refresh (a new session) reopens it
-            wait_idle(d)
+            wait_idle(d, 90)
             assert "Workspace: Alice's study" in sidebar(d)
             # three real exchanges of a code for a signed ID token
             assert provider.issued == ["alice", "bob", "alice"]
@@ -310,12 +278,12 @@ def test_each_user_logs_in_and_sees_only_their_own_workspaces(tmp_path):
                     None,
                 )
             )
-            wait_idle(d)
+            wait_idle(d, 90)
             assert "1 active share link" in sidebar(d)
             d.save_screenshot(str(tmp_path / "shared.png"))
             log_out(d)
             d.get(code.strip())
-            wait_idle(d)
+            wait_idle(d, 90)
             assert "Workspace: Alice's study" in sidebar(d)
             assert "Logged in as" not in sidebar(d)
         finally:

@@ -7,7 +7,6 @@ and a throwaway workspace store (``FOOTPRINT_DB``) shared by both server process
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -16,57 +15,27 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from browser_support import (
+    BROWSER_MARKS,
+    CHROMEDRIVER,
+    CHROMIUM,
+    FLAGS,
+    free_port,
+    wait_idle,
+)
 
 from footprint.accounting import account, current_plan
 from footprint.imports import build_organisation, read_sites, read_staff, template_bytes
 from footprint.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = os.environ.get("FOOTPRINT_CHROMIUM", "/usr/bin/chromium")
-CHROMEDRIVER = os.environ.get("FOOTPRINT_CHROMEDRIVER", "/usr/bin/chromedriver")
-FLAGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--window-size=1600,1100",
-]
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()),
-        reason=f"needs {CHROMIUM} and {CHROMEDRIVER} (apt install chromium chromium-driver)",
-    ),
-]
+pytestmark = BROWSER_MARKS
 webdriver = pytest.importorskip(
     "selenium.webdriver", reason="needs selenium (requirements-dev.txt)"
 )
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_idle(driver, timeout: float = 60) -> None:
-    """Streamlit's own criterion: connected, and the script is not running."""
-    time.sleep(0.4)
-    WebDriverWait(driver, timeout).until(
-        lambda d: d.find_elements(
-            By.CSS_SELECTOR,
-            "[data-testid='stApp'][data-test-script-state='notRunning']"
-            "[data-test-connection-state='CONNECTED']",
-        )
-    )
 
 
 def start_server(port: int, db: str, log: Path) -> subprocess.Popen:
