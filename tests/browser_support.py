@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import os
 import socket
+import subprocess
+import sys
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -54,3 +57,59 @@ def wait_idle(driver, timeout: float = 60) -> None:
             "[data-test-connection-state='CONNECTED']",
         )
     )
+
+
+def start_streamlit(
+    app: str | Path, port: int, log: Path, *, cwd: Path, env: dict[str, str]
+) -> subprocess.Popen:
+    """``streamlit run app`` on 127.0.0.1:``port`` (output to ``log``, ``env`` on top of
+    this process's), once its health check answers; the test fails with the log if not
+    within 60 s."""
+    with log.open("a") as out:
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                str(app),
+                "--server.port",
+                str(port),
+                "--server.headless",
+                "true",
+                "--server.address",
+                "127.0.0.1",
+                "--browser.gatherUsageStats",
+                "false",
+            ],
+            cwd=cwd,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, **env},
+        )
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if (
+                urllib.request.urlopen(
+                    f"http://127.0.0.1:{port}/_stcore/health", timeout=2
+                ).read()
+                == b"ok"
+            ):
+                return proc
+        except OSError:
+            pass
+        if time.monotonic() > deadline or proc.poll() is not None:
+            proc.kill()
+            pytest.fail(f"streamlit did not start:\n{log.read_text()}")
+        time.sleep(0.3)
+
+
+def stop_streamlit(proc: subprocess.Popen) -> None:
+    """Stop a server from :func:`start_streamlit` (killed after 10 s)."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()

@@ -11,12 +11,9 @@ nothing for him; Alice logs in again and finds it. Skips without Chromium.
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
@@ -27,6 +24,7 @@ from browser_support import (
     CHROMIUM,
     FLAGS,
     free_port,
+    start_streamlit,
     wait_idle,
 )
 from oidc_test_provider import OIDCTestProvider
@@ -114,44 +112,8 @@ def open_switcher(driver) -> None:
 
 
 def start_app(workdir: Path, port: int, db: str, log: Path) -> subprocess.Popen:
-    with log.open("a") as out:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                str(ROOT / "app.py"),
-                "--server.port",
-                str(port),
-                "--server.headless",
-                "true",
-                "--server.address",
-                "127.0.0.1",
-                "--browser.gatherUsageStats",
-                "false",
-            ],
-            cwd=workdir,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            env={**os.environ, "FOOTPRINT_DB": db, "PYTHONPATH": str(ROOT)},
-        )
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if (
-                urllib.request.urlopen(
-                    f"http://127.0.0.1:{port}/_stcore/health", timeout=2
-                ).read()
-                == b"ok"
-            ):
-                return proc
-        except OSError:
-            pass
-        if time.monotonic() > deadline or proc.poll() is not None:
-            proc.kill()
-            pytest.fail(f"streamlit did not start:\n{log.read_text()}")
-        time.sleep(0.3)
+    return start_streamlit(ROOT / "app.py", port, log, cwd=workdir,
+                           env={"FOOTPRINT_DB": db, "PYTHONPATH": str(ROOT)})
 
 
 def test_each_user_logs_in_and_sees_only_their_own_workspaces(tmp_path):

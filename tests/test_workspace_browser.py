@@ -6,11 +6,7 @@ and a throwaway workspace store (``FOOTPRINT_DB``) shared by both server process
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
@@ -21,6 +17,8 @@ from browser_support import (
     CHROMIUM,
     FLAGS,
     free_port,
+    start_streamlit,
+    stop_streamlit,
     wait_idle,
 )
 
@@ -39,53 +37,11 @@ from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 
 def start_server(port: int, db: str, log: Path) -> subprocess.Popen:
-    with log.open("a") as out:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                "app.py",
-                "--server.port",
-                str(port),
-                "--server.headless",
-                "true",
-                "--server.address",
-                "127.0.0.1",
-                "--browser.gatherUsageStats",
-                "false",
-            ],
-            cwd=ROOT,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            env={**os.environ, "FOOTPRINT_DB": db},
-        )
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if (
-                urllib.request.urlopen(
-                    f"http://127.0.0.1:{port}/_stcore/health", timeout=2
-                ).read()
-                == b"ok"
-            ):
-                return proc
-        except OSError:
-            pass
-        if time.monotonic() > deadline or proc.poll() is not None:
-            proc.kill()
-            pytest.fail(f"streamlit did not start:\n{log.read_text()}")
-        time.sleep(0.3)
+    return start_streamlit("app.py", port, log, cwd=ROOT, env={"FOOTPRINT_DB": db})
 
 
 def stop_server(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
+    stop_streamlit(proc)
 
 
 def total(driver) -> str:
