@@ -100,23 +100,26 @@ def _grid_table(path: Path = DATA_DIR / "grid-intensity.toml") -> _CountryTable:
     return _CountryTable(MappingProxyType(out), frozenset())
 
 
-@functools.cache
-def _hotel_table(path: Path = DATA_DIR / "hotels.toml") -> _CountryTable:
+def _country_file(path: Path, key: str, required: tuple[str, ...]
+                  ) -> tuple[dict, dict, str, str, int, frozenset[str]]:
+    """A country table file's document, its checked ``[meta]`` (where it is, unit of
+    ``key``, year, countries with no value)."""
     doc = _read_toml(path)
     _check_keys(doc, ("meta", "countries"), ("meta", "countries"), f"{path}")
     meta = doc["meta"]
     mwhere = f"{path} [meta]"
-    _check_keys(
-        meta,
-        ("name", "unit", "year", "confidence", "source", "url", "no_value", "notes"),
-        ("unit", "year", "confidence", "source"),
-        mwhere,
-    )
+    _check_keys(meta, ("name", "unit", "year", "confidence", "source", "url", "no_value", "notes"),
+                required, mwhere)
     unit = _str(meta, "unit", mwhere)
-    if unit != FACTOR_UNITS["hotel_night"]:
-        raise FactorError(f"{mwhere}: unit must be {FACTOR_UNITS['hotel_night']!r}")
-    year = _year(meta["year"], mwhere)
-    no_value = frozenset(_str_list(meta, "no_value", mwhere))
+    if unit != FACTOR_UNITS[key]:
+        raise FactorError(f"{mwhere}: unit must be {FACTOR_UNITS[key]!r}")
+    return doc, meta, mwhere, unit, _year(meta["year"], mwhere), frozenset(_str_list(meta, "no_value", mwhere))
+
+
+@functools.cache
+def _hotel_table(path: Path = DATA_DIR / "hotels.toml") -> _CountryTable:
+    doc, meta, mwhere, unit, year, no_value = _country_file(
+        path, "hotel_night", ("unit", "year", "confidence", "source"))
     out = {}
     for code, entry in doc["countries"].items():
         where = f"{path} [countries.{code}]"
@@ -148,22 +151,9 @@ def _hotel_table(path: Path = DATA_DIR / "hotels.toml") -> _CountryTable:
 
 @functools.cache
 def _residual_table(path: Path = DATA_DIR / "residual-mix.toml") -> _CountryTable:
-    doc = _read_toml(path)
-    _check_keys(doc, ("meta", "countries"), ("meta", "countries"), f"{path}")
-    meta = doc["meta"]
-    mwhere = f"{path} [meta]"
-    _check_keys(
-        meta,
-        ("name", "unit", "year", "confidence", "source", "url", "no_value", "notes"),
-        ("name", "unit", "year", "confidence", "source", "url"),
-        mwhere,
-    )
-    unit = _str(meta, "unit", mwhere)
-    if unit != FACTOR_UNITS["electricity_residual_mix"]:
-        raise FactorError(f"{mwhere}: unit must be {FACTOR_UNITS['electricity_residual_mix']!r}")
-    year = _year(meta["year"], mwhere)
+    doc, meta, mwhere, unit, year, no_value = _country_file(
+        path, "electricity_residual_mix", ("name", "unit", "year", "confidence", "source", "url"))
     source = f"{_str(meta, 'source', mwhere)}; {_str(meta, 'url', mwhere)}"
-    no_value = frozenset(_str_list(meta, "no_value", mwhere))
     out = {}
     for code, entry in doc["countries"].items():
         where = f"{path} [countries.{code}]"
