@@ -420,17 +420,6 @@ def occupancy_gbp_per_m2(
     return np.where(np.isfinite(own), own, default)
 
 
-def hub_gbp_per_m2(
-    org: Organisation, policy: Policy, defaults: CostDefaults | None = None
-) -> np.ndarray:
-    """Annual cost of a m² of hub at each site: occupancy + energy at the hub intensities. [GBP/m²/yr]"""
-    d = defaults if defaults is not None else load_cost_defaults()
-    energy = policy.hub_electricity_kwh_per_m2 * d.cost(
-        "electricity"
-    ) + policy.hub_heating_kwh_per_m2 * heat_gbp_per_kwh(org, d)
-    return occupancy_gbp_per_m2(org, d) + energy
-
-
 def heat_gbp_per_kwh(
     org: Organisation, defaults: CostDefaults | None = None
 ) -> np.ndarray:

@@ -115,12 +115,6 @@ def building_kg_per_kwh(org: Organisation, factors: FactorSet) -> tuple[np.ndarr
     return grid + td, heat_factor
 
 
-def building_kg_per_m2(org: Organisation, policy: Policy, factors: FactorSet) -> np.ndarray:
-    """Building emissions per m² of hub floor area at each site, at one attendee per desk-day. [kg CO2e/m²/yr]"""
-    elec, heat = building_kg_per_kwh(org, factors)
-    return policy.hub_electricity_kwh_per_m2 * elec + policy.hub_heating_kwh_per_m2 * heat
-
-
 def hub_energy_terms(policy: Policy, shares: OccupancyShares, per_elec_kwh: np.ndarray, per_heat_kwh: np.ndarray
                      ) -> tuple[np.ndarray, np.ndarray]:
     """A hub's energy, weighed per kWh, per assigned person and per open hub (``b_j``, ``f_j``).
@@ -149,14 +143,28 @@ def hub_energy_terms(policy: Policy, shares: OccupancyShares, per_elec_kwh: np.n
     return per_person, fixed
 
 
+def building_kg_terms(org: Organisation, policy: Policy, factors: FactorSet) -> tuple[np.ndarray, np.ndarray]:
+    """Building emissions at each site: per assigned person (``b_j``) [kg CO2e/person/yr] and
+    of an open hub's fixed floor area (``f_j``) [kg CO2e/yr]."""
+    return hub_energy_terms(policy, occupancy_shares(factors.value), *building_kg_per_kwh(org, factors))
+
+
 def building_kg_per_person(org: Organisation, policy: Policy, factors: FactorSet) -> np.ndarray:
     """Variable building emissions per assigned person at each site (``b_j``). [kg CO2e/person/yr]"""
-    return hub_energy_terms(policy, occupancy_shares(factors.value), *building_kg_per_kwh(org, factors))[0]
+    return building_kg_terms(org, policy, factors)[0]
 
 
-def building_kg_fixed(org: Organisation, policy: Policy, factors: FactorSet) -> np.ndarray:
-    """Emissions of an open hub's fixed floor area at each site (``f_j``). [kg CO2e/yr]"""
-    return hub_energy_terms(policy, occupancy_shares(factors.value), *building_kg_per_kwh(org, factors))[1]
+def _site_terms(org: Organisation, policy: Policy, factors: FactorSet, candidates: np.ndarray
+                ) -> tuple[np.ndarray, np.ndarray, float]:
+    """The candidates' costs that do not depend on distance: per assigned person (building
+    energy, and space and energy money under a carbon price) [kg/person/yr], per open hub
+    [kg/yr], and per person who changes site (0 without a price) [kg/person/yr]."""
+    per_person, fixed = building_kg_terms(org, policy, factors)
+    per_person, fixed = per_person[candidates], fixed[candidates]
+    money = money_terms(org, policy, factors, candidates)
+    if money is None:
+        return per_person, fixed, 0.0
+    return per_person + money[0], fixed + money[1], money[2]
 
 
 def money_terms(org: Organisation, policy: Policy, factors: FactorSet, candidates: np.ndarray
@@ -213,11 +221,10 @@ def hub_costs(
     if ranged.size:
         sub = dist[ranged]
         group_cost[ranged] = sub * w[ranged, None] * coef[effective_mode(own[ranged], sub)]
-    group_cost += count[:, None] * building_kg_per_person(org, policy, factors)[candidates]
-    money = money_terms(org, policy, factors, candidates)
-    if money is not None:
-        group_cost += count[:, None] * money[0][None, :]
-        group_cost += (candidates[None, :] != org.group_site[:, None]) * (count * money[2])[:, None]
+    per_person, fixed, per_move = _site_terms(org, policy, factors, candidates)
+    group_cost += count[:, None] * per_person[None, :]
+    if per_move:
+        group_cost += (candidates[None, :] != org.group_site[:, None]) * (count * per_move)[:, None]
     remote = None
     allowed = None
     if limited:
@@ -228,9 +235,6 @@ def hub_costs(
             allowed = None  # beyond the limit, people commute anyway (and are counted)
     demand = count * desks_per_person(policy)
     capacity = s.max_desks[candidates].astype(float)
-    fixed = building_kg_fixed(org, policy, factors)[candidates]
-    if money is not None:
-        fixed = fixed + money[1]
     if not keep_offices_whole:
         return HubCosts(candidates, group_cost, demand, capacity, remote, allowed, fixed, np.arange(n), None)
     offices, unit_of_group = np.unique(org.group_site, return_inverse=True)
@@ -274,14 +278,10 @@ def _office_costs(org: Organisation, policy: Policy, factors: FactorSet, candida
         part = sub * w[rows, None] * coef[effective_mode(own[rows], sub)]
         np.add.at(cost, unit_of_group[rows], part)
     staff = np.bincount(unit_of_group, weights=count, minlength=offices.size)
-    cost += staff[:, None] * building_kg_per_person(org, policy, factors)[candidates][None, :]
-    money = money_terms(org, policy, factors, candidates)
-    fixed = building_kg_fixed(org, policy, factors)[candidates]
-    if money is not None:
-        cost += staff[:, None] * money[0][None, :]
-        moving = np.bincount(unit_of_group, weights=count * money[2], minlength=offices.size)
-        cost += (candidates[None, :] != offices[:, None]) * moving[:, None]
-        fixed = fixed + money[1]
+    per_person, fixed, per_move = _site_terms(org, policy, factors, candidates)
+    cost += staff[:, None] * per_person[None, :]
+    if per_move:  # an office's whole staff move unless its hub is the office itself
+        cost += (candidates[None, :] != offices[:, None]) * (staff * per_move)[:, None]
     demand = np.bincount(unit_of_group, weights=count * desks_per_person(policy), minlength=offices.size)
     capacity = org.sites.max_desks[candidates].astype(float)
     return HubCosts(candidates, cost, demand, capacity, None, None, fixed, unit_of_group, offices)
