@@ -72,8 +72,9 @@ def optimise(scenario_file, hubs, method, time_limit, offices_whole, as_json, sa
     click.echo(json.dumps(result_to_dict(result), indent=2) if as_json else format_summary(result))
     if save is not None:
         report = result.optimisation
-        moves = tuple(sorted(report.office_to_hub().items()))  # by group: with the groups that split off
-        groups = tuple(sorted(report.group_to_hub(result.organisation.staff).items()))
+        offices = report.office_to_hub()  # by group: with the groups that split off
+        moves = tuple(sorted(offices.items()))
+        groups = tuple(sorted(report.group_to_hub(result.organisation.staff, offices).items()))
         baseline = ""
         if scenario.baseline:  # keep the baseline reachable, relative to where the new file is written
             baseline = os.path.relpath(Path(scenario.resolve(scenario.baseline)).resolve(), save.resolve().parent)

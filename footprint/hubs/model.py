@@ -116,14 +116,16 @@ class HubReport:
     def hub_ids(self) -> tuple[str, ...]:
         return tuple(self.site_ids[j] for j in np.flatnonzero(self.plan.open_sites))
 
-    def group_to_hub(self, staff: StaffGroups) -> dict[str, str]:
+    def group_to_hub(self, staff: StaffGroups, office_to_hub: dict[str, str] | None = None) -> dict[str, str]:
         """The staff groups that do not go where their office's move sends them, keyed
         as :func:`staff_group_keys` (``staff`` is the organisation's): with
-        :meth:`office_to_hub`, the plan exactly. Empty when offices move whole."""
+        :meth:`office_to_hub` (pass it if already made), the plan exactly. Empty when
+        offices move whole."""
         if self.keep_offices_whole:
             return {}
         index = {s: j for j, s in enumerate(self.site_ids)}
-        office_hub = {index[o]: index[h] for o, h in self.office_to_hub().items()}
+        moves = self.office_to_hub() if office_to_hub is None else office_to_hub
+        office_hub = {index[o]: index[h] for o, h in moves.items()}
         a = self.plan.assignment
         follows = np.array([office_hub.get(int(o), -2) for o in self.group_site]) == a
         keys = staff_group_keys(staff)

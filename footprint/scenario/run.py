@@ -267,7 +267,7 @@ def optimise_scenario(scenario: Scenario, baseline: Scenario | None = None,
     scenario = asked
     report = result.optimisation
     moves = report.office_to_hub() if report is not None else {}
-    groups = report.group_to_hub(result.organisation.staff) if report is not None else {}
+    groups = report.group_to_hub(result.organisation.staff, moves) if report is not None else {}
     fixed = replace(scenario, hubs=HubChoice(
         selection="explicit", sites=result.footprint.open_site_ids, assignment=scenario.hubs.assignment,
         office_to_hub=tuple(sorted(moves.items())), group_to_hub=tuple(sorted(groups.items()))))
