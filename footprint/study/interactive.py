@@ -257,16 +257,7 @@ def many_draws(
         return bool(progress and progress(done / max(total, 1), message))
 
     block = max(1, min(10_000, -(-n_draws // 20)))  # about 20 progress steps
-    if not os.environ.get(SCHEDULER_ENV):
-        return uncertainty_study(
-            footprint,
-            baseline,
-            n_draws=n_draws,
-            seed=seed,
-            block=block,
-            progress=report,
-        )
-    client, cluster, _ = connect()
+    client, cluster, _ = connect() if os.environ.get(SCHEDULER_ENV) else (None, None, "")
     try:
         return uncertainty_study(
             footprint,
@@ -278,6 +269,7 @@ def many_draws(
             progress=report,
         )
     finally:
-        client.close()
+        if client is not None:
+            client.close()
         if cluster is not None:
             cluster.close()
