@@ -241,6 +241,11 @@ class Store:
         with self.engine.begin() as conn:
             yield conn
 
+    def _delete_in(self, ws: Workspace, table: Any, *where: Any) -> bool:
+        """Delete ``ws``'s rows of ``table`` that match ``where``; True if any were."""
+        with self._ws_tx(ws) as conn:
+            return conn.execute(delete(table).where(table.c.workspace_id == ws.id, *where)).rowcount > 0
+
     @contextmanager
     def _ws_tx(self, ws: Workspace) -> Iterator[Connection]:
         """A transaction in which ``ws``'s token is checked first."""
@@ -540,13 +545,7 @@ class Store:
         return None if raw is None else json.loads(raw)
 
     def delete_organisation(self, ws: Workspace, org_id: str) -> bool:
-        with self._ws_tx(ws) as conn:
-            n = conn.execute(
-                delete(organisations).where(
-                    organisations.c.workspace_id == ws.id, organisations.c.id == org_id
-                )
-            ).rowcount
-        return n > 0
+        return self._delete_in(ws, organisations, organisations.c.id == org_id)
 
     # --- scenarios --------------------------------------------------------------------
     def save_scenario(
@@ -624,13 +623,7 @@ class Store:
             return {r.name: r.toml for r in conn.execute(q)}
 
     def delete_scenario(self, ws: Workspace, name: str) -> bool:
-        with self._ws_tx(ws) as conn:
-            n = conn.execute(
-                delete(scenarios).where(
-                    scenarios.c.workspace_id == ws.id, scenarios.c.name == name
-                )
-            ).rowcount
-        return n > 0
+        return self._delete_in(ws, scenarios, scenarios.c.name == name)
 
     # --- results ------------------------------------------------------------------------
     def save_result(
@@ -710,15 +703,8 @@ class Store:
     def remove_from_comparison(
         self, ws: Workspace, scenario_name: str, set_name: str = COMPARISON
     ) -> bool:
-        with self._ws_tx(ws) as conn:
-            n = conn.execute(
-                delete(comparison_items).where(
-                    comparison_items.c.workspace_id == ws.id,
-                    comparison_items.c.set_name == set_name,
-                    comparison_items.c.scenario_name == scenario_name,
-                )
-            ).rowcount
-        return n > 0
+        return self._delete_in(ws, comparison_items, comparison_items.c.set_name == set_name,
+                               comparison_items.c.scenario_name == scenario_name)
 
     def comparison(self, ws: Workspace, set_name: str = COMPARISON) -> list[Scenario]:
         """The scenarios of a comparison set, in the order they were added."""
