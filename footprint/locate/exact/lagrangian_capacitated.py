@@ -57,7 +57,7 @@ import scipy.sparse as sp
 
 from ..evaluate import evaluate
 from ..heuristic.local_search import solve_heuristic
-from ..heuristic.single_source import SiteSearch
+from ..heuristic.single_source import SiteSearch, round_split
 from ..problem import LocationProblem
 from ..result import LocationResult, relative_gap
 from ..silence_native_output import quiet_fds
@@ -335,13 +335,23 @@ def _knapsack(g, s, need, p, state, node_limit):  # pragma: no cover - compiled
 
 
 @numba.njit(cache=True)
+def _take(t, frac, w, idx, g, sub):  # pragma: no cover - compiled
+    """Value of taking share ``frac`` of candidate ``t``; books it in the subgradient."""
+    if sub:
+        g[idx[t]] -= frac
+    return w[t] * frac
+
+
+@numba.njit(cache=True)
 def _site_knapsack(ct, d, lam, s, j, w, idx, ratio, g):  # pragma: no cover - compiled
     """``min sum_i (c_ij - lam_i) x_ij`` over ``sum_i d_i x_ij <= s_j``, ``0 <= x <= 1``.
 
     A continuous knapsack: zero-demand rows first, then by cost per unit of
-    demand. ``w``, ``idx``, ``ratio`` are ``(r,)`` work buffers. When ``g``
-    has size ``r`` the optimal ``x_j`` is subtracted from it (the
-    subgradient), so no ``(m, r)`` array of ``x`` is ever stored.
+    demand up to the capacity. The cut-off is found by a weighted
+    quickselect on the ratios (expected ``O(r)``, no sort). ``w``, ``idx``,
+    ``ratio`` are ``(r,)`` work buffers. When ``g`` has size ``r`` the
+    optimal ``x_j`` is subtracted from it (the subgradient), so no ``(m, r)``
+    array of ``x`` is ever stored.
     """
     r = ct.shape[1]
     sub = g.size == r
@@ -362,29 +372,53 @@ def _site_knapsack(ct, d, lam, s, j, w, idx, ratio, g):  # pragma: no cover - co
                 load += d[i]
     if load <= s[j]:
         for t in range(cnt):
-            val += w[t]
-            if sub:
-                g[idx[t]] -= 1.0
+            val += _take(t, 1.0, w, idx, g, sub)
         return val
     for t in range(cnt):
         ratio[t] = w[t] / d[idx[t]]
-    order = np.argsort(ratio[:cnt])
+    # candidates lo..hi-1 are undecided; those before lo are taken whole
     left = s[j]
-    for q in range(cnt):
-        t = order[q]
-        i = idx[t]
-        if d[i] <= left:
-            val += w[t]
-            left -= d[i]
-            if sub:
-                g[i] -= 1.0
-        else:
-            fr = left / d[i]
-            val += w[t] * fr
-            if sub:
-                g[i] -= fr
-            break
+    lo, hi = 0, cnt
+    while lo < hi:
+        a, b, c = ratio[lo], ratio[(lo + hi) // 2], ratio[hi - 1]
+        pivot = max(min(a, b), min(max(a, b), c))  # median of three
+        # three-way partition: [lo, lt) below the pivot, [lt, gt) equal, [gt, hi) above
+        lt, q, gt = lo, lo, hi
+        while q < gt:
+            if ratio[q] < pivot:
+                _swap(ratio, w, idx, q, lt)
+                lt += 1
+                q += 1
+            elif ratio[q] > pivot:
+                gt -= 1
+                _swap(ratio, w, idx, q, gt)
+            else:
+                q += 1
+        below = 0.0
+        for t in range(lo, lt):
+            below += d[idx[t]]
+        if below > left:  # the cut-off lies among the cheaper ones
+            hi = lt
+            continue
+        for t in range(lo, lt):
+            val += _take(t, 1.0, w, idx, g, sub)
+        left -= below
+        for t in range(lt, gt):
+            dt = d[idx[t]]
+            if dt <= left:
+                val += _take(t, 1.0, w, idx, g, sub)
+                left -= dt
+            else:
+                return val + _take(t, left / dt, w, idx, g, sub)
+        lo = gt
     return val
+
+
+@numba.njit(cache=True)
+def _swap(ratio, w, idx, a, b):  # pragma: no cover - compiled
+    ratio[a], ratio[b] = ratio[b], ratio[a]
+    w[a], w[b] = w[b], w[a]
+    idx[a], idx[b] = idx[b], idx[a]
 
 
 @numba.njit(cache=True)
@@ -1432,13 +1466,19 @@ SINGLE_TREE_SHARE = 0.85
 
 
 def _single_source_plan(problem: LocationProblem, search: SiteSearch, sites: np.ndarray,
-                        stop: Callable[[], bool] | None) -> LocationResult | None:
-    """Single-source plan on ``sites`` (assignment heuristic, then a site search)."""
+                        stop: Callable[[], bool] | None,
+                        start: tuple[np.ndarray, float] | None = None) -> LocationResult | None:
+    """Single-source plan on ``sites``, improved by the site search while ``stop()`` is False.
+
+    ``start`` is an assignment to ``sites`` (columns of ``search.sub(sites)``) with its
+    value; without one the assignment heuristic makes it.
+    """
     sites = np.sort(np.asarray(sites, dtype=np.intp))
-    out = search.evaluate(sites)
+    out = start if start is not None else search.evaluate(sites)
     if out is None:
         return None
     a, val = out
+    method = "single-source-search" if start is None else "rounded-split-plan+single-source-search"
     if stop is not None:
         sites, a, val, _ = search.search(sites, a, val, stop, np.random.default_rng(0))
         sites = np.asarray(sites, dtype=np.intp)
@@ -1451,7 +1491,24 @@ def _single_source_plan(problem: LocationProblem, search: SiteSearch, sites: np.
         return None
     return LocationResult(open_sites=open_sites, assignment=assignment, allocation=None,
                           objective=obj, bound=math.nan, gap=math.nan, status="feasible",
-                          method="single-source-search", seconds=0.0)
+                          method=method, seconds=0.0)
+
+
+def _rounded(search: SiteSearch, split_plan: LocationResult, deadline: float
+             ) -> tuple[np.ndarray, np.ndarray, float] | None:
+    """The split plan's allocation made single source (:func:`round_split`):
+    ``(sorted sites, assignment to them, value)``, or None."""
+    sites = np.sort(split_plan.open_sites)
+    column = np.full(search.m, -1, dtype=np.intp)
+    column[sites] = np.arange(sites.size)
+    x = split_plan.allocation.tocoo()
+    c, cap = search.sub(sites)
+    out = round_split(c, search.d, cap, np.asarray(x.row), column[x.col], np.asarray(x.data),
+                      big=search.big, deadline=deadline)
+    if out is None:
+        return None
+    a, _ = out
+    return sites, a, search.value(sites, c, a)
 
 
 def solve_single_source(problem: LocationProblem, incumbent: LocationResult | None, *,
@@ -1506,7 +1563,7 @@ def solve_single_source(problem: LocationProblem, incumbent: LocationResult | No
         return replace(tree, seconds=time.perf_counter() - t0,
                        method="exact:lagrangian-split-bound")
     cancelled = status == "cancelled"
-    cost = np.where(problem.allowed_or_all(), problem.cost, np.inf)
+    cost = problem.masked_cost()
     search = SiteSearch(cost, problem.demand_or_ones(), np.asarray(problem.capacity, float),
                         problem.fixed_or_zeros(), problem.forced_or_none(),
                         problem.unassigned_cost, deadline=deadline)
@@ -1524,12 +1581,21 @@ def solve_single_source(problem: LocationProblem, incumbent: LocationResult | No
             best.objective, bound) <= mip_gap
         return cancelled or gap_ok or now >= deadline
 
-    if not cancelled and tree.open_sites.size and (
+    searched = None  # the plan a site search has already ended on
+    if not cancelled and tree.allocation is not None:
+        # the tree's best plan is a split one: a basic LP solution splits at
+        # most one group per open site, so rounding it loses next to nothing
+        rounded = _rounded(search, tree, deadline)
+        if rounded is not None:
+            plan = _single_source_plan(problem, search, rounded[0], stop, rounded[1:])
+            if plan is not None and (best is None or plan.objective < best.objective):
+                best = searched = plan
+    elif not cancelled and tree.open_sites.size and (
             best is None or not np.array_equal(tree.open_sites, best.open_sites)):
         plan = _single_source_plan(problem, search, tree.open_sites, stop)
         if plan is not None and (best is None or plan.objective < best.objective):
             best = plan
-    if best is not None and not stop():
+    if best is not None and best is not searched and not stop():
         plan = _single_source_plan(problem, search, best.open_sites, stop)
         if plan is not None and plan.objective < best.objective:
             best = plan
