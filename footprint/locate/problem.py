@@ -167,6 +167,15 @@ class LocationProblem:
             return self.allowed
         return np.ones(self.cost.shape, dtype=bool)
 
+    def masked_cost(self) -> np.ndarray:
+        """Costs with ``inf`` on forbidden pairs [cost units].
+
+        ``cost`` itself when every pair is allowed (no ``(n, m)`` copy): read only.
+        """
+        if self.allowed is None:
+            return self.cost
+        return np.where(self.allowed, self.cost, np.inf)
+
     # ------------------------------------------------------------ factories
     @classmethod
     def from_pmedian(

@@ -99,7 +99,7 @@ def restricted_allowed(
 ) -> np.ndarray:
     """Allowed pairs of the restricted model: each row's ``per_row`` cheapest allowed
     candidates, and the pairs the incumbent uses. ``(n, m)`` bool."""
-    cost = np.where(problem.allowed_or_all(), problem.cost, np.inf)
+    cost = problem.masked_cost()
     n, m = cost.shape
     k = min(per_row, m)
     near = np.argpartition(cost, k - 1, axis=1)[:, :k]

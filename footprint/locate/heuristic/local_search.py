@@ -156,7 +156,7 @@ def _single_source(problem: LocationProblem, clock: _Clock, rng: np.random.Gener
     d = problem.demand_or_ones()
     forced = problem.forced_or_none()
     p = problem.n_sites
-    cost = np.where(problem.allowed_or_all(), problem.cost, np.inf)
+    cost = problem.masked_cost()
     fixed = problem.fixed_or_zeros()
     ss = SiteSearch(cost, d, cap, fixed, forced, problem.unassigned_cost,
                     deadline=time.perf_counter() + clock.limit - clock.elapsed)
