@@ -171,3 +171,43 @@ def test_optimise_save_reload_reproduces(tmp_path):
     assert saved.hubs.selection == "explicit" and len(saved.hubs.sites) == 10
     again = run_scenario(saved)
     assert again.footprint.total_tco2e == pytest.approx(chosen["footprint"]["total_tco2e"], rel=1e-12)
+
+
+def _swap_costs(remote: bool = False):
+    from footprint.hubs.costs import HubCosts
+
+    # units 0-1 near candidate 0, units 2-3 near candidate 1; candidate 2 is next to candidate 0
+    cost = np.array([[1.0, 9.0, 2.0], [1.0, 9.0, 2.0], [9.0, 1.0, 8.0], [9.0, 1.0, 8.0]])
+    return HubCosts(np.arange(3), cost, np.ones(4), np.array([2.0, 3.0 - remote, 1.0]),
+                    np.full(4, 8.5) if remote else None, None, np.zeros(3), np.arange(4), None)
+
+
+def test_swap_trial_keeps_the_plan_but_the_swap():
+    """The new hub takes over the old hub's units; the others stay where they were."""
+    from footprint.hubs.model import _SwapTrials
+
+    costs = _swap_costs()
+    unit_cols = np.array([0, 0, 1, 1])
+    trials = _SwapTrials(costs, np.array([0, 1]), unit_cols, True, deadline=np.inf)
+    # candidate 2 holds one desk: one of hub 0's units fits, the other goes to hub 1
+    state, cols = trials.trial(0, 2)
+    assert sorted(state[0].tolist()) == [1, 2]
+    assert sorted(cols.tolist()) == [1, 1, 1, 2]
+    assert cols[2] == 1 and cols[3] == 1
+    # without capacities every unit goes to its cheapest hub
+    free = _SwapTrials(costs, np.array([0, 1]), unit_cols, False, deadline=np.inf)
+    assert free.trial(0, 2)[1].tolist() == [2, 2, 1, 1]
+    # accepting makes the trial the plan the next trial starts from
+    trials.accept(state)
+    state, cols = trials.trial(2, 0)
+    assert cols.tolist() == [0, 0, 1, 1]
+
+
+def test_swap_trial_with_remote_work():
+    """Units that cannot be placed work remotely (column -1) when that is allowed."""
+    from footprint.hubs.model import _SwapTrials
+
+    costs = _swap_costs(remote=True)
+    trials = _SwapTrials(costs, np.array([0, 1]), np.array([0, 0, 1, 1]), True, deadline=np.inf)
+    _, cols = trials.trial(1, 2)  # hub 1's units do not fit at candidate 2 (one desk)
+    assert sorted(cols.tolist()) == [-1, 0, 0, 2]
