@@ -33,6 +33,7 @@ from footprint.scenario import (
     ScenarioResult,
     optimise_scenario,
     parse_scenario,
+    prepare_worker,
     run_scenario,
     scenario_to_toml,
 )
@@ -50,6 +51,8 @@ def start_optimiser_warm_up() -> threading.Thread:
     """
     thread = threading.Thread(target=warm_up, name="footprint-optimiser-warm-up", daemon=True)
     thread.start()
+    # and a worker process ready for the first "Run optimiser", with the demo loaded
+    background.keep_warm(prepare_worker)
     return thread
 
 

@@ -12,11 +12,16 @@ module-level function (it is pickled by name), and its arguments and result
 must pickle.
 
 This module imports nothing of the app and nothing heavy: the child imports what
-``fn`` needs.
+``fn`` needs. :func:`keep_warm` keeps one worker started ahead of time, with the
+libraries imported and whatever a preparation function loads (the app: the
+compiled kernels and the demo organisation), so that a click does not wait for
+them: a process takes one job and ends, and the next standby starts once the
+job is over (not during it, when it would take CPU from the solve).
 """
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing as mp
 import os
 import sys
@@ -29,7 +34,7 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import Any
 
-__all__ = ["Job", "start"]
+__all__ = ["Job", "keep_warm", "start", "stop_keeping_warm"]
 
 _CTX = mp.get_context("spawn")
 _START_LOCK = threading.Lock()
@@ -47,6 +52,28 @@ WORKER_NICENESS = 10
 def _child(fn: Callable[..., Any], args: tuple, conn: Connection, cancel: Any) -> None:
     if hasattr(os, "nice"):
         os.nice(WORKER_NICENESS)
+    _run(fn, args, conn, cancel)
+
+
+def _standby(prepare: Callable[[], Any] | None, jobs: Connection, conn: Connection, cancel: Any) -> None:
+    """A worker that gets ready first (``prepare()``), then waits for its one job."""
+    if hasattr(os, "nice"):
+        os.nice(WORKER_NICENESS)
+    if prepare is not None:
+        # a head start only: the job loads whatever it needs itself
+        with contextlib.suppress(Exception):
+            prepare()
+    try:
+        fn, args = jobs.recv()
+    except (EOFError, OSError):  # the server retired this standby or has gone
+        return
+    finally:
+        jobs.close()
+    _run(fn, args, conn, cancel)
+
+
+def _run(fn: Callable[..., Any], args: tuple, conn: Connection, cancel: Any) -> None:
+    """Run the job and send its progress and outcome to the parent."""
     last = [0.0]
 
     def report(fraction: float, message: str) -> bool:
@@ -94,6 +121,7 @@ class Job:
     message: str = "starting"
     _outcome: tuple[str, Any] | None = None
     cancel_requested: bool = False
+    _joined: bool = False
 
     @property
     def elapsed_s(self) -> float:
@@ -121,8 +149,10 @@ class Job:
             self._outcome = ("error", JobFailed(
                 f"the worker process stopped without an answer (exit code {self.process.exitcode}); "
                 "it may have run out of memory"))
-        if self._outcome is not None:
+        if self._outcome is not None and not self._joined:
+            self._joined = True
             self.process.join(timeout=5)
+            _refill()  # the next job's standby starts now the CPU is free
         return self._outcome is not None
 
     @property
@@ -150,12 +180,25 @@ class Job:
         self.process.join(timeout=5)
 
 
-def start(fn: Callable[..., Any], *args: Any) -> Job:
-    """Run ``fn(*args, progress=…)`` in a new process and return at once."""
-    parent, child = _CTX.Pipe(duplex=False)
-    cancel = _CTX.Event()
-    process = _CTX.Process(target=_child, args=(fn, args, child, cancel), daemon=True,
-                           name=f"footprint-{getattr(fn, '__name__', 'job')}")
+@dataclass(eq=False)
+class _Ready:
+    """A standby worker: its process, where to send the job, and the job's pipe and cancel flag."""
+
+    process: Any
+    jobs: Connection
+    conn: Connection
+    cancel_event: Any
+
+
+_STANDBY_LOCK = threading.Lock()
+_standby_worker: _Ready | None = None
+_prepare: Callable[[], Any] | None = None
+_warm = False
+
+
+def _spawn(target: Callable[..., Any], args: tuple, name: str) -> Any:
+    """Start a ``spawn`` process without re-running the parent's ``__main__``."""
+    process = _CTX.Process(target=target, args=args, daemon=True, name=name)
     # A spawned child re-runs the parent's ``__main__`` (Streamlit's launcher, a test
     # runner's script) unless told otherwise; ``fn`` is importable by name, so the
     # child needs none of it: show multiprocessing an empty main while starting.
@@ -167,5 +210,83 @@ def start(fn: Callable[..., Any], *args: Any) -> Job:
         finally:
             if main is not None:
                 sys.modules["__main__"] = main
+    return process
+
+
+def _refill() -> None:
+    """Start a standby worker if :func:`keep_warm` asked for one and none is waiting."""
+    global _standby_worker
+    with _STANDBY_LOCK:
+        if not _warm or (_standby_worker is not None and _standby_worker.process.is_alive()):
+            return
+        parent, child = _CTX.Pipe(duplex=False)
+        job_out, job_in = _CTX.Pipe(duplex=False)
+        cancel = _CTX.Event()
+        process = _spawn(_standby, (_prepare, job_out, child, cancel), "footprint-standby")
+        child.close()
+        job_out.close()
+        _standby_worker = _Ready(process, job_in, parent, cancel)
+
+
+def keep_warm(prepare: Callable[[], Any] | None = None) -> None:
+    """Keep one worker process started ahead of the next :func:`start`.
+
+    ``prepare`` (a module-level function, called with no argument in the
+    worker before it waits) loads what the jobs will need; its errors are
+    ignored. Costs one idle process and what ``prepare`` loads.
+    """
+    global _prepare, _warm
+    with _STANDBY_LOCK:
+        changed = _warm and prepare is not _prepare
+    if changed:  # the waiting standby was prepared for other work
+        stop_keeping_warm()
+    with _STANDBY_LOCK:
+        _prepare, _warm = prepare, True
+    _refill()
+
+
+def stop_keeping_warm() -> None:
+    """End the standby worker, if any, and start no more."""
+    global _standby_worker, _warm
+    with _STANDBY_LOCK:
+        ready, _standby_worker, _warm = _standby_worker, None, False
+    if ready is not None:
+        ready.jobs.close()  # the standby sees the pipe close and ends
+        ready.process.join(timeout=5)
+        if ready.process.is_alive():
+            ready.process.kill()
+
+
+def _take_standby(fn: Callable[..., Any], args: tuple) -> Job | None:
+    """Hand the job to the waiting standby worker, if there is one alive."""
+    global _standby_worker
+    with _STANDBY_LOCK:
+        ready, _standby_worker = _standby_worker, None
+    if ready is None:
+        return None
+    try:
+        if not ready.process.is_alive():
+            raise BrokenPipeError
+        ready.jobs.send((fn, args))
+    except (BrokenPipeError, OSError):
+        ready.process.kill()
+        return None
+    finally:
+        ready.jobs.close()
+    return Job(ready.process, ready.conn, ready.cancel_event)
+
+
+def start(fn: Callable[..., Any], *args: Any) -> Job:
+    """Run ``fn(*args, progress=…)`` in another process and return at once.
+
+    The standby worker of :func:`keep_warm` takes it when one is waiting;
+    otherwise a new process starts.
+    """
+    job = _take_standby(fn, args)
+    if job is not None:
+        return job
+    parent, child = _CTX.Pipe(duplex=False)
+    cancel = _CTX.Event()
+    process = _spawn(_child, (fn, args, child, cancel), f"footprint-{getattr(fn, '__name__', 'job')}")
     child.close()
     return Job(process, parent, cancel)

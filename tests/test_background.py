@@ -62,3 +62,51 @@ def test_a_killed_worker_is_reported_not_hung():
     _wait(job, 5.0)
     with pytest.raises(background.JobFailed, match="stopped without an answer"):
         job.result()
+
+
+_PREPARED = False
+
+
+def mark_prepared() -> None:
+    """Run in a standby worker before its job (sets a flag in that process only)."""
+    global _PREPARED
+    _PREPARED = True
+
+
+def was_prepared(*, progress) -> tuple[bool, int]:
+    import os
+
+    return _PREPARED, os.getpid()
+
+
+def test_a_warm_worker_is_prepared_ahead_and_replaced_after_its_job():
+    background.keep_warm(mark_prepared)
+    try:
+        first = background._standby_worker.process.pid
+        job = background.start(was_prepared)
+        _wait(job, 60.0)
+        assert job.result() == (True, first)  # the job ran in the prepared process
+        # the next standby was started once that job ended, and is prepared too
+        second = background._standby_worker.process.pid
+        assert second != first
+        job = background.start(was_prepared)
+        _wait(job, 60.0)
+        assert job.result() == (True, second)
+        # cancel works the same in a warm worker
+        background._standby_worker.process.pid  # noqa: B018 - a third standby is waiting
+        job = background.start(count_until_cancelled, 60.0)
+        end = time.monotonic() + 30
+        while job.fraction == 0 and time.monotonic() < end:
+            job.poll()
+            time.sleep(0.05)
+        asked = time.monotonic()
+        job.cancel()
+        _wait(job, 5.0)
+        assert job.done and time.monotonic() - asked < 1.0
+    finally:
+        background.stop_keeping_warm()
+    assert background._standby_worker is None
+    # without a standby, a job runs in a fresh, unprepared process
+    job = background.start(was_prepared)
+    _wait(job, 60.0)
+    assert job.result()[0] is False

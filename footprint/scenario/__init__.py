@@ -10,6 +10,7 @@ from footprint.scenario.run import (
     ScenarioResult,
     load_organisation,
     optimise_scenario,
+    prepare_worker,
     run_scenario,
     with_policy,
 )
@@ -30,6 +31,7 @@ __all__ = [
     "load_scenario",
     "parse_scenario",
     "optimise_scenario",
+    "prepare_worker",
     "run_scenario",
     "save_scenario",
     "scenario_to_toml",

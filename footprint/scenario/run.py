@@ -274,6 +274,24 @@ def optimise_scenario(scenario: Scenario, baseline: Scenario | None = None,
     return fixed, result
 
 
+def prepare_worker() -> None:
+    """Load ahead what an optimiser run needs, in a standby worker process.
+
+    For :func:`footprint.background.keep_warm`: the solver's compiled kernels
+    (from numba's cache), the demo organisation with its distance matrices
+    and the default factor set, so that a run on the demo starts solving at
+    once instead of after several seconds of set-up.
+    """
+    import footprint.hubs.model  # noqa: F401 - the optimiser's modules
+    from footprint.demo import demo_organisation
+    from footprint.locate import warm_up
+
+    warm_up()
+    org = demo_organisation()
+    org.staff_distance_km, org.home_distance_km, org.site_distance_km  # noqa: B018 - cached per organisation
+    load_factor_set(Policy().factor_set)
+
+
 def _factor_path(scenario: Scenario, policy: Policy) -> str | Path:
     """A factor set id, or a user file resolved against the scenario's folder."""
     fs = policy.factor_set
