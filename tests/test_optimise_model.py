@@ -211,3 +211,23 @@ def test_swap_trial_with_remote_work():
     trials = _SwapTrials(costs, np.array([0, 1]), np.array([0, 0, 1, 1]), True, deadline=np.inf)
     _, cols = trials.trial(1, 2)  # hub 1's units do not fit at candidate 2 (one desk)
     assert sorted(cols.tolist()) == [-1, 0, 0, 2]
+
+
+def test_costs_built_ahead_serve_the_same_request_only(toy_org, monkeypatch):
+    """A standby worker builds the likely job's costs ahead; any other request is built anew."""
+    from footprint.hubs import costs as hc
+
+    monkeypatch.setattr(hc, "_ahead", None)
+    policy = Policy()
+    hc.build_ahead(toy_org, policy, FS, keep_offices_whole=False)
+    ahead = hc._ahead[1]
+    assert hub_costs(toy_org, Policy(), FS, keep_offices_whole=False) is ahead  # an equal policy
+    fresh = hub_costs(toy_org, policy, FS, keep_offices_whole=True)
+    assert fresh is not ahead
+    other = hub_costs(toy_org, dataclasses.replace(policy, office_days_per_week=2.0), FS,
+                      keep_offices_whole=False)
+    assert other is not ahead and not np.allclose(other.cost, ahead.cost)
+    assert hub_costs(toy_org, policy, FS, keep_offices_whole=False, commute_weight_kg_per_km=0.1) is not ahead
+    # what was built ahead equals what would be built now
+    monkeypatch.setattr(hc, "_ahead", None)
+    assert np.array_equal(hub_costs(toy_org, policy, FS, keep_offices_whole=False).cost, ahead.cost)

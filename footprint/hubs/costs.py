@@ -193,6 +193,34 @@ def money_terms(org: Organisation, policy: Policy, factors: FactorSet, candidate
     return per_person, fixed, relocation_gbp_per_year(policy, d) * w
 
 
+#: Costs built ahead of their request by :func:`build_ahead`: the arguments and the costs.
+_ahead: tuple[tuple, HubCosts] | None = None
+
+
+def build_ahead(org: Organisation, policy: Policy, factors: FactorSet, *, keep_offices_whole: bool,
+                commute_weight_kg_per_km: float = 0.0) -> None:
+    """Build :func:`hub_costs` now and keep them for the next call with the same arguments.
+
+    One set is kept (the organisation, policy and factor set by identity or
+    equality). A worker process started ahead of time prepares its likely job
+    this way: the demo's costs by staff group take 1-2 s to build.
+    """
+    global _ahead
+    args = (org, policy, factors, bool(keep_offices_whole), float(commute_weight_kg_per_km))
+    _ahead = (args, hub_costs(org, policy, factors, keep_offices_whole=keep_offices_whole,
+                              commute_weight_kg_per_km=commute_weight_kg_per_km))
+
+
+def _built_ahead(org: Organisation, policy: Policy, factors: FactorSet, keep_offices_whole: bool,
+                 commute_weight_kg_per_km: float) -> HubCosts | None:
+    if _ahead is None:
+        return None
+    (o, p, f, whole, lam), costs = _ahead
+    same = (o is org and f is factors and whole == bool(keep_offices_whole)
+            and lam == float(commute_weight_kg_per_km) and p == policy)
+    return costs if same else None
+
+
 def hub_costs(
     org: Organisation,
     policy: Policy,
@@ -202,6 +230,9 @@ def hub_costs(
     commute_weight_kg_per_km: float = 0.0,
 ) -> HubCosts:
     """Build the linear hub model's costs (see the module docstring)."""
+    ahead = _built_ahead(org, policy, factors, keep_offices_whole, commute_weight_kg_per_km)
+    if ahead is not None:
+        return ahead
     s = org.sites
     candidates = np.flatnonzero(s.can_be_hub | s.must_keep)
     n = len(org.staff)

@@ -278,18 +278,21 @@ def prepare_worker() -> None:
     """Load ahead what an optimiser run needs, in a standby worker process.
 
     For :func:`footprint.background.keep_warm`: the solver's compiled kernels
-    (from numba's cache), the demo organisation with its distance matrices
-    and the default factor set, so that a run on the demo starts solving at
-    once instead of after several seconds of set-up.
+    (from numba's cache), the demo organisation with its distance matrices,
+    and the hub model's costs by staff group under the default policy, so
+    that a run on the demo starts solving at once instead of after several
+    seconds of set-up.
     """
     import footprint.hubs.model  # noqa: F401 - the optimiser's modules
     from footprint.demo import demo_organisation
+    from footprint.hubs.costs import build_ahead
     from footprint.locate import warm_up
 
     warm_up()
     org = demo_organisation()
     org.staff_distance_km, org.home_distance_km, org.site_distance_km  # noqa: B018 - cached per organisation
-    load_factor_set(Policy().factor_set)
+    policy = Policy()  # the demo scenarios' policy: Consolidate's default run, by staff group
+    build_ahead(org, policy, load_factor_set(policy.factor_set), keep_offices_whole=False)
 
 
 def _factor_path(scenario: Scenario, policy: Policy) -> str | Path:
