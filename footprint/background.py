@@ -216,6 +216,8 @@ def _spawn(target: Callable[..., Any], args: tuple, name: str) -> Any:
 def _refill() -> None:
     """Start a standby worker if :func:`keep_warm` asked for one and none is waiting."""
     global _standby_worker
+    if mp.parent_process() is not None:
+        return  # a standby belongs to the top process (the server), not to a worker of any kind
     with _STANDBY_LOCK:
         if not _warm or (_standby_worker is not None and _standby_worker.process.is_alive()):
             return

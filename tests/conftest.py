@@ -83,3 +83,16 @@ def _workspace_store_in_tmp(tmp_path_factory):
         os.environ.pop("FOOTPRINT_DB", None)
     else:
         os.environ["FOOTPRINT_DB"] = old
+
+
+@pytest.fixture(autouse=True)
+def _restore_main_module():
+    """AppTest leaves ``sys.modules["__main__"]`` set to the app script; a process spawned
+    later (a Dask worker, a background job) would then run the whole app while starting.
+    Put the test runner's own back after each test."""
+    import sys
+
+    main = sys.modules.get("__main__")
+    yield
+    if main is not None:
+        sys.modules["__main__"] = main

@@ -110,3 +110,16 @@ def test_a_warm_worker_is_prepared_ahead_and_replaced_after_its_job():
     job = background.start(was_prepared)
     _wait(job, 60.0)
     assert job.result()[0] is False
+
+
+def keep_warm_inside(*, progress) -> bool:
+    background.keep_warm(mark_prepared)
+    return background._standby_worker is None
+
+
+def test_a_worker_keeps_no_standby_of_its_own():
+    """Only the top process (the server) keeps a standby: a worker, or a process still
+    starting (multiprocessing forbids spawning then), never does."""
+    job = background.start(keep_warm_inside)
+    _wait(job, 60.0)
+    assert job.result() is True
