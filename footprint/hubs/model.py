@@ -31,7 +31,7 @@ from footprint.hubs.costs import HubCosts, hub_costs
 from footprint.hubs.infeasibility import infeasibility_reasons
 from footprint.inputs import Organisation, Policy, StaffGroups
 from footprint.locate.feasibility import InfeasibleProblem
-from footprint.locate.heuristic.single_source import SiteSearch
+from footprint.locate.heuristic.single_source import SiteSearch, positions_of, sites_of
 from footprint.locate.problem import LocationProblem
 from footprint.locate.result import LocationResult
 from footprint.locate.solve import solve
@@ -367,9 +367,7 @@ class _SwapTrials:
             cost = costs.cost if costs.allowed is None else np.where(costs.allowed, costs.cost, np.inf)
             self.search = SiteSearch(cost, costs.demand, costs.capacity, np.zeros(m), np.zeros(m, dtype=bool),
                                      costs.remote_cost, deadline=deadline)
-            position = np.full(m, -1, dtype=np.intp)
-            position[self.sites] = np.arange(self.sites.size)
-            self.a = np.where(unit_cols >= 0, position[np.maximum(unit_cols, 0)], self.sites.size)
+            self.a = positions_of(self.sites, unit_cols, m)
 
     def trial(self, old_col: int, new_col: int) -> tuple[tuple, np.ndarray] | None:
         """``(state, unit columns)`` with hub column ``old_col`` replaced by ``new_col``
@@ -393,7 +391,7 @@ class _SwapTrials:
         if out is None:
             return None
         sites, b, _ = out
-        return (sites, b), np.where(b < sites.size, sites[np.minimum(b, sites.size - 1)], -1)
+        return (sites, b), sites_of(sites, b)
 
     def accept(self, state: tuple) -> None:
         """Make a trial's state the current plan."""

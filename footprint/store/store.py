@@ -132,6 +132,14 @@ def _utc(t: datetime) -> datetime:
     return t if t.tzinfo is not None else t.replace(tzinfo=UTC)
 
 
+def _insert_workspace(conn: Any, name: str, created_by: str, owner: str | None) -> tuple[str, datetime]:
+    """Insert a new, empty workspace (``owner`` None: opened by link only); ``(id, created_at)``."""
+    now, wid = _now(), uuid.uuid4().hex
+    conn.execute(workspaces.insert().values(
+        id=wid, name=name, created_at=now, created_by=created_by, updated_at=now, owner=owner))
+    return wid, now
+
+
 def _name(text: str, what: str) -> str:
     name = " ".join(str(text).split())
     if not name:
@@ -259,17 +267,9 @@ class Store:
     ) -> tuple[Workspace, str]:
         """A new, empty workspace and its first link token (shown once; keep it)."""
         name = _name(name, "workspace")
-        now, wid, token = _now(), uuid.uuid4().hex, new_token()
+        token = new_token()
         with self._tx() as conn:
-            conn.execute(
-                workspaces.insert().values(
-                    id=wid,
-                    name=name,
-                    created_at=now,
-                    created_by=created_by,
-                    updated_at=now,
-                )
-            )
+            wid, now = _insert_workspace(conn, name, created_by, None)
             conn.execute(
                 access_tokens.insert().values(
                     token_sha256=token_hash(token),
@@ -291,18 +291,8 @@ class Store:
         name = _name(name, "workspace")
         if not owner or len(owner) > OWNER:
             raise StoreError("a workspace owner must be a user id (see owner_id)")
-        now, wid = _now(), uuid.uuid4().hex
         with self._tx() as conn:
-            conn.execute(
-                workspaces.insert().values(
-                    id=wid,
-                    name=name,
-                    created_at=now,
-                    created_by=created_by,
-                    updated_at=now,
-                    owner=owner,
-                )
-            )
+            wid, now = _insert_workspace(conn, name, created_by, owner)
         return Workspace(wid, name, now, created_by, None, owner)
 
     def open_owned(self, owner: str, workspace_id: str) -> Workspace:

@@ -57,7 +57,7 @@ import scipy.sparse as sp
 
 from ..evaluate import evaluate
 from ..heuristic.local_search import solve_heuristic
-from ..heuristic.single_source import SiteSearch, round_split
+from ..heuristic.single_source import SiteSearch, round_split, sites_of
 from ..problem import LocationProblem
 from ..result import LocationResult, relative_gap
 from ..silence_native_output import quiet_fds
@@ -1494,10 +1494,8 @@ def _single_source_plan(problem: LocationProblem, search: SiteSearch, sites: np.
     if stop is not None:
         sites, a, val, _ = search.search(sites, a, val, stop, np.random.default_rng(0))
         sites = np.asarray(sites, dtype=np.intp)
-    assignment = np.where(a < sites.size, sites[np.minimum(a, sites.size - 1)], -1)
-    order = np.argsort(sites)
-    open_sites = sites[order]
-    assignment = assignment.astype(np.intp)
+    assignment = sites_of(sites, a)
+    open_sites = np.sort(sites)
     obj = evaluate(problem, open_sites, assignment)
     if not math.isfinite(obj):
         return None

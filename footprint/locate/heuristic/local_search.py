@@ -16,7 +16,7 @@ from ..problem import LocationProblem
 from ..result import LocationResult
 from .capacitated_assignment import assign_capacitated
 from .interchange import FastSwap
-from .single_source import SiteSearch
+from .single_source import SiteSearch, positions_of, sites_of
 
 __all__ = ["solve_heuristic"]
 
@@ -141,10 +141,7 @@ def _assignment_mip(problem: LocationProblem, sites: np.ndarray, clock: _Clock, 
     out = assign_capacitated(problem, sites, time_limit=max(0.05, min(most_s, clock.limit - clock.elapsed)))
     if out is None:
         return None
-    col = {int(j): t for t, j in enumerate(sites)}
-    virt = sites.size
-    b = np.array([col.get(int(j), virt) if j >= 0 else virt for j in out[0]], dtype=np.intp)
-    return b, float(out[2])
+    return positions_of(sites, out[0], problem.n_candidates), float(out[2])
 
 
 def _single_source(problem: LocationProblem, clock: _Clock, rng: np.random.Generator,
@@ -212,9 +209,8 @@ def _single_source(problem: LocationProblem, clock: _Clock, rng: np.random.Gener
             sites, a, val, lambda: clock.stop(0.5, "capacitated local search"), rng,
             free_count=p is None)
     sites = np.asarray(sites, dtype=np.intp)
-    assignment = np.where(a < sites.size, sites[np.minimum(a, sites.size - 1)], -1)
     order_s = np.argsort(sites)
-    return sites[order_s], (assignment.astype(np.intp), None, val), f"{evals} moves"
+    return sites[order_s], (sites_of(sites, a), None, val), f"{evals} moves"
 
 
 def _capacitated(problem: LocationProblem, clock: _Clock, rng: np.random.Generator,

@@ -21,7 +21,7 @@ from collections.abc import Callable
 import numpy as np
 from numba import njit
 
-__all__ = ["gap_assign", "improve_assignment"]
+__all__ = ["gap_assign", "improve_assignment", "positions_of", "sites_of"]
 
 _TOL = 1e-9
 #: Ejection chains / cyclic exchanges (:func:`_chain_sweep`): longest chain
@@ -443,6 +443,24 @@ def _members(a, k):
     for i in range(n - 1, -1, -1):
         _link(i, a[i], head, nxt, prv)
     return head, nxt, prv
+
+
+def sites_of(sites: np.ndarray, a: np.ndarray) -> np.ndarray:
+    """Site of every group from its position ``a`` in ``sites``; position ``sites.size``
+    (the virtual unserved column) gives -1."""
+    sites = np.asarray(sites, dtype=np.intp)
+    a = np.asarray(a, dtype=np.intp)
+    return np.where(a < sites.size, sites[np.minimum(a, sites.size - 1)], -1).astype(np.intp)
+
+
+def positions_of(sites: np.ndarray, assignment: np.ndarray, m: int) -> np.ndarray:
+    """The inverse of :func:`sites_of`: every group's position in ``sites`` (``m`` sites in
+    all); a group at -1 or at a site not in ``sites`` gets ``sites.size`` (unserved)."""
+    sites = np.asarray(sites, dtype=np.intp)
+    position = np.full(m + 1, sites.size, dtype=np.intp)  # the last entry: assignment -1
+    position[sites] = np.arange(sites.size)
+    assignment = np.asarray(assignment, dtype=np.intp)
+    return position[np.where(assignment >= 0, assignment, m)]
 
 
 def _regret_greedy(c: np.ndarray, d: np.ndarray, cap: np.ndarray) -> np.ndarray | None:
